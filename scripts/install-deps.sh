@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Griha needs on Debian 12, and nothing when it
+# is all there already. Usage: scripts/install-deps.sh [run|test]
+set -euo pipefail
+mode=${1:-test}
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
+  libsqlite3-dev libpq-dev libsodium-dev libssl-dev zlib1g-dev
+  libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs npm
+)
+if [ "$mode" = test ]; then
+  packages+=(postgresql-15 postgresql-client-15 nginx-light wrk curl)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# JavaScript tools and the web pages' libraries come from the npm registry, pinned by the
+# lock file; `npm ci` is skipped when node_modules already matches it.
+cd "$(dirname "$0")/.."
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.griha-lock; then
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.griha-lock
+fi
+mkdir -p web/assets/vendor
+cp node_modules/redoc/bundles/redoc.standalone.js web/assets/vendor/

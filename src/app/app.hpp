@@ -1,0 +1,37 @@
+// Wiring: config -> storage -> services -> routes -> server. The one place that knows every
+// component; everything else receives what it needs through its constructor.
+#pragma once
+
+#include <memory>
+
+#include "app/config.hpp"
+#include "core/worker_pool.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "storage/database.hpp"
+
+namespace griha::app {
+
+class App {
+ public:
+  // Opens the database and applies pending migrations.
+  static Result<std::unique_ptr<App>> open(const Config& config);
+  ~App();
+
+  // Serves until SIGTERM/SIGINT; returns the process exit code.
+  int serve();
+
+  storage::Database& database() { return *db_; }
+  const http::Router& router() const { return *router_; }
+
+ private:
+  App(Config config, std::unique_ptr<storage::Database> db);
+
+  Config config_;
+  std::unique_ptr<storage::Database> db_;
+  WorkerPool workers_;
+  std::unique_ptr<http::Router> router_;
+  std::unique_ptr<http::Metrics> metrics_;
+};
+
+}  // namespace griha::app

@@ -1,0 +1,206 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <toml++/toml.h>
+
+extern char** environ;
+
+namespace griha::app {
+namespace {
+
+Error config_error(const std::string& key, const std::string& message) {
+  Error e = Error::make(ErrorKind::invalid, "config_invalid", key + ": " + message);
+  e.fields.push_back({key, "config_invalid", message});
+  return e;
+}
+
+// A key, how to parse its text form into Config, and what it accepts (for messages).
+struct Key {
+  std::string name;
+  std::function<std::optional<std::string>(Config&, const std::string&)> apply;  // error text
+};
+
+std::function<std::optional<std::string>(Config&, const std::string&)> integer(
+    std::function<void(Config&, long long)> set, long long lo, long long hi) {
+  return [=](Config& c, const std::string& v) -> std::optional<std::string> {
+    long long n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc{} || p != v.data() + v.size() || n < lo || n > hi)
+      return "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+             " (got \"" + v + "\")";
+    set(c, n);
+    return std::nullopt;
+  };
+}
+
+std::function<std::optional<std::string>(Config&, const std::string&)> boolean(
+    std::function<void(Config&, bool)> set) {
+  return [=](Config& c, const std::string& v) -> std::optional<std::string> {
+    if (v == "true" || v == "1") set(c, true);
+    else if (v == "false" || v == "0") set(c, false);
+    else return "must be true or false (got \"" + v + "\")";
+    return std::nullopt;
+  };
+}
+
+std::function<std::optional<std::string>(Config&, const std::string&)> text(
+    std::function<void(Config&, const std::string&)> set,
+    std::function<bool(const std::string&)> ok = {}, std::string allowed = {}) {
+  return [=](Config& c, const std::string& v) -> std::optional<std::string> {
+    if (ok && !ok(v)) return "must be " + allowed + " (got \"" + v + "\")";
+    set(c, v);
+    return std::nullopt;
+  };
+}
+
+std::vector<std::string> split_list(const std::string& v) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= v.size()) {
+    std::size_t end = v.find(',', pos);
+    if (end == std::string::npos) end = v.size();
+    std::string item = v.substr(pos, end - pos);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+    pos = end + 1;
+  }
+  return out;
+}
+
+const std::vector<Key>& keys() {
+  using ms = std::chrono::milliseconds;
+  static const std::vector<Key> k_keys = {
+      {"server.host", text([](Config& c, const std::string& v) { c.server.host = v; },
+                           [](const std::string& v) { return !v.empty(); }, "an IP address")},
+      {"server.port", integer([](Config& c, long long v) { c.server.port = std::uint16_t(v); }, 0, 65535)},
+      {"server.io_threads", integer([](Config& c, long long v) { c.server.io_threads = int(v); }, 1, 64)},
+      {"server.worker_threads", integer([](Config& c, long long v) { c.worker_threads = int(v); }, 1, 256)},
+      {"server.max_header_bytes",
+       integer([](Config& c, long long v) { c.server.max_header_bytes = std::size_t(v); }, 1024, 1 << 20)},
+      {"server.max_body_bytes",
+       integer([](Config& c, long long v) { c.server.max_body_bytes = std::size_t(v); }, 1024, 1LL << 30)},
+      {"server.read_timeout_ms",
+       integer([](Config& c, long long v) { c.server.read_timeout = ms(v); }, 100, 600'000)},
+      {"server.idle_timeout_ms",
+       integer([](Config& c, long long v) { c.server.idle_timeout = ms(v); }, 100, 3'600'000)},
+      {"server.shutdown_timeout_ms",
+       integer([](Config& c, long long v) { c.server.shutdown_timeout = ms(v); }, 0, 600'000)},
+      {"server.cors_origins",
+       text([](Config& c, const std::string& v) { c.server.middleware.cors_origins = split_list(v); },
+            [](const std::string& v) {
+              for (const auto& o : split_list(v))
+                if (!o.starts_with("http://") && !o.starts_with("https://")) return false;
+              return true;
+            },
+            "a list of origins such as https://example.in")},
+      {"server.hsts", boolean([](Config& c, bool v) { c.server.middleware.hsts = v; })},
+      {"server.access_log", boolean([](Config& c, bool v) { c.access_log = v; })},
+      {"server.debug_routes", boolean([](Config& c, bool v) { c.debug_routes = v; })},
+      {"database.url",
+       text([](Config& c, const std::string& v) { c.database_url = v; },
+            [](const std::string& v) {
+              return v.starts_with("sqlite://") || v.starts_with("postgres://") ||
+                     v.starts_with("postgresql://");
+            },
+            "sqlite://PATH or postgres://USER@HOST:PORT/DB")},
+      {"database.pool_size", integer([](Config& c, long long v) { c.database_pool_size = int(v); }, 1, 256)},
+      {"storage.data_dir", text([](Config& c, const std::string& v) { c.data_dir = v; },
+                                [](const std::string& v) { return !v.empty(); }, "a directory")},
+      {"web.root", text([](Config& c, const std::string& v) { c.web_root = v; },
+                        [](const std::string& v) { return !v.empty(); }, "a directory")},
+      {"log.level", text([](Config& c, const std::string& v) { c.log_level = v; },
+                         [](const std::string& v) {
+                           return v == "trace" || v == "debug" || v == "info" || v == "warn" ||
+                                  v == "error" || v == "off";
+                         },
+                         "one of trace, debug, info, warn, error, off")},
+      {"demo.seed", boolean([](Config& c, bool v) { c.seed_demo = v; })},
+  };
+  return k_keys;
+}
+
+const Key* find_key(const std::string& name) {
+  for (const auto& k : keys())
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
+// TOML scalars and arrays to the text form that environment variables also use.
+std::optional<std::string> toml_text(const toml::node& n) {
+  if (auto s = n.value<std::string>(); s && n.is_string()) return *s;
+  if (n.is_integer()) return std::to_string(*n.value<long long>());
+  if (n.is_boolean()) return *n.value<bool>() ? "true" : "false";
+  if (const auto* arr = n.as_array()) {
+    std::string out;
+    for (const auto& item : *arr) {
+      auto t = toml_text(item);
+      if (!t) return std::nullopt;
+      out += (out.empty() ? "" : ",") + *t;
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Config> load_config(const std::optional<std::string>& path,
+                           const std::map<std::string, std::string>& env) {
+  std::vector<std::pair<std::string, std::string>> values;  // in order: file, then env
+  if (path) {
+    std::ifstream probe(*path);
+    if (!probe) return config_error("--config", "cannot read " + *path);
+    toml::table table;
+    try {
+      table = toml::parse_file(*path);
+    } catch (const toml::parse_error& e) {
+      return config_error("--config", std::string(e.description()) + " at line " +
+                                          std::to_string(e.source().begin.line));
+    }
+    for (const auto& [section, node] : table) {
+      const auto* inner = node.as_table();
+      if (!inner) return config_error(std::string(section.str()), "must be a [section]");
+      for (const auto& [name, value] : *inner) {
+        const std::string key = std::string(section.str()) + "." + std::string(name.str());
+        auto t = toml_text(value);
+        if (!t) return config_error(key, "must be a string, integer, boolean or array");
+        values.emplace_back(key, *t);
+      }
+    }
+  }
+  for (const auto& [var, value] : env) {
+    // GRIHA_SERVER_PORT -> server.port: the first underscore after the prefix separates
+    // the section from the name.
+    std::string rest = var.substr(6);
+    const auto us = rest.find('_');
+    if (us == std::string::npos) continue;
+    std::string key = rest.substr(0, us) + "." + rest.substr(us + 1);
+    for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (find_key(key)) values.emplace_back(key, value);
+  }
+
+  Config config;
+  for (const auto& [key, value] : values) {
+    const Key* k = find_key(key);
+    if (!k) return config_error(key, "is not a known setting");
+    if (auto err = k->apply(config, value)) return config_error(key, *err);
+  }
+  return config;
+}
+
+std::map<std::string, std::string> griha_environment() {
+  std::map<std::string, std::string> out;
+  for (char** e = environ; *e; ++e) {
+    std::string_view entry(*e);
+    if (!entry.starts_with("GRIHA_")) continue;
+    const auto eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    out.emplace(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  return out;
+}
+
+}  // namespace griha::app

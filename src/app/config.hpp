@@ -1,0 +1,40 @@
+// Griha's configuration: loaded once (TOML file, then GRIHA_* environment variables),
+// validated, and passed down as an immutable struct. Every key is `section.name` in TOML
+// and GRIHA_SECTION_NAME in the environment (server.port <-> GRIHA_SERVER_PORT).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "http/server.hpp"
+
+namespace griha::app {
+
+struct Config {
+  http::ServerOptions server;
+  int worker_threads = 4;
+  bool access_log = true;
+  bool debug_routes = false;  // test-only routes such as /_debug/sleep; never in production
+
+  std::string database_url = "sqlite://data/griha.db";
+  int database_pool_size = 8;
+
+  std::string data_dir = "data";
+  std::string web_root = "web";
+  std::string log_level = "info";
+  bool seed_demo = true;  // `serve` seeds demo data into an empty database
+};
+
+// Loads `path` (if given; a missing file named explicitly is an error) and applies `env`.
+// Errors name the key and what it accepts.
+Result<Config> load_config(const std::optional<std::string>& path,
+                           const std::map<std::string, std::string>& env);
+
+// The GRIHA_* variables of this process.
+std::map<std::string, std::string> griha_environment();
+
+}  // namespace griha::app

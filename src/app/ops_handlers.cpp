@@ -1,0 +1,149 @@
+#include "app/ops_handlers.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/resources.hpp"
+#include "http/problem.hpp"
+#include "storage/migrations.hpp"
+
+namespace griha::app {
+namespace {
+
+namespace asio = boost::asio;
+using http::bhttp::status;
+
+std::string_view content_type_for(std::string_view path) {
+  static const std::pair<std::string_view, std::string_view> k_types[] = {
+      {".html", "text/html; charset=utf-8"}, {".js", "application/javascript; charset=utf-8"},
+      {".mjs", "application/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},        {".svg", "image/svg+xml"},
+      {".png", "image/png"},                {".jpg", "image/jpeg"},
+      {".webp", "image/webp"},              {".woff2", "font/woff2"},
+      {".map", "application/json"},         {".txt", "text/plain; charset=utf-8"}};
+  for (const auto& [ext, type] : k_types)
+    if (path.ends_with(ext)) return type;
+  return "application/octet-stream";
+}
+
+// Only plain relative paths: no traversal, no hidden files, no encoded tricks.
+bool safe_relative_path(std::string_view p) {
+  if (p.empty() || p.size() > 256 || p.front() == '/') return false;
+  for (char c : p)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '.' || c == '-' ||
+          c == '_'))
+      return false;
+  std::size_t pos = 0;
+  while (pos <= p.size()) {
+    std::size_t end = p.find('/', pos);
+    if (end == std::string_view::npos) end = p.size();
+    std::string_view seg = p.substr(pos, end - pos);
+    if (seg.empty() || seg.front() == '.') return false;
+    pos = end + 1;
+  }
+  return true;
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream out;
+  out << in.rdbuf();
+  return std::move(out).str();
+}
+
+Error not_found() {
+  return Error::make(ErrorKind::not_found, "file_not_found", "No file lives at this path.");
+}
+
+}  // namespace
+
+http::Handler healthz() {
+  return [](http::Request&) -> asio::awaitable<http::Response> {
+    co_return http::text_response(R"({"status":"ok"})", "application/json");
+  };
+}
+
+http::Handler readyz(const RouteDeps& deps) {
+  return [&db = deps.db, &workers = deps.workers](http::Request& req)
+             -> asio::awaitable<http::Response> {
+    auto status = co_await workers.run([&db]() -> Result<storage::MigrationStatus> {
+      if (auto ping = db.ping(); !ping) return ping.error();
+      return storage::migration_status(db);
+    });
+    if (!status) co_return http::problem_response(status.error(), req.path);
+    if (!status->up_to_date())
+      co_return http::problem_response(
+          Error::make(ErrorKind::unavailable, "migrations_pending",
+                      "The database schema is not at the version this binary expects."),
+          req.path);
+    const auto pool = db.stats();
+    co_return http::json_response(
+        {{"status", "ready"},
+         {"database", {{"dialect", db.dialect() == storage::Dialect::sqlite ? "sqlite" : "postgres"},
+                       {"schema_version", status->current},
+                       {"pool_in_use", pool.in_use},
+                       {"pool_size", pool.size}}}});
+  };
+}
+
+http::Handler metrics(const RouteDeps& deps) {
+  return [text = deps.metrics_text](http::Request&) -> asio::awaitable<http::Response> {
+    co_return http::text_response(text(), "text/plain; version=0.0.4; charset=utf-8");
+  };
+}
+
+http::Handler openapi_document() {
+  return [](http::Request&) -> asio::awaitable<http::Response> {
+    auto doc = resources::find("api/openapi.json");
+    http::Response res = http::text_response(std::string(doc.value_or("{}")), "application/json");
+    res.set(http::bhttp::field::cache_control, "no-cache");
+    co_return res;
+  };
+}
+
+http::Handler api_reference_page(const RouteDeps& deps) {
+  return [root = deps.config.web_root, &workers = deps.workers](
+             http::Request& req) -> asio::awaitable<http::Response> {
+    auto page = co_await workers.run(
+        [&root] { return read_file(std::filesystem::path(root) / "docs.html"); });
+    if (!page) co_return http::problem_response(not_found(), req.path);
+    http::Response res = http::text_response(std::move(*page), "text/html; charset=utf-8");
+    // Redoc renders in the page and needs its own script, styles, workers and fonts.
+    res.set("Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; worker-src 'self' blob:; font-src 'self' data:; "
+            "frame-ancestors 'none'");
+    co_return res;
+  };
+}
+
+http::Handler static_assets(const RouteDeps& deps) {
+  return [root = deps.config.web_root, &workers = deps.workers](
+             http::Request& req) -> asio::awaitable<http::Response> {
+    const std::string rel = req.param("path")->value;
+    if (!safe_relative_path(rel)) co_return http::problem_response(not_found(), req.path);
+    auto body = co_await workers.run(
+        [&] { return read_file(std::filesystem::path(root) / "assets" / rel); });
+    if (!body) co_return http::problem_response(not_found(), req.path);
+    http::Response res = http::text_response(std::move(*body), content_type_for(rel));
+    res.set(http::bhttp::field::cache_control, "public, max-age=86400");
+    co_return res;
+  };
+}
+
+http::Handler debug_sleep() {
+  return [](http::Request& req) -> asio::awaitable<http::Response> {
+    const auto ms = std::clamp(std::atoi(req.query_param("ms").value_or("0").c_str()), 0, 60'000);
+    asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(ms));
+    co_await timer.async_wait(asio::use_awaitable);
+    co_return http::json_response({{"slept_ms", ms}});
+  };
+}
+
+}  // namespace griha::app

@@ -1,0 +1,26 @@
+// The route table of the whole API, in one place (see routes.cpp).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "app/config.hpp"
+#include "core/worker_pool.hpp"
+#include "http/router.hpp"
+#include "storage/database.hpp"
+
+namespace griha::app {
+
+struct RouteDeps {
+  const Config& config;
+  storage::Database& db;
+  WorkerPool& workers;
+  // The Prometheus text of the running server (metrics are sized by this route table, so
+  // they come into being after it).
+  std::function<std::string()> metrics_text;
+};
+
+std::vector<http::Route> build_routes(const RouteDeps& deps);
+
+}  // namespace griha::app

@@ -1,0 +1,62 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/storage_support.hpp"
+
+namespace griha::app {
+namespace {
+
+TEST(Config, DefaultsAreValid) {
+  auto c = load_config(std::nullopt, {});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->server.port, 8080);
+  EXPECT_EQ(c->database_url, "sqlite://data/griha.db");
+}
+
+TEST(Config, EnvironmentOverridesTheFile) {
+  test::TempDir dir;
+  const auto path = (dir.path() / "griha.toml").string();
+  std::ofstream(path) << "[server]\nport = 9000\nio_threads = 3\ncors_origins = "
+                         "[\"https://a.in\", \"https://b.in\"]\n[database]\npool_size = 4\n";
+  auto c = load_config(path, {{"GRIHA_SERVER_PORT", "9100"}, {"GRIHA_TEST_DATABASE", "x"}});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->server.port, 9100);
+  EXPECT_EQ(c->server.io_threads, 3);
+  EXPECT_EQ(c->database_pool_size, 4);
+  ASSERT_EQ(c->server.middleware.cors_origins.size(), 2u);
+  EXPECT_EQ(c->server.middleware.cors_origins[1], "https://b.in");
+}
+
+TEST(Config, BadValuesNameTheKeyAndTheRule) {
+  struct Bad {
+    std::string var, value, key;
+  };
+  for (const auto& b : std::vector<Bad>{{"GRIHA_SERVER_PORT", "70000", "server.port"},
+                                        {"GRIHA_SERVER_HSTS", "yes", "server.hsts"},
+                                        {"GRIHA_SERVER_CORS_ORIGINS", "evil.com", "server.cors_origins"},
+                                        {"GRIHA_DATABASE_POOL_SIZE", "-1", "database.pool_size"}}) {
+    auto c = load_config(std::nullopt, {{b.var, b.value}});
+    ASSERT_FALSE(c) << b.var;
+    EXPECT_TRUE(c.error().message.starts_with(b.key + ": must be")) << c.error().message;
+  }
+}
+
+TEST(Config, UnknownFileKeysAndBrokenFilesAreRefused) {
+  test::TempDir dir;
+  const auto unknown = (dir.path() / "u.toml").string();
+  std::ofstream(unknown) << "[server]\nportt = 1\n";
+  auto c = load_config(unknown, {});
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("server.portt"), std::string::npos);
+
+  const auto broken = (dir.path() / "b.toml").string();
+  std::ofstream(broken) << "[server\n";
+  EXPECT_FALSE(load_config(broken, {}));
+  EXPECT_FALSE(load_config((dir.path() / "missing.toml").string(), {}));
+}
+
+}  // namespace
+}  // namespace griha::app

@@ -1,0 +1,43 @@
+// The API description and the route table must name exactly the same operations.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <set>
+
+#include "app/routes.hpp"
+#include "core/resources.hpp"
+#include "support/storage_support.hpp"
+
+namespace griha::app {
+namespace {
+
+TEST(OpenApi, DocumentAndRouteTableAgree) {
+  test::TempDir dir;
+  storage::DatabaseOptions options;
+  options.url = "sqlite://" + (dir.path() / "t.db").string();
+  auto db = storage::Database::open(options);
+  ASSERT_TRUE(db);
+  Config config;
+  WorkerPool workers(1);
+  const auto routes = build_routes({config, **db, workers, [] { return std::string(); }});
+
+  std::set<std::string> from_routes;
+  for (const auto& r : routes)
+    from_routes.insert(std::string(boost::beast::http::to_string(r.method)) + " " +
+                       http::Router::openapi_path(r.pattern));
+
+  auto doc = boost::json::parse(*resources::find("api/openapi.json")).as_object();
+  EXPECT_EQ(doc.at("openapi").as_string(), "3.1.0");
+  std::set<std::string> from_doc;
+  for (const auto& [path, item] : doc.at("paths").as_object())
+    for (const auto& [method, op] : item.as_object()) {
+      std::string m(method);
+      for (auto& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      from_doc.insert(m + " " + std::string(path));
+    }
+  for (const auto& r : from_routes) EXPECT_TRUE(from_doc.count(r)) << "undocumented route: " << r;
+  for (const auto& d : from_doc) EXPECT_TRUE(from_routes.count(d)) << "documented, not routed: " << d;
+}
+
+}  // namespace
+}  // namespace griha::app

@@ -1,0 +1,43 @@
+// Throwaway databases for tests: a SQLite file in a temporary directory or a fresh database on
+// the PostgreSQL server named by GRIHA_TEST_PG_URL, each removed when the test is done.
+// Setup failures throw std::runtime_error with a message that says what to fix.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace griha::test {
+
+// A new directory under the system temporary directory, removed with its contents.
+class TempDir {
+ public:
+  TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// $GRIHA_TEST_PG_URL, a server where tests may create databases; throws if it is not set.
+std::string pg_admin_url();
+
+// Creates an empty database (griha_t_<random>) on admin_url's server; returns its URL.
+std::string fresh_pg_database(const std::string& admin_url);
+// Drops a database made by fresh_pg_database, even if connections to it remain.
+void drop_pg_database(const std::string& admin_url, const std::string& url);
+
+// An empty database for one test, on either back end; gone when this is destroyed.
+class ScratchDatabase {
+ public:
+  virtual ~ScratchDatabase() = default;
+  virtual const std::string& url() const = 0;
+};
+
+std::unique_ptr<ScratchDatabase> scratch_sqlite();
+std::unique_ptr<ScratchDatabase> scratch_postgres();  // needs GRIHA_TEST_PG_URL
+
+}  // namespace griha::test
