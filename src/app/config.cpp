@@ -149,7 +149,7 @@ std::optional<std::string> toml_text(const toml::node& n) {
 
 Result<Config> load_config(const std::optional<std::string>& path,
                            const std::map<std::string, std::string>& env) {
-  std::vector<std::pair<std::string, std::string>> values;  // in order: file, then env
+  std::map<std::string, std::string> values;  // the file's, then the environment's on top
   if (path) {
     std::ifstream probe(*path);
     if (!probe) return config_error("--config", "cannot read " + *path);
@@ -167,7 +167,7 @@ Result<Config> load_config(const std::optional<std::string>& path,
         const std::string key = std::string(section.str()) + "." + std::string(name.str());
         auto t = toml_text(value);
         if (!t) return config_error(key, "must be a string, integer, boolean or array");
-        values.emplace_back(key, *t);
+        values[key] = *t;
       }
     }
   }
@@ -179,7 +179,7 @@ Result<Config> load_config(const std::optional<std::string>& path,
     if (us == std::string::npos) continue;
     std::string key = rest.substr(0, us) + "." + rest.substr(us + 1);
     for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (find_key(key)) values.emplace_back(key, value);
+    if (find_key(key)) values[key] = value;
   }
 
   Config config;

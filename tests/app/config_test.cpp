@@ -60,3 +60,35 @@ TEST(Config, UnknownFileKeysAndBrokenFilesAreRefused) {
 
 }  // namespace
 }  // namespace griha::app
+
+namespace griha::app {
+namespace {
+
+// The documented example must load and say exactly what the defaults are.
+TEST(Config, ExampleFileMatchesTheDefaults) {
+  auto c = load_config(std::string(GRIHA_SOURCE_DIR) + "/docs/griha.example.toml", {});
+  ASSERT_TRUE(c) << c.error().message;
+  const Config d;
+  EXPECT_EQ(c->server.host, d.server.host);
+  EXPECT_EQ(c->server.port, d.server.port);
+  EXPECT_EQ(c->server.io_threads, d.server.io_threads);
+  EXPECT_EQ(c->worker_threads, d.worker_threads);
+  EXPECT_EQ(c->server.max_header_bytes, d.server.max_header_bytes);
+  EXPECT_EQ(c->server.max_body_bytes, d.server.max_body_bytes);
+  EXPECT_EQ(c->server.read_timeout, d.server.read_timeout);
+  EXPECT_EQ(c->server.idle_timeout, d.server.idle_timeout);
+  EXPECT_EQ(c->server.shutdown_timeout, d.server.shutdown_timeout);
+  EXPECT_EQ(c->server.middleware.cors_origins, d.server.middleware.cors_origins);
+  EXPECT_EQ(c->server.middleware.hsts, d.server.middleware.hsts);
+  EXPECT_EQ(c->access_log, d.access_log);
+  EXPECT_EQ(c->debug_routes, d.debug_routes);
+  EXPECT_EQ(c->database_url, d.database_url);
+  EXPECT_EQ(c->database_pool_size, d.database_pool_size);
+  EXPECT_EQ(c->data_dir, d.data_dir);
+  EXPECT_EQ(c->web_root, d.web_root);
+  EXPECT_EQ(c->log_level, d.log_level);
+  EXPECT_EQ(c->seed_demo, d.seed_demo);
+}
+
+}  // namespace
+}  // namespace griha::app

@@ -85,7 +85,9 @@ Value cell(const PGresult* res, int row, int col) {
 
 class PgConnection final : public Connection {
  public:
-  explicit PgConnection(Conn conn) : conn_(std::move(conn)) {}
+  explicit PgConnection(Conn conn) : conn_(std::move(conn)) {
+    PQsetNoticeReceiver(conn_.get(), &PgConnection::on_notice, this);
+  }
 
   Result<Rows> exec(const Query& q, std::span<const Value> params) override {
     Result<const std::string*> name = prepare(q);
@@ -160,13 +162,12 @@ class PgConnection final : public Connection {
   Result<void> rollback() override { return exec_script("ROLLBACK"); }
 
   bool reusable() override {
-    // Reads what the server sent while the connection sat idle. A backend that was
-    // terminated sends an error and then closes: the first read takes the message, the
-    // second finds the end of the stream and marks the connection bad. libpq's socket is
-    // non-blocking, so neither read waits.
-    for (int i = 0; i < 2; ++i)
-      if (!PQconsumeInput(conn_.get())) return false;
-    return PQstatus(conn_.get()) == CONNECTION_OK &&
+    // Reads and parses what the server sent while the connection sat idle (the socket is
+    // non-blocking, so this never waits). A backend being shut down or terminated sends a
+    // FATAL error and then closes; the close may not have arrived yet, the error has.
+    if (!PQconsumeInput(conn_.get())) return false;
+    (void)PQisBusy(conn_.get());
+    return !doomed_ && PQstatus(conn_.get()) == CONNECTION_OK &&
            PQtransactionStatus(conn_.get()) == PQTRANS_IDLE;
   }
 
@@ -184,7 +185,18 @@ class PgConnection final : public Connection {
     return &statements_.emplace(std::string(sql), std::move(name)).first->second;
   }
 
+  // libpq hands errors that arrive outside a query to the notice receiver.
+  static void on_notice(void* self, const PGresult* res) {
+    const char* field = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+    const std::string_view severity = field ? field : "";
+    if (severity == "FATAL" || severity == "PANIC")
+      static_cast<PgConnection*>(self)->doomed_ = true;
+    // Plain notices ("relation already exists, skipping") would otherwise go to stderr.
+    spdlog::debug("postgres: {}", trimmed(PQresultErrorMessage(res)));
+  }
+
   Conn conn_;
+  bool doomed_ = false;
   std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> statements_;
 };
 
@@ -198,10 +210,6 @@ Result<std::unique_ptr<Connection>> connect(const std::string& url) {
   if (!conn) return Error::unavailable("postgres: connect: out of memory");
   if (PQstatus(conn.get()) != CONNECTION_OK)
     return Error::unavailable("postgres: connect: " + trimmed(PQerrorMessage(conn.get())));
-  // Notices ("relation already exists, skipping") would otherwise go to stderr.
-  PQsetNoticeProcessor(
-      conn.get(),
-      [](void*, const char* message) { spdlog::debug("postgres: {}", trimmed(message)); }, nullptr);
   return std::unique_ptr<Connection>(std::make_unique<PgConnection>(std::move(conn)));
 }
 
