@@ -16,6 +16,7 @@ struct Route {
   bhttp::verb method;
   std::string pattern;
   Handler handler;
+  Access access = Access::anyone();
 };
 
 struct Match {

@@ -40,11 +40,13 @@ Response early_problem(bhttp::status status, std::string code, std::string messa
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerOptions o, const Router& r, Metrics& m, std::shared_ptr<spdlog::logger> log)
+  Impl(ServerOptions o, const Router& r, Metrics& m, std::shared_ptr<spdlog::logger> log,
+       Authenticator auth)
       : options(std::move(o)),
         router(r),
         metrics(m),
         access_log(std::move(log)),
+        authenticator(std::move(auth)),
         ioc(options.io_threads),
         acceptor(ioc),
         signals(ioc, SIGINT, SIGTERM),
@@ -54,6 +56,7 @@ struct Server::Impl {
   const Router& router;
   Metrics& metrics;
   std::shared_ptr<spdlog::logger> access_log;
+  Authenticator authenticator;
   asio::io_context ioc;
   tcp::acceptor acceptor;
   asio::signal_set signals;
@@ -65,6 +68,7 @@ struct Server::Impl {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(std::shared_ptr<Connection> c);
   asio::awaitable<Response> handle(RawRequest&& raw, const std::string& remote);
+  std::optional<Error> authorize(Request& req, const Access& access) const;
   void begin_shutdown();
   void forget(const std::shared_ptr<Connection>& c);
   void log_access(const Request& req, const Response& res, std::size_t route, double us);
@@ -197,7 +201,13 @@ asio::awaitable<Response> Server::Impl::handle(RawRequest&& raw, const std::stri
       route_index = static_cast<std::size_t>(m.route - router.routes().data());
       req.params = std::move(m.params);
       try {
-        res = co_await m.route->handler(req);
+        if (auto denied = authorize(req, m.route->access)) {
+          res = problem_response(*denied, req.path);
+          if (denied->kind == ErrorKind::unauthenticated)
+            res.set(bhttp::field::www_authenticate, "Bearer");
+        } else {
+          res = co_await m.route->handler(req);
+        }
       } catch (const ErrorException& e) {
         // A Result<T>::value() on an error nobody expected: the code says so, but it is a bug.
         spdlog::error("request {} failed: {} {}", req.request_id, e.error().code,
@@ -223,6 +233,24 @@ asio::awaitable<Response> Server::Impl::handle(RawRequest&& raw, const std::stri
   if (access_log)
     log_access(req, res, route_index, std::chrono::duration<double, std::micro>(elapsed).count());
   co_return res;
+}
+
+std::optional<Error> Server::Impl::authorize(Request& req, const Access& access) const {
+  if (authenticator) {
+    // A bad credential is refused even where none is needed: the caller meant to be someone.
+    auto who = authenticator(req.raw);
+    if (!who) return who.error();
+    req.principal = std::move(*who);
+  }
+  if (access.kind == Access::Kind::anyone) return std::nullopt;
+  if (!req.principal)
+    return Error::make(ErrorKind::unauthenticated, "unauthenticated",
+                       "Sign in to do this: send an access token as 'Authorization: Bearer'.");
+  if (access.kind == Access::Kind::roles &&
+      std::find(access.roles.begin(), access.roles.end(), req.principal->role) ==
+          access.roles.end())
+    return Error::make(ErrorKind::forbidden, "forbidden", "Your role may not do this.");
+  return std::nullopt;
 }
 
 void Server::Impl::log_access(const Request& req, const Response& res, std::size_t route,
@@ -273,8 +301,9 @@ void Server::Impl::forget(const std::shared_ptr<Connection>& c) {
 }
 
 Server::Server(ServerOptions options, const Router& router, Metrics& metrics,
-               std::shared_ptr<spdlog::logger> access_log)
-    : impl_(std::make_unique<Impl>(std::move(options), router, metrics, std::move(access_log))) {}
+               std::shared_ptr<spdlog::logger> access_log, Authenticator authenticator)
+    : impl_(std::make_unique<Impl>(std::move(options), router, metrics, std::move(access_log),
+                                   std::move(authenticator))) {}
 
 Server::~Server() = default;
 

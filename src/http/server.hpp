@@ -33,9 +33,10 @@ struct ServerOptions {
 
 class Server {
  public:
-  // access_log may be null: no access log.
+  // access_log may be null: no access log. authenticator may be empty: every request is
+  // anonymous, and routes that need a principal answer 401.
   Server(ServerOptions options, const Router& router, Metrics& metrics,
-         std::shared_ptr<spdlog::logger> access_log);
+         std::shared_ptr<spdlog::logger> access_log, Authenticator authenticator = {});
   ~Server();
 
   // Binds the listening socket; returns the bound port.

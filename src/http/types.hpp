@@ -26,6 +26,26 @@ struct PathParam {
   std::int64_t as_int = 0;
 };
 
+// Who is asking, once the Authenticator has verified their credentials. The http layer
+// knows roles only as names; their meaning lives in auth/.
+struct Principal {
+  std::int64_t user_id = 0;
+  std::string role;        // "seeker", "owner", "agent", "builder", "admin"
+  std::string session_id;  // the session (refresh-token family) the credential belongs to
+};
+
+// What a route requires of the caller, declared in the route table and enforced by the
+// server before the handler runs: 401 without a valid credential, 403 with the wrong role.
+// Object-level checks (is this listing yours?) are the services' job.
+struct Access {
+  enum class Kind { anyone, signed_in, roles } kind = Kind::anyone;
+  std::vector<std::string> roles;  // with Kind::roles: any of these
+
+  static Access anyone() { return {}; }
+  static Access signed_in() { return {Kind::signed_in, {}}; }
+  static Access role(std::vector<std::string> any_of) { return {Kind::roles, std::move(any_of)}; }
+};
+
 struct Request {
   RawRequest raw;
   std::string_view path;   // decoded path, no query
@@ -33,6 +53,7 @@ struct Request {
   std::vector<PathParam> params;
   std::string request_id;
   std::string remote_ip;
+  std::optional<Principal> principal;  // set when the request carried a valid credential
 
   const PathParam* param(std::string_view name) const;
   std::int64_t int_param(std::string_view name) const;  // router guarantees it parsed
@@ -40,6 +61,11 @@ struct Request {
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
+
+// Turns a request's credentials (the Authorization header) into a Principal: nullopt when it
+// carries none, an error when it carries a bad one. Runs on the I/O thread, so it must not
+// block (signature checks only; no database).
+using Authenticator = std::function<Result<std::optional<Principal>>(const RawRequest&)>;
 
 // Builders used by handlers. Status defaults to 200.
 Response json_response(const boost::json::value& body, bhttp::status status = bhttp::status::ok);
