@@ -16,7 +16,7 @@ say() { echo "with-postgres: $*" >&2; }
 find_bindir() {
   local d
   for d in "${GRIHA_PG_BINDIR:-}" /usr/lib/postgresql/15/bin "$(pg_config --bindir 2>/dev/null || true)" \
-    $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -Vr); do
+    /usr/lib/postgresql/*/bin; do
     if [[ -n "$d" && -x "$d/initdb" && -x "$d/pg_ctl" ]]; then
       echo "$d"
       return 0
@@ -40,10 +40,14 @@ if [[ $EUID -eq 0 ]]; then
   as_pg=(runuser -u postgres --)
 fi
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/griha-pg.XXXXXX")
+# As root, under /tmp: the postgres user may not be able to reach root's own $TMPDIR.
+tmp_root=${TMPDIR:-/tmp}
+if [[ ${#as_pg[@]} -gt 0 ]]; then tmp_root=/tmp; fi
+dir=$(mktemp -d "$tmp_root/griha-pg.XXXXXX")
 chmod 755 "$dir"
 if [[ ${#as_pg[@]} -gt 0 ]]; then chown postgres: "$dir"; fi
 
+# shellcheck disable=SC2317  # reached through the trap
 cleanup() {
   local status=$?
   if [[ -f "$dir/data/postmaster.pid" ]]; then
@@ -87,8 +91,17 @@ fi
 export GRIHA_TEST_PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
 say "PostgreSQL $("$bindir/pg_ctl" --version | awk '{print $3}') at $GRIHA_TEST_PG_URL (data in $dir)"
 
-set +e
-"$@"
-status=$?
-set -e
+# In the background so that a signal to this script is handled at once, not after the command
+# ends; stdin is passed on explicitly because background commands otherwise get /dev/null.
+# Background commands ignore SIGINT, so both signals are forwarded as SIGTERM.
+"$@" <&0 &
+child=$!
+trap 'kill -TERM "$child" 2>/dev/null || true' INT TERM
+status=0
+wait "$child" || status=$?
+# A forwarded signal interrupts `wait` before the command has ended: wait for its real end.
+while kill -0 "$child" 2>/dev/null; do
+  status=0
+  wait "$child" || status=$?
+done
 exit "$status"

@@ -41,7 +41,7 @@ class PooledConnection {
  public:
   PooledConnection(std::shared_ptr<ConnectionPool> pool, std::unique_ptr<Connection> conn);
   PooledConnection(PooledConnection&&) noexcept = default;
-  PooledConnection& operator=(PooledConnection&&) noexcept = default;
+  PooledConnection& operator=(PooledConnection&&) = delete;  // would drop a held connection
   ~PooledConnection();
   Connection* operator->() const { return conn_.get(); }
 
