@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/routes.hpp"
+#include "auth/handlers.hpp"
 #include "http/server.hpp"
 #include "storage/migrations.hpp"
 
@@ -14,8 +15,8 @@ namespace {
 
 // Access log: one JSON object per line on stdout, timestamped in UTC by the pattern.
 std::shared_ptr<spdlog::logger> make_access_log() {
-  auto log = std::make_shared<spdlog::logger>("access",
-                                              std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  auto log =
+      std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stdout_sink_mt>());
   log->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%fZ",%v})", spdlog::pattern_time_type::utc);
   log->flush_on(spdlog::level::info);
   return log;
@@ -39,6 +40,8 @@ void append_pool_metrics(storage::Database& db, std::string& out) {
 }  // namespace
 
 Result<std::unique_ptr<App>> App::open(const Config& config) {
+  auto gazetteer = listings::Gazetteer::load();
+  if (!gazetteer) return gazetteer.error();
   storage::DatabaseOptions options;
   options.url = config.database_url;
   options.pool_size = config.database_pool_size;
@@ -47,12 +50,23 @@ Result<std::unique_ptr<App>> App::open(const Config& config) {
   auto applied = storage::migrate(**db);
   if (!applied) return applied.error();
   if (*applied > 0) spdlog::info("applied {} migration(s)", *applied);
-  return std::unique_ptr<App>(new App(config, std::move(*db)));
+  std::unique_ptr<App> app(new App(config, std::move(*db), std::move(*gazetteer)));
+  if (auto keys = app->auth_->start(); !keys) return keys.error();
+  return app;
 }
 
-App::App(Config config, std::unique_ptr<storage::Database> db)
-    : config_(std::move(config)), db_(std::move(db)), workers_(config_.worker_threads) {
-  RouteDeps deps{config_, *db_, workers_, [this] { return metrics_->render(); }};
+App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazetteer gazetteer)
+    : config_(std::move(config)),
+      db_(std::move(db)),
+      gazetteer_(std::move(gazetteer)),
+      workers_(config_.worker_threads),
+      email_(notify::make_email_sender(config_.email)),
+      sms_(notify::make_sms_sender(config_.sms)),
+      auth_(std::make_unique<auth::AuthService>(config_.auth, *db_, *email_, *sms_)),
+      listings_(std::make_unique<listings::ListingService>(
+          *db_, gazetteer_, listings::ListingOptions{config_.listing_expiry_days})) {
+  RouteDeps deps{config_,    *db_,        workers_,       [this] { return metrics_->render(); },
+                 gazetteer_, auth_.get(), listings_.get()};
   router_ = std::make_unique<http::Router>(build_routes(deps));
   std::vector<std::string> names;
   for (const auto& r : router_->routes()) names.push_back(r.pattern);
@@ -65,7 +79,8 @@ App::~App() = default;
 
 int App::serve() {
   http::Server server(config_.server, *router_, *metrics_,
-                      config_.access_log ? make_access_log() : nullptr);
+                      config_.access_log ? make_access_log() : nullptr,
+                      auth::make_authenticator(*auth_));
   const auto port = server.listen();
   // Tests and people both read this line to learn where the server is.
   std::cout << "Griha is serving on http://" << config_.server.host << ":" << port << std::endl;

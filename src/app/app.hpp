@@ -5,9 +5,12 @@
 #include <memory>
 
 #include "app/config.hpp"
+#include "auth/service.hpp"
 #include "core/worker_pool.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
+#include "listings/gazetteer.hpp"
+#include "listings/listing_service.hpp"
 #include "storage/database.hpp"
 
 namespace griha::app {
@@ -22,14 +25,21 @@ class App {
   int serve();
 
   storage::Database& database() { return *db_; }
+  auth::AuthService& auth() { return *auth_; }
+  const listings::Gazetteer& gazetteer() const { return gazetteer_; }
   const http::Router& router() const { return *router_; }
 
  private:
-  App(Config config, std::unique_ptr<storage::Database> db);
+  App(Config config, std::unique_ptr<storage::Database> db, listings::Gazetteer gazetteer);
 
   Config config_;
   std::unique_ptr<storage::Database> db_;
+  listings::Gazetteer gazetteer_;
   WorkerPool workers_;
+  std::unique_ptr<notify::EmailSender> email_;
+  std::unique_ptr<notify::SmsSender> sms_;
+  std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<listings::ListingService> listings_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<http::Metrics> metrics_;
 };

@@ -1,9 +1,9 @@
 #include "app/config.hpp"
 
+#include <toml++/toml.h>
 #include <charconv>
 #include <fstream>
 #include <functional>
-#include <toml++/toml.h>
 
 extern char** environ;
 
@@ -38,9 +38,12 @@ std::function<std::optional<std::string>(Config&, const std::string&)> integer(
 std::function<std::optional<std::string>(Config&, const std::string&)> boolean(
     std::function<void(Config&, bool)> set) {
   return [=](Config& c, const std::string& v) -> std::optional<std::string> {
-    if (v == "true" || v == "1") set(c, true);
-    else if (v == "false" || v == "0") set(c, false);
-    else return "must be true or false (got \"" + v + "\")";
+    if (v == "true" || v == "1")
+      set(c, true);
+    else if (v == "false" || v == "0")
+      set(c, false);
+    else
+      return "must be true or false (got \"" + v + "\")";
     return std::nullopt;
   };
 }
@@ -70,18 +73,27 @@ std::vector<std::string> split_list(const std::string& v) {
   return out;
 }
 
+bool is_http_url(const std::string& v) {
+  return v.starts_with("http://") || v.starts_with("https://");
+}
+
 const std::vector<Key>& keys() {
   using ms = std::chrono::milliseconds;
   static const std::vector<Key> k_keys = {
       {"server.host", text([](Config& c, const std::string& v) { c.server.host = v; },
                            [](const std::string& v) { return !v.empty(); }, "an IP address")},
-      {"server.port", integer([](Config& c, long long v) { c.server.port = std::uint16_t(v); }, 0, 65535)},
-      {"server.io_threads", integer([](Config& c, long long v) { c.server.io_threads = int(v); }, 1, 64)},
-      {"server.worker_threads", integer([](Config& c, long long v) { c.worker_threads = int(v); }, 1, 256)},
+      {"server.port",
+       integer([](Config& c, long long v) { c.server.port = std::uint16_t(v); }, 0, 65535)},
+      {"server.io_threads",
+       integer([](Config& c, long long v) { c.server.io_threads = int(v); }, 1, 64)},
+      {"server.worker_threads",
+       integer([](Config& c, long long v) { c.worker_threads = int(v); }, 1, 256)},
       {"server.max_header_bytes",
-       integer([](Config& c, long long v) { c.server.max_header_bytes = std::size_t(v); }, 1024, 1 << 20)},
+       integer([](Config& c, long long v) { c.server.max_header_bytes = std::size_t(v); }, 1024,
+               1 << 20)},
       {"server.max_body_bytes",
-       integer([](Config& c, long long v) { c.server.max_body_bytes = std::size_t(v); }, 1024, 1LL << 30)},
+       integer([](Config& c, long long v) { c.server.max_body_bytes = std::size_t(v); }, 1024,
+               1LL << 30)},
       {"server.read_timeout_ms",
        integer([](Config& c, long long v) { c.server.read_timeout = ms(v); }, 100, 600'000)},
       {"server.idle_timeout_ms",
@@ -89,7 +101,8 @@ const std::vector<Key>& keys() {
       {"server.shutdown_timeout_ms",
        integer([](Config& c, long long v) { c.server.shutdown_timeout = ms(v); }, 0, 600'000)},
       {"server.cors_origins",
-       text([](Config& c, const std::string& v) { c.server.middleware.cors_origins = split_list(v); },
+       text([](Config& c,
+               const std::string& v) { c.server.middleware.cors_origins = split_list(v); },
             [](const std::string& v) {
               for (const auto& o : split_list(v))
                 if (!o.starts_with("http://") && !o.starts_with("https://")) return false;
@@ -99,14 +112,14 @@ const std::vector<Key>& keys() {
       {"server.hsts", boolean([](Config& c, bool v) { c.server.middleware.hsts = v; })},
       {"server.access_log", boolean([](Config& c, bool v) { c.access_log = v; })},
       {"server.debug_routes", boolean([](Config& c, bool v) { c.debug_routes = v; })},
-      {"database.url",
-       text([](Config& c, const std::string& v) { c.database_url = v; },
-            [](const std::string& v) {
-              return v.starts_with("sqlite://") || v.starts_with("postgres://") ||
-                     v.starts_with("postgresql://");
-            },
-            "sqlite://PATH or postgres://USER@HOST:PORT/DB")},
-      {"database.pool_size", integer([](Config& c, long long v) { c.database_pool_size = int(v); }, 1, 256)},
+      {"database.url", text([](Config& c, const std::string& v) { c.database_url = v; },
+                            [](const std::string& v) {
+                              return v.starts_with("sqlite://") || v.starts_with("postgres://") ||
+                                     v.starts_with("postgresql://");
+                            },
+                            "sqlite://PATH or postgres://USER@HOST:PORT/DB")},
+      {"database.pool_size",
+       integer([](Config& c, long long v) { c.database_pool_size = int(v); }, 1, 256)},
       {"storage.data_dir", text([](Config& c, const std::string& v) { c.data_dir = v; },
                                 [](const std::string& v) { return !v.empty(); }, "a directory")},
       {"web.root", text([](Config& c, const std::string& v) { c.web_root = v; },
@@ -118,6 +131,71 @@ const std::vector<Key>& keys() {
                          },
                          "one of trace, debug, info, warn, error, off")},
       {"demo.seed", boolean([](Config& c, bool v) { c.seed_demo = v; })},
+      {"demo.listings", integer([](Config& c, long long v) { c.seed_listings = v; }, 0, 5'000'000)},
+      {"listings.expiry_days",
+       integer([](Config& c, long long v) { c.listing_expiry_days = int(v); }, 1, 3650)},
+      {"auth.issuer", text([](Config& c, const std::string& v) { c.auth.issuer = v; },
+                           [](const std::string& v) { return !v.empty(); }, "a name or URL")},
+      {"auth.audience", text([](Config& c, const std::string& v) { c.auth.audience = v; },
+                             [](const std::string& v) { return !v.empty(); }, "a name or URL")},
+      {"auth.public_url", text([](Config& c, const std::string& v) { c.auth.public_url = v; },
+                               is_http_url, "an http(s) URL")},
+      {"auth.access_ttl_seconds",
+       integer([](Config& c, long long v) { c.auth.access_ttl_seconds = v; }, 60, 3600)},
+      {"auth.refresh_ttl_seconds",
+       integer([](Config& c, long long v) { c.auth.refresh_ttl_seconds = v; }, 300, 90LL * 86400)},
+      {"auth.key_rotation_seconds",
+       integer([](Config& c, long long v) { c.auth.key_rotation_seconds = v; }, 1, 365LL * 86400)},
+      {"auth.ip_rate_per_minute",
+       integer([](Config& c, long long v) { c.auth.ip_rate_per_minute = int(v); }, 1, 100000)},
+      {"auth.account_rate_per_minute",
+       integer([](Config& c, long long v) { c.auth.account_rate_per_minute = int(v); }, 1, 10000)},
+      {"auth.lockout_threshold",
+       integer([](Config& c, long long v) { c.auth.lockout_threshold = int(v); }, 1, 100)},
+      {"auth.otp_resend_seconds",
+       integer([](Config& c, long long v) { c.auth.otp_resend_seconds = v; }, 0, 3600)},
+      {"auth.argon2_memory_kib",
+       integer([](Config& c, long long v) { c.auth.argon2_memory_kib = v; }, 19 * 1024, 1 << 22)},
+      {"auth.argon2_iterations",
+       integer([](Config& c, long long v) { c.auth.argon2_iterations = v; }, 2, 100)},
+      {"oidc.issuer", text([](Config& c, const std::string& v) { c.auth.oidc.issuer = v; },
+                           [](const std::string& v) { return v.empty() || is_http_url(v); },
+                           "an http(s) URL, or empty to turn social sign-in off")},
+      {"oidc.client_id", text([](Config& c, const std::string& v) { c.auth.oidc.client_id = v; })},
+      {"oidc.client_secret",
+       text([](Config& c, const std::string& v) { c.auth.oidc.client_secret = v; })},
+      {"oidc.redirect_uri",
+       text([](Config& c, const std::string& v) { c.auth.oidc.redirect_uri = v; },
+            [](const std::string& v) { return v.empty() || is_http_url(v); }, "an http(s) URL")},
+      {"oidc.scopes", text([](Config& c, const std::string& v) { c.auth.oidc.scopes = v; })},
+      {"email.provider",
+       text([](Config& c, const std::string& v) { c.email.provider = v; },
+            [](const std::string& v) { return v == "log" || v == "smtp"; }, "log or smtp")},
+      {"email.smtp_url", text([](Config& c, const std::string& v) { c.email.smtp_url = v; },
+                              [](const std::string& v) {
+                                return v.starts_with("smtp://") || v.starts_with("smtps://");
+                              },
+                              "smtp://HOST:PORT or smtps://HOST:PORT")},
+      {"email.smtp_starttls", boolean([](Config& c, bool v) { c.email.smtp_starttls = v; })},
+      {"email.smtp_username",
+       text([](Config& c, const std::string& v) { c.email.smtp_username = v; })},
+      {"email.smtp_password",
+       text([](Config& c, const std::string& v) { c.email.smtp_password = v; })},
+      {"email.from", text([](Config& c, const std::string& v) { c.email.from = v; },
+                          [](const std::string& v) { return v.find('@') != std::string::npos; },
+                          "an address such as Griha <no-reply@example.in>")},
+      {"sms.provider",
+       text([](Config& c, const std::string& v) { c.sms.provider = v; },
+            [](const std::string& v) { return v == "log" || v == "http"; }, "log or http")},
+      {"sms.http_url",
+       text([](Config& c, const std::string& v) { c.sms.http_url = v; },
+            [](const std::string& v) { return v.empty() || is_http_url(v); }, "an http(s) URL")},
+      {"sms.http_body_template",
+       text([](Config& c, const std::string& v) { c.sms.http_body_template = v; })},
+      {"sms.http_content_type",
+       text([](Config& c, const std::string& v) { c.sms.http_content_type = v; })},
+      {"sms.http_authorization",
+       text([](Config& c, const std::string& v) { c.sms.http_authorization = v; })},
   };
   return k_keys;
 }

@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "auth/options.hpp"
 #include "core/error.hpp"
 #include "http/server.hpp"
+#include "notify/options.hpp"
 
 namespace griha::app {
 
@@ -26,7 +28,14 @@ struct Config {
   std::string data_dir = "data";
   std::string web_root = "web";
   std::string log_level = "info";
-  bool seed_demo = true;  // `serve` seeds demo data into an empty database
+  bool seed_demo = true;              // `serve` seeds demo data into an empty database
+  std::int64_t seed_listings = 2000;  // how many demo listings `serve` seeds
+
+  int listing_expiry_days = 90;  // an active listing expires this long after approval
+
+  auth::AuthOptions auth;
+  notify::EmailOptions email;
+  notify::SmsOptions sms;
 };
 
 // Loads `path` (if given; a missing file named explicitly is an error) and applies `env`.

@@ -1,7 +1,9 @@
 // griha: the real-estate platform's server and its administration commands.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
 
 #include <iostream>
 
@@ -37,6 +39,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{5'000'000}));
   seed->add_option("--seed", seed_options.seed, "Random seed");
 
+  std::string user_email, user_role = "admin", user_name;
+  auto* user = cli.add_subcommand("user", "Manage user accounts");
+  auto* user_create = user->add_subcommand(
+      "create", "Create a user; the password is read from standard input (one line)");
+  user_create->add_option("--email", user_email, "Email address")->required();
+  user_create->add_option("--role", user_role, "seeker, owner, agent, builder or admin");
+  user_create->add_option("--name", user_name, "Display name");
+  user->require_subcommand(1);
+
   CLI11_PARSE(cli, argc, argv);
 
   auto config = griha::app::load_config(config_path, griha::app::griha_environment());
@@ -51,7 +62,8 @@ int main(int argc, char** argv) {
     if (*serve) {
       if (config->seed_demo) {
         griha::app::SeedOptions first_run;
-        if (auto r = griha::app::seed_demo((*app)->database(), first_run); !r)
+        first_run.listings = config->seed_listings;
+        if (auto r = griha::app::seed_demo((*app)->database(), (*app)->gazetteer(), first_run); !r)
           return fail(r.error());
       }
       return (*app)->serve();
@@ -62,8 +74,24 @@ int main(int argc, char** argv) {
       std::cout << "database schema at version " << status->current << "\n";
       return 0;
     }
+    if (*user_create) {
+      // Never a command-line argument: those show up in `ps` and shell history.
+      if (isatty(STDIN_FILENO)) std::cerr << "Password for " << user_email << ": ";
+      std::string password;
+      std::getline(std::cin, password);
+      if (!password.empty() && password.back() == '\r') password.pop_back();
+      auto created = (*app)->auth().create_user(user_email, password, user_role, user_name);
+      if (!created) {
+        for (const auto& f : created.error().fields)
+          std::cerr << "griha: " << f.field << ": " << f.message << "\n";
+        return fail(created.error());
+      }
+      std::cout << "created user " << created->id << " (" << *created->email << ", "
+                << created->role << ")\n";
+      return 0;
+    }
     if (*seed) {
-      if (auto r = griha::app::seed_demo((*app)->database(), seed_options); !r)
+      if (auto r = griha::app::seed_demo((*app)->database(), (*app)->gazetteer(), seed_options); !r)
         return fail(r.error());
       return 0;
     }

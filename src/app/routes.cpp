@@ -3,11 +3,19 @@
 #include "app/routes.hpp"
 
 #include "app/ops_handlers.hpp"
+#include "auth/handlers.hpp"
+#include "listings/listing_handlers.hpp"
+#include "listings/places_handlers.hpp"
 
 namespace griha::app {
 
 std::vector<http::Route> build_routes(const RouteDeps& d) {
+  using http::Access;
   using http::bhttp::verb;
+  const auth::HandlerDeps a{d.auth, &d.workers};
+  const auto admin = Access::role({"admin"});
+  const auto lister = Access::role({"owner", "agent", "builder"});
+  const listings::ListingHandlers l{*d.listings, d.workers};
   std::vector<http::Route> routes = {
       {verb::get, "/healthz", healthz()},
       {verb::get, "/readyz", readyz(d)},
@@ -15,6 +23,49 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
       {verb::get, "/openapi.json", openapi_document()},
       {verb::get, "/docs", api_reference_page(d)},
       {verb::get, "/assets/{path...}", static_assets(d)},
+
+      {verb::get, "/.well-known/jwks.json", auth::jwks(a)},
+      {verb::post, "/api/v1/auth/register", auth::register_account(a)},
+      {verb::post, "/api/v1/auth/signin", auth::sign_in(a)},
+      {verb::post, "/api/v1/auth/refresh", auth::refresh(a)},
+      {verb::post, "/api/v1/auth/signout", auth::sign_out(a), Access::signed_in()},
+      {verb::post, "/api/v1/auth/email/verify", auth::verify_email(a)},
+      {verb::post, "/api/v1/auth/email/resend", auth::resend_verification(a), Access::signed_in()},
+      {verb::post, "/api/v1/auth/password/forgot", auth::forgot_password(a)},
+      {verb::post, "/api/v1/auth/password/reset", auth::reset_password(a)},
+      {verb::post, "/api/v1/auth/otp/request", auth::request_otp(a)},
+      {verb::post, "/api/v1/auth/otp/verify", auth::verify_otp(a)},
+      {verb::get, "/api/v1/auth/oidc/start", auth::oidc_start(a)},
+      {verb::get, "/api/v1/auth/oidc/callback", auth::oidc_callback(a)},
+      {verb::get, "/api/v1/me", auth::me(a), Access::signed_in()},
+      {verb::patch, "/api/v1/me", auth::update_me(a), Access::signed_in()},
+      {verb::post, "/api/v1/me/password", auth::change_password(a), Access::signed_in()},
+      {verb::get, "/api/v1/me/sessions", auth::list_sessions(a), Access::signed_in()},
+      {verb::delete_, "/api/v1/me/sessions/{id}", auth::revoke_session(a), Access::signed_in()},
+      {verb::get, "/api/v1/admin/users", auth::admin_list_users(a), admin},
+      {verb::get, "/api/v1/admin/users/{id:int}", auth::admin_get_user(a), admin},
+      {verb::post, "/api/v1/admin/users/{id:int}/lock", auth::admin_lock_user(a), admin},
+      {verb::post, "/api/v1/admin/users/{id:int}/unlock", auth::admin_unlock_user(a), admin},
+      {verb::put, "/api/v1/admin/users/{id:int}/role", auth::admin_set_role(a), admin},
+      {verb::get, "/account/verify-email", auth::verify_email_page(a)},
+      {verb::get, "/account/reset-password", auth::reset_password_page(a)},
+      {verb::post, "/account/reset-password", auth::reset_password_form(a)},
+      {verb::get, "/api/v1/places", listings::places(d.gazetteer)},
+
+      {verb::post, "/api/v1/listings", l.create(), lister},
+      {verb::get, "/api/v1/listings/{id:int}", l.get()},
+      {verb::patch, "/api/v1/listings/{id:int}", l.update(), Access::signed_in()},
+      {verb::delete_, "/api/v1/listings/{id:int}", l.remove(), Access::signed_in()},
+      {verb::get, "/api/v1/listings/{id:int}/history", l.history(), Access::signed_in()},
+      {verb::post, "/api/v1/listings/{id:int}/submit", l.submit(), Access::signed_in()},
+      {verb::post, "/api/v1/listings/{id:int}/renew", l.renew(), Access::signed_in()},
+      {verb::post, "/api/v1/listings/{id:int}/withdraw", l.withdraw(), Access::signed_in()},
+      {verb::post, "/api/v1/listings/{id:int}/close", l.close(), Access::signed_in()},
+      {verb::get, "/api/v1/me/listings", l.mine(), Access::signed_in()},
+      {verb::get, "/api/v1/admin/moderation", l.moderation_queue(), admin},
+      {verb::post, "/api/v1/admin/listings/{id:int}/approve", l.approve(), admin},
+      {verb::post, "/api/v1/admin/listings/{id:int}/reject", l.reject(), admin},
+      {verb::patch, "/api/v1/admin/listings/{id:int}", l.set_flags(), admin},
   };
   if (d.config.debug_routes) routes.push_back({verb::get, "/_debug/sleep", debug_sleep()});
   return routes;

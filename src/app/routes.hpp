@@ -6,8 +6,11 @@
 #include <vector>
 
 #include "app/config.hpp"
+#include "auth/service.hpp"
 #include "core/worker_pool.hpp"
 #include "http/router.hpp"
+#include "listings/gazetteer.hpp"
+#include "listings/listing_service.hpp"
 #include "storage/database.hpp"
 
 namespace griha::app {
@@ -19,6 +22,10 @@ struct RouteDeps {
   // The Prometheus text of the running server (metrics are sized by this route table, so
   // they come into being after it).
   std::function<std::string()> metrics_text;
+  const listings::Gazetteer& gazetteer;
+  // Accounts and sign-in; the handlers reach it only while serving.
+  auth::AuthService* auth = nullptr;
+  listings::ListingService* listings = nullptr;
 };
 
 std::vector<http::Route> build_routes(const RouteDeps& deps);

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "listings/gazetteer.hpp"
 #include "storage/database.hpp"
 
 namespace griha::app {
@@ -14,6 +15,7 @@ struct SeedOptions {
 };
 
 // Returns true when it seeded, false when the database already had demo data.
-Result<bool> seed_demo(storage::Database& db, const SeedOptions& options);
+Result<bool> seed_demo(storage::Database& db, const listings::Gazetteer& gazetteer,
+                       const SeedOptions& options);
 
 }  // namespace griha::app

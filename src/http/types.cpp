@@ -1,7 +1,8 @@
 #include "http/types.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/url/parse_query.hpp>
+#include <charconv>
 
 namespace griha::http {
 
@@ -16,12 +17,74 @@ std::int64_t Request::int_param(std::string_view name) const {
   return p ? p->as_int : 0;
 }
 
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// '+' is a space, as browsers send forms; a '%' without two hex digits stays as it is.
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+               hex_value(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// Written by hand: Boost.URL 1.81's parse_query reads past the end of a view that is not
+// NUL-terminated and misjudges the decoded size of an escaped last value.
 std::optional<std::string> Request::query_param(std::string_view name) const {
-  auto parsed = boost::urls::parse_query(query);
-  if (!parsed) return std::nullopt;
-  for (auto param : *parsed)
-    if (param.key == name) return std::string(param.value);
+  std::string_view rest = query;
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    const auto eq = pair.find('=');
+    if (percent_decode(pair.substr(0, eq)) == name)
+      return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+  }
   return std::nullopt;
+}
+
+Result<boost::json::object> json_object_body(const Request& req) {
+  if (req.raw.body().empty()) return boost::json::object();
+  const std::string_view type = req.raw[bhttp::field::content_type];
+  if (!type.starts_with("application/json"))
+    return Error::make(ErrorKind::unsupported, "unsupported_media_type",
+                       "Send the body as application/json.");
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(req.raw.body(), ec);
+  if (ec || !v.is_object())
+    return Error::make(ErrorKind::invalid, "invalid_json", "The body must be a JSON object.");
+  return std::move(v.as_object());
+}
+
+Result<std::int64_t> int_query_param(const Request& req, std::string_view name,
+                                     std::int64_t default_value, std::int64_t lo, std::int64_t hi) {
+  const auto text = req.query_param(name);
+  if (!text) return default_value;
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+  if (ec != std::errc{} || p != text->data() + text->size() || v < lo || v > hi)
+    return Error::field(
+        std::string(name), "invalid_value",
+        "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+  return v;
 }
 
 Response json_response(const boost::json::value& body, bhttp::status status) {

@@ -4,6 +4,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <functional>
 #include <optional>
@@ -57,6 +58,7 @@ struct Request {
 
   const PathParam* param(std::string_view name) const;
   std::int64_t int_param(std::string_view name) const;  // router guarantees it parsed
+  // The first value of a query parameter, percent-decoded (+ is a space).
   std::optional<std::string> query_param(std::string_view name) const;
 };
 
@@ -66,6 +68,14 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
 // carries none, an error when it carries a bad one. Runs on the I/O thread, so it must not
 // block (signature checks only; no database).
 using Authenticator = std::function<Result<std::optional<Principal>>(const RawRequest&)>;
+
+// The request body as a JSON object: 415 unless Content-Type is application/json, 400 with
+// code invalid_json when it does not parse or is not an object. An empty body is {}.
+Result<boost::json::object> json_object_body(const Request& req);
+
+// A query parameter as an integer in [lo, hi] (default when absent), or a 400 naming it.
+Result<std::int64_t> int_query_param(const Request& req, std::string_view name,
+                                     std::int64_t default_value, std::int64_t lo, std::int64_t hi);
 
 // Builders used by handlers. Status defaults to 200.
 Response json_response(const boost::json::value& body, bhttp::status status = bhttp::status::ok);

@@ -34,10 +34,11 @@ TEST(Config, BadValuesNameTheKeyAndTheRule) {
   struct Bad {
     std::string var, value, key;
   };
-  for (const auto& b : std::vector<Bad>{{"GRIHA_SERVER_PORT", "70000", "server.port"},
-                                        {"GRIHA_SERVER_HSTS", "yes", "server.hsts"},
-                                        {"GRIHA_SERVER_CORS_ORIGINS", "evil.com", "server.cors_origins"},
-                                        {"GRIHA_DATABASE_POOL_SIZE", "-1", "database.pool_size"}}) {
+  for (const auto& b :
+       std::vector<Bad>{{"GRIHA_SERVER_PORT", "70000", "server.port"},
+                        {"GRIHA_SERVER_HSTS", "yes", "server.hsts"},
+                        {"GRIHA_SERVER_CORS_ORIGINS", "evil.com", "server.cors_origins"},
+                        {"GRIHA_DATABASE_POOL_SIZE", "-1", "database.pool_size"}}) {
     auto c = load_config(std::nullopt, {{b.var, b.value}});
     ASSERT_FALSE(c) << b.var;
     EXPECT_TRUE(c.error().message.starts_with(b.key + ": must be")) << c.error().message;
@@ -88,6 +89,29 @@ TEST(Config, ExampleFileMatchesTheDefaults) {
   EXPECT_EQ(c->web_root, d.web_root);
   EXPECT_EQ(c->log_level, d.log_level);
   EXPECT_EQ(c->seed_demo, d.seed_demo);
+  EXPECT_EQ(c->seed_listings, d.seed_listings);
+  EXPECT_EQ(c->listing_expiry_days, d.listing_expiry_days);
+  EXPECT_EQ(c->auth.issuer, d.auth.issuer);
+  EXPECT_EQ(c->auth.audience, d.auth.audience);
+  EXPECT_EQ(c->auth.public_url, d.auth.public_url);
+  EXPECT_EQ(c->auth.access_ttl_seconds, d.auth.access_ttl_seconds);
+  EXPECT_EQ(c->auth.refresh_ttl_seconds, d.auth.refresh_ttl_seconds);
+  EXPECT_EQ(c->auth.key_rotation_seconds, d.auth.key_rotation_seconds);
+  EXPECT_EQ(c->auth.ip_rate_per_minute, d.auth.ip_rate_per_minute);
+  EXPECT_EQ(c->auth.account_rate_per_minute, d.auth.account_rate_per_minute);
+  EXPECT_EQ(c->auth.lockout_threshold, d.auth.lockout_threshold);
+  EXPECT_EQ(c->auth.otp_resend_seconds, d.auth.otp_resend_seconds);
+  EXPECT_EQ(c->auth.argon2_memory_kib, d.auth.argon2_memory_kib);
+  EXPECT_EQ(c->auth.argon2_iterations, d.auth.argon2_iterations);
+  EXPECT_EQ(c->auth.oidc.issuer, d.auth.oidc.issuer);
+  EXPECT_EQ(c->auth.oidc.scopes, d.auth.oidc.scopes);
+  EXPECT_EQ(c->email.provider, d.email.provider);
+  EXPECT_EQ(c->email.smtp_url, d.email.smtp_url);
+  EXPECT_EQ(c->email.smtp_starttls, d.email.smtp_starttls);
+  EXPECT_EQ(c->email.from, d.email.from);
+  EXPECT_EQ(c->sms.provider, d.sms.provider);
+  EXPECT_EQ(c->sms.http_body_template, d.sms.http_body_template);
+  EXPECT_EQ(c->sms.http_content_type, d.sms.http_content_type);
 }
 
 }  // namespace

@@ -19,7 +19,10 @@ TEST(OpenApi, DocumentAndRouteTableAgree) {
   ASSERT_TRUE(db);
   Config config;
   WorkerPool workers(1);
-  const auto routes = build_routes({config, **db, workers, [] { return std::string(); }});
+  auto gazetteer = listings::Gazetteer::load();
+  ASSERT_TRUE(gazetteer);
+  const auto routes =
+      build_routes({config, **db, workers, [] { return std::string(); }, *gazetteer});
 
   std::set<std::string> from_routes;
   for (const auto& r : routes)
@@ -36,7 +39,8 @@ TEST(OpenApi, DocumentAndRouteTableAgree) {
       from_doc.insert(m + " " + std::string(path));
     }
   for (const auto& r : from_routes) EXPECT_TRUE(from_doc.count(r)) << "undocumented route: " << r;
-  for (const auto& d : from_doc) EXPECT_TRUE(from_routes.count(d)) << "documented, not routed: " << d;
+  for (const auto& d : from_doc)
+    EXPECT_TRUE(from_routes.count(d)) << "documented, not routed: " << d;
 }
 
 }  // namespace

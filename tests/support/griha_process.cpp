@@ -1,16 +1,20 @@
 #include "support/griha_process.hpp"
 
+#include "support/http_client.hpp"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
 
 extern char** environ;
 
@@ -26,7 +30,7 @@ std::string read_text(const std::filesystem::path& p) {
 
 // fork + exec griha with this process's environment plus `env`, output to `log`.
 pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-            const std::filesystem::path& log) {
+            const std::filesystem::path& log, const std::string& input = {}) {
   std::map<std::string, std::string> merged;
   for (char** e = environ; *e; ++e) {
     std::string entry(*e);
@@ -45,8 +49,13 @@ pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, st
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
 
+  int in_pipe[2] = {-1, -1};
+  if (::pipe(in_pipe) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = ::fork();
   if (pid == 0) {
+    ::dup2(in_pipe[0], 0);
+    ::close(in_pipe[0]);
+    ::close(in_pipe[1]);
     FILE* out = std::fopen(log.c_str(), "w");
     if (out) {
       ::dup2(::fileno(out), 1);
@@ -55,6 +64,11 @@ pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, st
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
+  ::close(in_pipe[0]);
+  // Small inputs fit the pipe's buffer, so this cannot block on a child that never reads.
+  if (!input.empty() && ::write(in_pipe[1], input.data(), input.size()) < 0)
+    throw std::runtime_error("writing to griha's stdin failed");
+  ::close(in_pipe[1]);
   return pid;
 }
 
@@ -120,6 +134,12 @@ GrihaProcess::GrihaProcess(std::map<std::string, std::string> env) {
 }
 
 GrihaProcess::~GrihaProcess() {
+  // The server's side of a failure is usually the quickest way to its cause.
+  if (::testing::UnitTest::GetInstance()->failed_test_count() > 0) {
+    const std::string text = log();
+    std::cerr << "--- griha log (last 4000 bytes) ---\n"
+              << text.substr(text.size() > 4000 ? text.size() - 4000 : 0) << "\n";
+  }
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
@@ -135,12 +155,14 @@ int GrihaProcess::signal_and_wait(int signal, std::chrono::seconds timeout) {
   return code;
 }
 
-std::string GrihaProcess::log() const { return read_text(dir_.path() / "griha.log"); }
+std::string GrihaProcess::log() const {
+  return read_text(dir_.path() / "griha.log");
+}
 
 CommandResult run_griha(const std::vector<std::string>& args,
-                        const std::map<std::string, std::string>& env) {
+                        const std::map<std::string, std::string>& env, const std::string& input) {
   TempDir dir;
-  const pid_t pid = spawn(args, env, dir.path() / "out.log");
+  const pid_t pid = spawn(args, env, dir.path() / "out.log", input);
   bool exited = false;
   CommandResult result;
   result.exit_code = wait_exit(pid, std::chrono::seconds(60), &exited);
@@ -150,6 +172,31 @@ CommandResult run_griha(const std::vector<std::string>& args,
   }
   result.output = read_text(dir.path() / "out.log");
   return result;
+}
+
+}  // namespace griha::test
+
+namespace griha::test {
+
+TestUser create_user(const GrihaProcess& server, const std::string& role) {
+  static int counter = 0;
+  TestUser u;
+  u.email = role + std::to_string(++counter) + "-" + std::to_string(::getpid()) + "@test.griha.in";
+  const std::string password = "correct horse battery " + role;
+  auto made =
+      run_griha({"user", "create", "--role", role, "--email", u.email, "--name", "Test " + role},
+                {{"GRIHA_DATABASE_URL", server.database_url()}}, password + "\n");
+  if (made.exit_code != 0) throw std::runtime_error("griha user create failed:\n" + made.output);
+  auto signed_in = http_request(
+      server.port(), bhttp::verb::post, "/api/v1/auth/signin",
+      boost::json::serialize(boost::json::object{{"email", u.email}, {"password", password}}),
+      {{"Content-Type", "application/json"}});
+  if (signed_in.result_int() != 200)
+    throw std::runtime_error("sign-in failed: " + signed_in.body());
+  u.access_token = json_body(signed_in).at("access_token").as_string();
+  auto me = http_get(server.port(), "/api/v1/me", {{"Authorization", u.bearer()}});
+  u.id = json_body(me).at("id").as_int64();
+  return u;
 }
 
 }  // namespace griha::test

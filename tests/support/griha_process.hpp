@@ -47,7 +47,18 @@ struct CommandResult {
   int exit_code = -1;
   std::string output;  // stdout and stderr
 };
+// `input` is written to its standard input (e.g. a password for `griha user create`).
 CommandResult run_griha(const std::vector<std::string>& args,
-                        const std::map<std::string, std::string>& env = {});
+                        const std::map<std::string, std::string>& env = {},
+                        const std::string& input = {});
+
+// A user of a running griha: created with `griha user create`, signed in over HTTP.
+struct TestUser {
+  std::int64_t id = 0;
+  std::string email;
+  std::string access_token;
+  std::string bearer() const { return "Bearer " + access_token; }
+};
+TestUser create_user(const GrihaProcess& server, const std::string& role);
 
 }  // namespace griha::test

@@ -1,0 +1,546 @@
+#include "auth/handlers.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url/parse_query.hpp>
+#include <boost/url/pct_string_view.hpp>
+
+#include "http/problem.hpp"
+
+namespace griha::auth {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::bhttp::field;
+using http::bhttp::status;
+using Awaitable = asio::awaitable<http::Response>;
+
+Caller caller_of(const http::Request& req) {
+  return {req.remote_ip, std::string(req.raw[field::user_agent])};
+}
+
+// A JSON object body whose fields are all in `allowed`: anything else is refused rather
+// than ignored, so that a client can never set what it was not offered (mass assignment).
+Result<json::object> json_body(const http::Request& req,
+                               std::initializer_list<std::string_view> allowed) {
+  const auto type = req.raw[field::content_type];
+  if (!type.starts_with("application/json"))
+    return Error::make(ErrorKind::unsupported, "unsupported_media_type",
+                       "Send the body as application/json.");
+  boost::system::error_code ec;
+  auto v = json::parse(req.raw.body(), ec);
+  if (ec || !v.is_object())
+    return Error::make(ErrorKind::invalid, "invalid_json", "The body must be a JSON object.");
+  Error e = Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
+  for (const auto& [key, value] : v.as_object()) {
+    if (std::find(allowed.begin(), allowed.end(), std::string_view(key)) == allowed.end())
+      e.fields.push_back({std::string(key), "not_allowed", "This field cannot be set here."});
+    else if (!value.is_string() && !value.is_null())
+      e.fields.push_back({std::string(key), "type", "Must be a string."});
+  }
+  if (!e.fields.empty()) return e;
+  return std::move(v.as_object());
+}
+
+std::optional<std::string> opt(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v || !v->is_string()) return std::nullopt;
+  return std::string(v->as_string());
+}
+
+Result<std::string> required(const json::object& o, std::string_view key) {
+  auto v = opt(o, key);
+  if (!v || v->empty())
+    return Error::field(std::string(key), "required", "This field is required.");
+  return *v;
+}
+
+http::Response problem(const http::Request& req, const Error& e) {
+  return http::problem_response(e, req.path);
+}
+
+json::value nullable(const std::optional<std::string>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+
+json::object user_json(const User& u) {
+  return {{"id", u.id},
+          {"email", nullable(u.email)},
+          {"phone", nullable(u.phone)},
+          {"name", u.name},
+          {"role", u.role},
+          {"status", u.status},
+          {"email_verified", u.email_verified},
+          {"phone_verified", u.phone_verified},
+          {"agency", nullable(u.agency)},
+          {"rera_number", nullable(u.rera_number)},
+          {"created_at", u.created_at},
+          {"updated_at", u.updated_at}};
+}
+
+// Token responses must not be cached anywhere (RFC 6749 5.1).
+http::Response tokens_response(const Tokens& t) {
+  auto res = http::json_response(json::object{{"access_token", t.access_token},
+                                              {"token_type", "Bearer"},
+                                              {"expires_in", t.expires_in},
+                                              {"refresh_token", t.refresh_token},
+                                              {"session_id", t.session_id},
+                                              {"user_id", t.user_id}});
+  res.set(field::cache_control, "no-store");
+  res.set(field::pragma, "no-cache");
+  return res;
+}
+
+http::Response accepted(std::string_view message) {
+  return http::json_response(json::object{{"status", "accepted"}, {"message", message}},
+                             status::accepted);
+}
+
+http::Response no_content() {
+  http::Response res{status::no_content, 11};
+  return res;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+http::Response page(std::string_view title, const std::string& body_html,
+                    status code = status::ok) {
+  auto res = http::text_response(
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      "content=\"width=device-width\"><meta name=\"referrer\" content=\"no-referrer\"><title>" +
+          html_escape(title) + " · Griha</title></head><body><main><h1>" + html_escape(title) +
+          "</h1>" + body_html + "</main></body></html>",
+      "text/html; charset=utf-8", code);
+  // The link's token is in the URL: keep it out of caches and Referer headers.
+  res.set(field::cache_control, "no-store");
+  res.set("Referrer-Policy", "no-referrer");
+  return res;
+}
+
+std::string cookie_value(std::string_view header, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    auto end = header.find(';', pos);
+    if (end == std::string_view::npos) end = header.size();
+    auto item = header.substr(pos, end - pos);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.size() > name.size() && item.starts_with(name) && item[name.size()] == '=')
+      return std::string(item.substr(name.size() + 1));
+    pos = end + 1;
+  }
+  return {};
+}
+
+constexpr std::string_view k_state_cookie = "griha_oidc_state";
+
+std::string state_cookie(const AuthService& s, std::string_view value, int max_age) {
+  std::string c =
+      std::string(k_state_cookie) + "=" + std::string(value) +
+      "; Path=/api/v1/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age);
+  if (s.options().public_url.starts_with("https://")) c += "; Secure";
+  return c;
+}
+
+// An application/x-www-form-urlencoded value: '+' is a space, then percent-decoding.
+std::string form_value(std::string_view encoded) {
+  std::string plus_free;
+  for (char c : encoded) plus_free += c == '+' ? std::string("%20") : std::string(1, c);
+  auto pct = boost::urls::make_pct_string_view(plus_free);
+  return pct ? pct->decode() : std::string();
+}
+
+template <class F>
+auto on_workers(HandlerDeps d, F fn) {
+  return d.workers->run(std::move(fn));
+}
+
+}  // namespace
+
+http::Authenticator make_authenticator(AuthService& service) {
+  return [&service](const http::RawRequest& raw) -> Result<std::optional<http::Principal>> {
+    const std::string_view header = raw[field::authorization];
+    if (header.empty()) return std::optional<http::Principal>{};
+    constexpr std::string_view k_scheme = "bearer ";
+    std::string scheme(header.substr(0, k_scheme.size()));
+    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme != k_scheme)
+      return Error::make(ErrorKind::unauthenticated, "invalid_token",
+                         "Send an access token as 'Authorization: Bearer <token>'.");
+    auto claims = service.authenticate(header.substr(k_scheme.size()));
+    if (!claims) return claims.error();
+    return std::optional<http::Principal>{
+        http::Principal{claims->user_id, claims->role, claims->session_id}};
+  };
+}
+
+http::Handler jwks(HandlerDeps d) {
+  return [d](http::Request&) -> Awaitable {
+    auto res = http::json_response(d.service->jwks());
+    res.set(field::content_type, "application/jwk-set+json");
+    res.set(field::cache_control, "public, max-age=300");
+    co_return res;
+  };
+}
+
+http::Handler register_account(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    auto body =
+        json_body(req, {"email", "password", "name", "phone", "role", "agency", "rera_number"});
+    if (!body) co_return problem(req, body.error());
+    Registration r{opt(*body, "email"),      opt(*body, "password"), opt(*body, "name"),
+                   opt(*body, "phone"),      opt(*body, "role"),     opt(*body, "agency"),
+                   opt(*body, "rera_number")};
+    auto done =
+        co_await on_workers(d, [&] { return d.service->register_account(r, caller_of(req)); });
+    if (!done) co_return problem(req, done.error());
+    co_return accepted("If the address can be used, a verification email is on its way.");
+  };
+}
+
+http::Handler sign_in(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    auto body = json_body(req, {"email", "phone", "password"});
+    if (!body) co_return problem(req, body.error());
+    const auto id = opt(*body, "email").value_or(opt(*body, "phone").value_or(""));
+    const auto password = opt(*body, "password").value_or("");
+    auto t =
+        co_await on_workers(d, [&] { return d.service->sign_in(id, password, caller_of(req)); });
+    if (!t) co_return problem(req, t.error());
+    co_return tokens_response(*t);
+  };
+}
+
+http::Handler refresh(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    auto body = json_body(req, {"refresh_token"});
+    if (!body) co_return problem(req, body.error());
+    const auto token = opt(*body, "refresh_token").value_or("");
+    auto t = co_await on_workers(d, [&] { return d.service->refresh(token, caller_of(req)); });
+    if (!t) co_return problem(req, t.error());
+    co_return tokens_response(*t);
+  };
+}
+
+http::Handler sign_out(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    const auto& p = *req.principal;
+    auto done =
+        co_await on_workers(d, [&] { return d.service->sign_out(p.user_id, p.session_id); });
+    if (!done) co_return problem(req, done.error());
+    co_return no_content();
+  };
+}
+
+http::Handler verify_email(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    auto body = json_body(req, {"token"});
+    if (!body) co_return problem(req, body.error());
+    auto token = required(*body, "token");
+    if (!token) co_return problem(req, token.error());
+    auto done = co_await on_workers(d, [&] { return d.service->verify_email(*token); });
+    if (!done) co_return problem(req, done.error());
+    co_return http::json_response(json::object{{"status", "verified"}});
+  };
+}
+
+http::Handler resend_verification(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    const auto id = req.principal->user_id;
+    auto done = co_await on_workers(d, [&] { return d.service->send_email_verification(id); });
+    if (!done) co_return problem(req, done.error());
+    co_return accepted("A verification email is on its way.");
+  };
+}
+
+http::Handler forgot_password(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    auto body = json_body(req, {"email"});
+    if (!body) co_return problem(req, body.error());
+    auto email = required(*body, "email");
+    if (!email) co_return problem(req, email.error());
+    auto done =
+        co_await on_workers(d, [&] { return d.service->forgot_password(*email, caller_of(req)); });
+    if (!done) co_return problem(req, done.error());
+    co_return accepted("If an account has this address, a reset link is on its way.");
+  };
+}
+
+http::Handler reset_password(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    auto body = json_body(req, {"token", "password"});
+    if (!body) co_return problem(req, body.error());
+    auto token = required(*body, "token");
+    if (!token) co_return problem(req, token.error());
+    const auto password = opt(*body, "password").value_or("");
+    auto done = co_await on_workers(d, [&] { return d.service->reset_password(*token, password); });
+    if (!done) co_return problem(req, done.error());
+    co_return no_content();
+  };
+}
+
+http::Handler request_otp(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    auto body = json_body(req, {"phone"});
+    if (!body) co_return problem(req, body.error());
+    auto phone = required(*body, "phone");
+    if (!phone) co_return problem(req, phone.error());
+    auto done =
+        co_await on_workers(d, [&] { return d.service->request_otp(*phone, caller_of(req)); });
+    if (!done) co_return problem(req, done.error());
+    co_return accepted("A code is on its way by SMS.");
+  };
+}
+
+http::Handler verify_otp(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    auto body = json_body(req, {"phone", "code"});
+    if (!body) co_return problem(req, body.error());
+    auto phone = required(*body, "phone");
+    if (!phone) co_return problem(req, phone.error());
+    auto code = required(*body, "code");
+    if (!code) co_return problem(req, code.error());
+    auto t = co_await on_workers(
+        d, [&] { return d.service->verify_otp(*phone, *code, caller_of(req)); });
+    if (!t) co_return problem(req, t.error());
+    co_return tokens_response(*t);
+  };
+}
+
+http::Handler oidc_start(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    auto start = co_await on_workers(d, [&] { return d.service->oidc_start(); });
+    if (!start) co_return problem(req, start.error());
+    http::Response res{status::found, 11};
+    res.set(field::location, start->url);
+    res.set(field::set_cookie, state_cookie(*d.service, start->state, 600));
+    res.set(field::cache_control, "no-store");
+    co_return res;
+  };
+}
+
+http::Handler oidc_callback(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    if (auto err = req.query_param("error"))
+      co_return problem(req, Error::make(ErrorKind::forbidden, "oidc_denied",
+                                         "The identity provider did not sign you in.", *err));
+    const auto code = req.query_param("code").value_or("");
+    const auto state = req.query_param("state").value_or("");
+    const auto browser_state = cookie_value(req.raw[field::cookie], k_state_cookie);
+    if (code.empty() || code.size() > 2048)
+      co_return problem(req, Error::field("code", "required", "The provider sent no code."));
+    auto t = co_await on_workers(
+        d, [&] { return d.service->oidc_finish(code, state, browser_state, caller_of(req)); });
+    if (!t) co_return problem(req, t.error());
+    auto res = tokens_response(*t);
+    res.set(field::set_cookie, state_cookie(*d.service, "", 0));
+    co_return res;
+  };
+}
+
+http::Handler me(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    const auto id = req.principal->user_id;
+    auto u = co_await on_workers(d, [&] { return d.service->user(id); });
+    if (!u) co_return problem(req, u.error());
+    co_return http::json_response(user_json(*u));
+  };
+}
+
+http::Handler update_me(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    // The allowlist: role, status, email and the verified flags are not offered.
+    auto body = json_body(req, {"name", "phone", "agency", "rera_number"});
+    if (!body) co_return problem(req, body.error());
+    ProfileChange c{opt(*body, "name"), opt(*body, "phone"), opt(*body, "agency"),
+                    opt(*body, "rera_number")};
+    const auto id = req.principal->user_id;
+    auto u = co_await on_workers(d, [&] { return d.service->update_profile(id, c); });
+    if (!u) co_return problem(req, u.error());
+    co_return http::json_response(user_json(*u));
+  };
+}
+
+http::Handler change_password(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    auto body = json_body(req, {"current_password", "new_password"});
+    if (!body) co_return problem(req, body.error());
+    const auto current = opt(*body, "current_password").value_or("");
+    const auto next = opt(*body, "new_password").value_or("");
+    const auto id = req.principal->user_id;
+    auto done =
+        co_await on_workers(d, [&] { return d.service->change_password(id, current, next); });
+    if (!done) co_return problem(req, done.error());
+    co_return no_content();
+  };
+}
+
+http::Handler list_sessions(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    const auto& p = *req.principal;
+    auto list = co_await on_workers(d, [&] { return d.service->sessions(p.user_id); });
+    if (!list) co_return problem(req, list.error());
+    json::array items;
+    for (const auto& s : *list)
+      items.push_back({{"id", s.id},
+                       {"created_at", s.created_at},
+                       {"last_used_at", s.last_used_at},
+                       {"expires_at", s.expires_at},
+                       {"user_agent", s.user_agent},
+                       {"ip", s.ip},
+                       {"current", s.id == p.session_id}});
+    co_return http::json_response(json::object{{"items", std::move(items)}});
+  };
+}
+
+http::Handler revoke_session(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    const auto user_id = req.principal->user_id;
+    const std::string id = req.param("id")->value;
+    auto done = co_await on_workers(d, [&] { return d.service->revoke_session(user_id, id); });
+    if (!done) co_return problem(req, done.error());
+    co_return no_content();
+  };
+}
+
+http::Handler admin_list_users(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    const auto q = req.query_param("q").value_or("");
+    std::int64_t after = 0;
+    int limit = 20;
+    try {
+      if (auto a = req.query_param("after")) after = std::stoll(*a);
+      if (auto l = req.query_param("limit")) limit = std::stoi(*l);
+    } catch (const std::exception&) {
+      co_return problem(req, Error::field("after", "invalid", "after and limit are integers."));
+    }
+    auto page = co_await on_workers(d, [&] { return d.service->list_users(q, after, limit); });
+    if (!page) co_return problem(req, page.error());
+    json::array items;
+    for (const auto& u : page->users) items.push_back(user_json(u));
+    json::object body{{"items", std::move(items)}};
+    body["next_after"] = page->next_after ? json::value(*page->next_after) : json::value(nullptr);
+    co_return http::json_response(body);
+  };
+}
+
+http::Handler admin_get_user(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    const auto id = req.int_param("id");
+    auto u = co_await on_workers(d, [&] { return d.service->user(id); });
+    if (!u) co_return problem(req, u.error());
+    co_return http::json_response(user_json(*u));
+  };
+}
+
+namespace {
+http::Handler admin_status(HandlerDeps d, std::string status_to) {
+  return [d, status_to](http::Request& req) -> Awaitable {
+    const auto admin = req.principal->user_id;
+    const auto id = req.int_param("id");
+    auto u = co_await on_workers(d, [&] { return d.service->set_status(admin, id, status_to); });
+    if (!u) co_return problem(req, u.error());
+    co_return http::json_response(user_json(*u));
+  };
+}
+}  // namespace
+
+http::Handler admin_lock_user(HandlerDeps d) {
+  return admin_status(d, "locked");
+}
+http::Handler admin_unlock_user(HandlerDeps d) {
+  return admin_status(d, "active");
+}
+
+http::Handler admin_set_role(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    auto body = json_body(req, {"role"});
+    if (!body) co_return problem(req, body.error());
+    auto role = required(*body, "role");
+    if (!role) co_return problem(req, role.error());
+    const auto admin = req.principal->user_id;
+    const auto id = req.int_param("id");
+    auto u = co_await on_workers(d, [&] { return d.service->set_role(admin, id, *role); });
+    if (!u) co_return problem(req, u.error());
+    co_return http::json_response(user_json(*u));
+  };
+}
+
+http::Handler verify_email_page(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    const auto token = req.query_param("token").value_or("");
+    auto done = co_await on_workers(d, [&] { return d.service->verify_email(token); });
+    if (!done)
+      co_return page("Link not valid",
+                     "<p>" + html_escape(done.error().message) +
+                         "</p><p>Sign in and ask for a new verification email.</p>",
+                     http::status_for(done.error().kind));
+    co_return page("Email verified",
+                   "<p>Your email address is verified. You can close this page.</p>");
+  };
+}
+
+http::Handler reset_password_page(HandlerDeps) {
+  return [](http::Request& req) -> Awaitable {
+    const auto token = req.query_param("token").value_or("");
+    if (token.empty())
+      co_return page("Reset your password",
+                     "<p>Ask for a reset link from the sign-in page; it arrives by email.</p>");
+    co_return page(
+        "Choose a new password",
+        "<form method=\"post\" action=\"/account/reset-password\">"
+        "<input type=\"hidden\" name=\"token\" value=\"" +
+            html_escape(token) +
+            "\"><label>New password (12 to 128 characters) <input type=\"password\" "
+            "name=\"password\" minlength=\"12\" maxlength=\"128\" required "
+            "autocomplete=\"new-password\"></label> <button type=\"submit\">Save</button></form>");
+  };
+}
+
+http::Handler reset_password_form(HandlerDeps d) {
+  return [d](http::Request& req) -> Awaitable {
+    std::string token, password;
+    if (auto q = boost::urls::parse_query(req.raw.body()))
+      for (auto p : *q) {
+        if (p.key == "token")
+          token = form_value(p.value);
+        else if (p.key == "password")
+          password = form_value(p.value);
+      }
+    auto done = co_await on_workers(d, [&] { return d.service->reset_password(token, password); });
+    if (!done) {
+      std::string why = html_escape(done.error().message);
+      for (const auto& f : done.error().fields) why += " " + html_escape(f.message);
+      co_return page("Password not changed", "<p>" + why + "</p>",
+                     http::status_for(done.error().kind));
+    }
+    co_return page("Password changed",
+                   "<p>Your password is changed and every device was signed out. Sign in "
+                   "with the new password.</p>");
+  };
+}
+
+}  // namespace griha::auth

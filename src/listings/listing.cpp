@@ -1,0 +1,404 @@
+#include "listings/listing.hpp"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <cmath>
+#include <regex>
+
+#include "listings/gazetteer.hpp"
+
+namespace griha::listings {
+namespace {
+
+using Kind = FieldSpec::Kind;
+using L = Listing;
+
+constexpr std::string_view k_status_names[] = {"draft", "pending_review", "active",    "rejected",
+                                               "sold",  "rented",         "withdrawn", "expired"};
+constexpr std::string_view k_transactions[] = {"sale_new", "sale_resale", "rent", "lease"};
+constexpr std::string_view k_property_types[] = {
+    "apartment", "independent_house", "villa", "builder_floor", "plot",
+    "studio",    "penthouse",         "pg",    "office",        "shop",
+    "warehouse"};
+constexpr std::string_view k_furnishing[] = {"furnished", "semi_furnished", "unfurnished"};
+constexpr std::string_view k_possession[] = {"ready", "under_construction"};
+constexpr std::string_view k_facing[] = {"north", "north_east", "east", "south_east",
+                                         "south", "south_west", "west", "north_west"};
+constexpr std::string_view k_tenants[] = {"any", "family", "bachelors", "company"};
+
+// Hosts whose players may be embedded on a listing page. Anything else could be a phishing
+// page or a tracker framed inside Griha.
+constexpr std::string_view k_media_hosts[] = {
+    "youtube.com",    "www.youtube.com",   "m.youtube.com",   "youtu.be",
+    "matterport.com", "my.matterport.com", "vimeo.com",       "player.vimeo.com",
+    "kuula.co",       "www.kuula.co",      "www.3dvista.com", "tour.panoee.com"};
+
+constexpr std::int64_t k_max_price = 10'000'000'000'000;  // ₹10 lakh crore: beyond any listing
+
+const FieldSpec k_fields[] = {
+    // name, RESO name, kind, min, max, choices, material, member
+    {"transaction", "", Kind::choice, 0, 0, k_transactions, true, &L::transaction},
+    {"property_type", "PropertySubType", Kind::choice, 0, 0, k_property_types, true,
+     &L::property_type},
+    {"title", "", Kind::text, 10, 120, {}, true, &L::title},
+    {"description", "PublicRemarks", Kind::text, 30, 5000, {}, true, &L::description},
+    {"bhk", "BedroomsTotal", Kind::integer, 0, 5, {}, true, &L::bhk},
+    {"bathrooms", "BathroomsTotalInteger", Kind::integer, 0, 20, {}, true, &L::bathrooms},
+    {"balconies", "", Kind::integer, 0, 20, {}, false, &L::balconies},
+    {"carpet_area_sqft",
+     "LivingArea",
+     Kind::integer,
+     50,
+     1'000'000,
+     {},
+     true,
+     &L::carpet_area_sqft},
+    {"built_up_area_sqft",
+     "BuildingAreaTotal",
+     Kind::integer,
+     50,
+     1'000'000,
+     {},
+     true,
+     &L::built_up_area_sqft},
+    {"super_built_up_area_sqft",
+     "",
+     Kind::integer,
+     50,
+     1'000'000,
+     {},
+     true,
+     &L::super_built_up_area_sqft},
+    {"plot_area_sqyd",
+     "LotSizeSquareFeet",
+     Kind::integer,
+     10,
+     10'000'000,
+     {},
+     true,
+     &L::plot_area_sqyd},
+    {"price", "ListPrice", Kind::integer, 1000, k_max_price, {}, false, &L::price},
+    {"security_deposit", "", Kind::integer, 0, k_max_price, {}, false, &L::security_deposit},
+    {"maintenance_monthly",
+     "AssociationFee",
+     Kind::integer,
+     0,
+     10'000'000,
+     {},
+     false,
+     &L::maintenance_monthly},
+    {"brokerage", "", Kind::integer, 0, k_max_price, {}, false, &L::brokerage},
+    {"furnishing", "Furnished", Kind::choice, 0, 0, k_furnishing, false, &L::furnishing},
+    {"possession", "", Kind::choice, 0, 0, k_possession, true, &L::possession},
+    {"possession_date", "", Kind::text, 7, 7, {}, false, &L::possession_date},
+    {"age_years", "", Kind::integer, 0, 200, {}, false, &L::age_years},
+    {"facing", "DirectionFaces", Kind::choice, 0, 0, k_facing, false, &L::facing},
+    {"floor", "", Kind::integer, -3, 200, {}, false, &L::floor},
+    {"total_floors", "StoriesTotal", Kind::integer, 1, 200, {}, false, &L::total_floors},
+    {"parking_covered", "CoveredSpaces", Kind::integer, 0, 100, {}, false, &L::parking_covered},
+    {"parking_open", "OpenParkingSpaces", Kind::integer, 0, 100, {}, false, &L::parking_open},
+    {"tenant_preference", "", Kind::choice, 0, 0, k_tenants, false, &L::tenant_preference},
+    {"pets_allowed", "PetsAllowed", Kind::boolean, 0, 0, {}, false, &L::pets_allowed},
+    {"city_id", "", Kind::integer, 1, 1'000'000, {}, true, &L::city_id},
+    {"locality_id", "", Kind::integer, 1, 100'000'000, {}, true, &L::locality_id},
+    {"project_name", "BuildingName", Kind::text, 2, 120, {}, true, &L::project_name},
+    {"pincode", "PostalCode", Kind::text, 6, 6, {}, true, &L::pincode},
+    {"latitude", "Latitude", Kind::number, 6, 38, {}, true, &L::latitude},
+    {"longitude", "Longitude", Kind::number, 68, 98, {}, true, &L::longitude},
+    {"rera_number", "", Kind::text, 6, 60, {}, true, &L::rera_number},
+    {"virtual_tour_url",
+     "VirtualTourURLUnbranded",
+     Kind::url,
+     0,
+     500,
+     {},
+     true,
+     &L::virtual_tour_url},
+    {"video_url", "", Kind::url, 0, 500, {}, true, &L::video_url},
+};
+
+// Set by the server or an admin, never by a lister; named so the refusal can say so.
+constexpr std::string_view k_protected[] = {
+    "id",         "owner_id",    "status",           "featured",      "verified",
+    "posted_by",  "version",     "created_at",       "updated_at",    "published_at",
+    "expires_at", "photo_count", "rejection_reason", "price_per_sqft"};
+
+bool contains(std::span<const std::string_view> set, std::string_view v) {
+  return std::find(set.begin(), set.end(), v) != set.end();
+}
+
+bool allowed_media_url(const std::string& text) {
+  auto url = boost::urls::parse_absolute_uri(text);
+  if (!url || url->scheme() != "https" || url->has_userinfo()) return false;
+  return contains(k_media_hosts, std::string(url->encoded_host()));
+}
+
+bool valid_rera(const std::string& s) {
+  // States format RERA numbers differently (MahaRERA P51800012345, Karnataka
+  // PRM/KA/RERA/1251/446/PR/171031/000612, ...): upper-case letters, digits, '/' and '-',
+  // with a run of digits somewhere.
+  static const std::regex k_shape(R"([A-Z0-9][A-Z0-9/\-]{5,59})");
+  static const std::regex k_digits(R"(\d{4,})");
+  return std::regex_match(s, k_shape) && std::regex_search(s, k_digits);
+}
+
+bool valid_month(const std::string& s) {
+  static const std::regex k_month(R"((20[2-9]\d)-(0[1-9]|1[0-2]))");
+  return std::regex_match(s, k_month);
+}
+
+std::string choices_text(std::span<const std::string_view> choices) {
+  std::string out;
+  for (auto c : choices) out += (out.empty() ? "" : ", ") + std::string(c);
+  return out;
+}
+
+// Reads one JSON value into `value` per its spec; returns an error message or "".
+template <class T>
+std::string read_value(const FieldSpec& f, const boost::json::value& v, std::optional<T>& out) {
+  if (v.is_null()) {
+    out.reset();
+    return {};
+  }
+  if constexpr (std::is_same_v<T, std::int64_t>) {
+    if (!v.is_int64() && !v.is_uint64()) return "must be a whole number";
+    if (v.is_uint64() && v.as_uint64() > static_cast<std::uint64_t>(f.max))
+      return "must be at most " + std::to_string(f.max);
+    const std::int64_t n = v.is_int64() ? v.as_int64() : static_cast<std::int64_t>(v.as_uint64());
+    if (n < f.min || n > f.max)
+      return "must be from " + std::to_string(f.min) + " to " + std::to_string(f.max);
+    out = n;
+  } else if constexpr (std::is_same_v<T, double>) {
+    if (!v.is_number()) return "must be a number";
+    const double d = v.to_number<double>();
+    if (!std::isfinite(d) || d < double(f.min) || d > double(f.max))
+      return "must be from " + std::to_string(f.min) + " to " + std::to_string(f.max) +
+             " (inside India)";
+    out = d;
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!v.is_bool()) return "must be true or false";
+    out = v.as_bool();
+  } else {
+    if (!v.is_string()) return "must be a string";
+    std::string s(v.as_string());
+    if (f.kind == Kind::choice) {
+      if (!contains(f.choices, s)) return "must be one of " + choices_text(f.choices);
+    } else {
+      // Trim, and refuse control characters (newlines are fine in descriptions).
+      const auto first = s.find_first_not_of(" \t\r\n");
+      s = first == std::string::npos ? ""
+                                     : s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+      for (unsigned char c : s)
+        if (c < 0x20 && c != '\n' && c != '\t') return "must not contain control characters";
+      if (s.size() < std::size_t(f.min) || s.size() > std::size_t(f.max))
+        return f.min == f.max ? "must be " + std::to_string(f.min) + " characters"
+                              : "must be " + std::to_string(f.min) + " to " +
+                                    std::to_string(f.max) + " characters";
+      if (f.kind == Kind::url && !allowed_media_url(s))
+        return "must be an https link on an allowed host (YouTube, Matterport, Vimeo, Kuula, ...)";
+      if (f.name == "pincode" && s.find_first_not_of("0123456789") != std::string::npos)
+        return "must be 6 digits";
+      if (f.name == "possession_date" && !valid_month(s)) return "must be a month, YYYY-MM";
+      if (f.name == "rera_number" && !valid_rera(s))
+        return "must be a RERA registration number such as P51800012345";
+    }
+    out = std::move(s);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string_view to_string(Status s) {
+  return k_status_names[static_cast<int>(s)];
+}
+
+std::optional<Status> status_from_string(std::string_view s) {
+  for (std::size_t i = 0; i < std::size(k_status_names); ++i)
+    if (k_status_names[i] == s) return static_cast<Status>(i);
+  return std::nullopt;
+}
+
+std::span<const FieldSpec> listing_fields() {
+  return k_fields;
+}
+
+std::optional<std::int64_t> Listing::reference_area_sqft() const {
+  if (carpet_area_sqft) return carpet_area_sqft;
+  if (built_up_area_sqft) return built_up_area_sqft;
+  if (super_built_up_area_sqft) return super_built_up_area_sqft;
+  if (plot_area_sqyd) return *plot_area_sqyd * 9;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> Listing::price_per_sqft() const {
+  const auto area = reference_area_sqft();
+  if (!price || !area || *area <= 0) return std::nullopt;
+  return *price / *area;
+}
+
+Result<void> apply_patch(Listing& listing, const boost::json::object& patch,
+                         bool* material_changed) {
+  Error errors =
+      Error::make(ErrorKind::invalid, "validation_failed", "The listing has invalid fields.");
+  Listing next = listing;
+  bool material = false;
+  for (const auto& [key, value] : patch) {
+    const std::string name(key);
+    if (name == "amenities") {
+      if (!value.is_array()) {
+        errors.fields.push_back({name, "invalid_type", "must be an array of amenity names"});
+        continue;
+      }
+      std::uint64_t bits = 0;
+      for (const auto& a : value.as_array()) {
+        const auto it = a.is_string() ? std::find(std::begin(k_amenities), std::end(k_amenities),
+                                                  std::string_view(a.as_string()))
+                                      : std::end(k_amenities);
+        if (it == std::end(k_amenities)) {
+          errors.fields.push_back(
+              {name, "invalid_value",
+               "must contain only known amenities: " + choices_text(k_amenities)});
+          break;
+        }
+        bits |= 1ULL << (it - std::begin(k_amenities));
+      }
+      next.amenities = bits;
+      continue;
+    }
+    if (contains(k_protected, name)) {
+      errors.fields.push_back({name, "field_not_writable",
+                               "is set by Griha or an administrator and cannot be changed here"});
+      continue;
+    }
+    const FieldSpec* spec = nullptr;
+    for (const auto& f : k_fields)
+      if (f.name == name) spec = &f;
+    if (!spec) {
+      errors.fields.push_back({name, "unknown_field", "is not a listing field"});
+      continue;
+    }
+    const std::string problem = std::visit(
+        [&](auto member) {
+          auto& slot = next.*member;
+          auto before = slot;
+          std::string p = read_value(*spec, value, slot);
+          if (p.empty() && spec->material && slot != before) material = true;
+          return p;
+        },
+        spec->member);
+    if (!problem.empty()) errors.fields.push_back({name, "invalid_value", problem});
+  }
+  if (!errors.fields.empty()) return errors;
+  listing = std::move(next);
+  if (material_changed) *material_changed = material;
+  return {};
+}
+
+Result<void> validate(const Listing& l, const Gazetteer& gazetteer, bool complete) {
+  Error errors = Error::make(
+      ErrorKind::invalid, "validation_failed",
+      complete ? "The listing is not ready for review." : "The listing has invalid fields.");
+  auto add = [&](std::string field, std::string code, std::string message) {
+    errors.fields.push_back({std::move(field), std::move(code), std::move(message)});
+  };
+  if (l.floor && l.total_floors && *l.floor > *l.total_floors)
+    add("floor", "invalid_value", "must not be above total_floors");
+  if (l.city_id && !gazetteer.city(*l.city_id))
+    add("city_id", "unknown_city", "is not a known city");
+  if (l.locality_id) {
+    const auto* loc = gazetteer.locality(*l.locality_id);
+    if (!loc)
+      add("locality_id", "unknown_locality", "is not a known locality");
+    else if (l.city_id && loc->city_id != *l.city_id)
+      add("locality_id", "locality_not_in_city", "is not in the given city");
+  }
+  if (l.possession == "under_construction" && !l.possession_date)
+    add("possession_date", "required", "is required for a property under construction");
+  const bool residential =
+      l.property_type &&
+      !contains(std::array<std::string_view, 4>{"plot", "office", "shop", "warehouse"},
+                *l.property_type);
+  if (l.property_type == "studio" && l.bhk && *l.bhk != 0)
+    add("bhk", "invalid_value", "must be 0 (1 RK) for a studio");
+  const bool renting = l.transaction == "rent" || l.transaction == "lease";
+  if (!renting && (l.security_deposit || l.tenant_preference))
+    add(l.security_deposit ? "security_deposit" : "tenant_preference", "not_for_sale",
+        "applies to rent and lease only");
+  if (complete) {
+    for (const auto& [field, present] : std::initializer_list<std::pair<const char*, bool>>{
+             {"transaction", bool(l.transaction)},
+             {"property_type", bool(l.property_type)},
+             {"title", bool(l.title)},
+             {"description", bool(l.description)},
+             {"price", bool(l.price)},
+             {"city_id", bool(l.city_id)},
+             {"locality_id", bool(l.locality_id)}})
+      if (!present) add(field, "required", "is required before review");
+    if (residential && !l.bhk) add("bhk", "required", "is required for a home");
+    if (!l.reference_area_sqft())
+      add("carpet_area_sqft", "required",
+          "an area (carpet, built-up, super built-up or plot) is required");
+    // New projects must be registered with the state's RERA before they are advertised.
+    if (l.transaction == "sale_new" && l.possession == "under_construction" && !l.rera_number)
+      add("rera_number", "required", "is required for a project under construction");
+  }
+  if (!errors.fields.empty()) return errors;
+  return {};
+}
+
+void place_from_gazetteer(Listing& l, const Gazetteer& gazetteer) {
+  if (!l.locality_id) return;
+  const auto* loc = gazetteer.locality(*l.locality_id);
+  if (!loc) return;
+  if (!l.latitude || !l.longitude) {
+    l.latitude = loc->lat;
+    l.longitude = loc->lng;
+  }
+  if (!l.pincode) l.pincode = loc->pincode;
+}
+
+boost::json::object to_json(const Listing& l, View view) {
+  boost::json::object o;
+  o["id"] = l.id;
+  o["status"] = to_string(l.status);
+  o["posted_by"] = l.posted_by;
+  o["featured"] = l.featured;
+  o["verified"] = l.verified;
+  for (const auto& f : k_fields) {
+    std::visit(
+        [&](auto member) {
+          const auto& slot = l.*member;
+          if (slot)
+            o[f.name] = *slot;
+          else
+            o[f.name] = nullptr;
+        },
+        f.member);
+  }
+  boost::json::array amenities;
+  for (std::size_t i = 0; i < std::size(k_amenities); ++i)
+    if (l.amenities & (1ULL << i)) amenities.emplace_back(k_amenities[i]);
+  o["amenities"] = std::move(amenities);
+  if (auto ppsf = l.price_per_sqft())
+    o["price_per_sqft"] = *ppsf;
+  else
+    o["price_per_sqft"] = nullptr;
+  o["photo_count"] = l.photo_count;
+  o["published_at"] =
+      l.published_at.empty() ? boost::json::value() : boost::json::value(l.published_at);
+  o["updated_at"] = l.updated_at;
+  if (view == View::owner_view) {
+    o["owner_id"] = l.owner_id;
+    o["version"] = l.version;
+    o["created_at"] = l.created_at;
+    o["expires_at"] =
+        l.expires_at.empty() ? boost::json::value() : boost::json::value(l.expires_at);
+    o["rejection_reason"] =
+        l.rejection_reason.empty() ? boost::json::value() : boost::json::value(l.rejection_reason);
+  }
+  return o;
+}
+
+}  // namespace griha::listings

@@ -1,0 +1,269 @@
+#include "listings/listing_handlers.hpp"
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "http/problem.hpp"
+
+namespace griha::listings {
+namespace {
+
+namespace asio = boost::asio;
+using http::bhttp::field;
+using http::bhttp::status;
+
+std::optional<Actor> actor_of(const http::Request& req) {
+  if (!req.principal) return std::nullopt;
+  return Actor{req.principal->user_id, req.principal->role};
+}
+
+// Only called on routes whose Access requires a principal.
+Actor signed_in_actor(const http::Request& req) {
+  return *actor_of(req);
+}
+
+// The ETag names the version and the view, since owners and the public see different bodies.
+std::string etag(const Listing& l, View view) {
+  return "\"v" + std::to_string(l.version) + (view == View::owner_view ? "o" : "p") + "\"";
+}
+
+// If-Match: "v7o", "v7p" or "v7" -> 7. A value that names no version can never match.
+std::optional<std::int64_t> if_match_version(const http::Request& req) {
+  const std::string_view h = req.raw[field::if_match];
+  if (h.empty()) return std::nullopt;
+  std::int64_t v = -1;
+  if (h.size() > 3 && h.front() == '"' && h[1] == 'v') {
+    std::from_chars(h.data() + 2, h.data() + h.size(), v);
+  }
+  return v;
+}
+
+View view_for(const std::optional<Actor>& actor, const Listing& l) {
+  return actor && (actor->admin() || actor->user_id == l.owner_id) ? View::owner_view
+                                                                   : View::public_view;
+}
+
+http::Response listing_response(const http::Request& req, const Listing& l,
+                                status code = status::ok) {
+  const View view = view_for(actor_of(req), l);
+  http::Response res = http::json_response(to_json(l, view), code);
+  res.set(field::etag, etag(l, view));
+  res.set(field::cache_control, "private, no-cache");
+  return res;
+}
+
+template <class T>
+http::Response problem(const Result<T>& r, const http::Request& req) {
+  return http::problem_response(r.error(), req.path);
+}
+
+// The shape of every "do X to listing {id}" action.
+template <class Fn>
+http::Handler action(WorkerPool& workers, Fn fn) {
+  return [&workers, fn](http::Request& req) -> asio::awaitable<http::Response> {
+    auto body = http::json_object_body(req);
+    if (!body) co_return problem(body, req);
+    const Actor actor = signed_in_actor(req);
+    const std::int64_t id = req.int_param("id");
+    auto r = co_await workers.run([&] { return fn(actor, id, *body); });
+    if (!r) co_return problem(r, req);
+    co_return listing_response(req, *r);
+  };
+}
+
+std::string string_field(const boost::json::object& body, std::string_view key) {
+  const auto* v = body.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+}  // namespace
+
+http::Handler ListingHandlers::create() const {
+  return [&service = service,
+          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    auto body = http::json_object_body(req);
+    if (!body) co_return problem(body, req);
+    const Actor actor = signed_in_actor(req);
+    auto r = co_await workers.run([&] { return service.create(actor, *body); });
+    if (!r) co_return problem(r, req);
+    http::Response res = listing_response(req, *r, status::created);
+    res.set(field::location, "/api/v1/listings/" + std::to_string(r->id));
+    co_return res;
+  };
+}
+
+http::Handler ListingHandlers::get() const {
+  return [&service = service,
+          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    const auto actor = actor_of(req);
+    const std::int64_t id = req.int_param("id");
+    auto r = co_await workers.run([&] { return service.get(actor, id); });
+    if (!r) co_return problem(r, req);
+    const std::string tag = etag(*r, view_for(actor, *r));
+    if (req.raw[field::if_none_match] == tag) {
+      http::Response res{status::not_modified, 11};
+      res.set(field::etag, tag);
+      co_return res;
+    }
+    co_return listing_response(req, *r);
+  };
+}
+
+http::Handler ListingHandlers::update() const {
+  return [&service = service,
+          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    auto body = http::json_object_body(req);
+    if (!body) co_return problem(body, req);
+    const Actor actor = signed_in_actor(req);
+    const std::int64_t id = req.int_param("id");
+    const auto expected = if_match_version(req);
+    auto r = co_await workers.run([&] { return service.update(actor, id, *body, expected); });
+    if (!r) co_return problem(r, req);
+    http::Response res =
+        listing_response(req, r->listing, r->pending_review ? status::accepted : status::ok);
+    if (r->pending_review) {
+      // 202: the edit is stored and waits for a moderator; the body is what is live now.
+      res.set("X-Griha-Edit", "pending-review");
+    }
+    co_return res;
+  };
+}
+
+http::Handler ListingHandlers::remove() const {
+  return [&service = service,
+          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    const Actor actor = signed_in_actor(req);
+    const std::int64_t id = req.int_param("id");
+    auto r = co_await workers.run([&] { return service.remove(actor, id); });
+    if (!r) co_return problem(r, req);
+    co_return http::Response{status::no_content, 11};
+  };
+}
+
+http::Handler ListingHandlers::mine() const {
+  return [&service = service,
+          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    auto limit = http::int_query_param(req, "limit", 20, 1, 100);
+    if (!limit) co_return problem(limit, req);
+    auto before = http::int_query_param(req, "before", 0, 0, INT64_MAX);
+    if (!before) co_return problem(before, req);
+    const Actor actor = signed_in_actor(req);
+    auto r = co_await workers.run(
+        [&] { return service.mine(actor, *before, static_cast<int>(*limit)); });
+    if (!r) co_return problem(r, req);
+    boost::json::array items;
+    for (const auto& l : *r) items.push_back(to_json(l, View::owner_view));
+    boost::json::object body{{"listings", std::move(items)}};
+    // Cursor: the id to continue before; absent on the last page.
+    if (static_cast<std::int64_t>(r->size()) == *limit) body["next_before"] = r->back().id;
+    co_return http::json_response(body);
+  };
+}
+
+http::Handler ListingHandlers::history() const {
+  return [&service = service,
+          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    const Actor actor = signed_in_actor(req);
+    const std::int64_t id = req.int_param("id");
+    auto r = co_await workers.run([&] { return service.history(actor, id); });
+    if (!r) co_return problem(r, req);
+    boost::json::array events;
+    for (const auto& e : *r)
+      events.push_back({{"at", e.at},
+                        {"actor_id", e.actor_id},
+                        {"from", e.from_status.empty() ? boost::json::value()
+                                                       : boost::json::value(e.from_status)},
+                        {"to", e.to_status},
+                        {"reason", e.reason}});
+    co_return http::json_response({{"events", std::move(events)}});
+  };
+}
+
+http::Handler ListingHandlers::submit() const {
+  return action(workers, [&s = service](const Actor& a, std::int64_t id, const auto&) {
+    return s.submit(a, id);
+  });
+}
+
+http::Handler ListingHandlers::renew() const {
+  return action(workers, [&s = service](const Actor& a, std::int64_t id, const auto&) {
+    return s.renew(a, id);
+  });
+}
+
+http::Handler ListingHandlers::withdraw() const {
+  return action(workers, [&s = service](const Actor& a, std::int64_t id, const auto&) {
+    return s.withdraw(a, id);
+  });
+}
+
+http::Handler ListingHandlers::close() const {
+  return action(workers,
+                [&s = service](const Actor& a, std::int64_t id,
+                               const boost::json::object& body) -> Result<Listing> {
+                  const std::string outcome = string_field(body, "outcome");
+                  const auto st = status_from_string(outcome);
+                  if (!st || (*st != Status::sold && *st != Status::rented))
+                    return Error::field("outcome", "invalid_value", "must be sold or rented");
+                  return s.close(a, id, *st);
+                });
+}
+
+http::Handler ListingHandlers::approve() const {
+  return action(workers, [&s = service](const Actor& a, std::int64_t id, const auto&) {
+    return s.approve(a, id);
+  });
+}
+
+http::Handler ListingHandlers::reject() const {
+  return action(workers,
+                [&s = service](const Actor& a, std::int64_t id, const boost::json::object& body) {
+                  return s.reject(a, id, string_field(body, "reason"));
+                });
+}
+
+http::Handler ListingHandlers::set_flags() const {
+  return action(
+      workers,
+      [&s = service](const Actor& a, std::int64_t id,
+                     const boost::json::object& body) -> Result<Listing> {
+        std::optional<bool> featured, verified;
+        for (const auto& [key, value] : body) {
+          if (!value.is_bool())
+            return Error::field(std::string(key), "invalid_value", "must be true or false");
+          if (key == "featured")
+            featured = value.as_bool();
+          else if (key == "verified")
+            verified = value.as_bool();
+          else
+            return Error::field(std::string(key), "unknown_field", "only featured and verified");
+        }
+        return s.set_flags(a, id, featured, verified);
+      });
+}
+
+http::Handler ListingHandlers::moderation_queue() const {
+  return [&service = service,
+          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    auto limit = http::int_query_param(req, "limit", 50, 1, 100);
+    if (!limit) co_return problem(limit, req);
+    const Actor actor = signed_in_actor(req);
+    auto r = co_await workers.run(
+        [&] { return service.moderation_queue(actor, static_cast<int>(*limit)); });
+    if (!r) co_return problem(r, req);
+    boost::json::array items;
+    for (const auto& item : *r) {
+      boost::json::object o{{"listing", to_json(item.listing, View::owner_view)},
+                            {"kind", item.revision ? "edit" : "new"}};
+      if (item.revision) {
+        o["revision_id"] = item.revision->id;
+        o["submitted_at"] = item.revision->created_at;
+        o["diff"] = item.diff;
+      }
+      items.push_back(std::move(o));
+    }
+    co_return http::json_response({{"items", std::move(items)}});
+  };
+}
+
+}  // namespace griha::listings

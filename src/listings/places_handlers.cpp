@@ -1,0 +1,105 @@
+#include "listings/places_handlers.hpp"
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "http/problem.hpp"
+
+namespace griha::listings {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+constexpr std::size_t k_max_query_chars = 64;
+constexpr std::size_t k_default_limit = 8, k_max_limit = 20;
+
+std::size_t utf8_length(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+struct PlacesQuery {
+  std::string q;
+  std::size_t limit = k_default_limit;
+  std::optional<std::int64_t> city_id;
+};
+
+// Every problem with the query at once, so a client fixes them in one round trip.
+Result<PlacesQuery> parse_query(const http::Request& req, const Gazetteer& gazetteer) {
+  PlacesQuery out;
+  Error error =
+      Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
+  const auto add = [&error](const Error& e) {
+    error.fields.insert(error.fields.end(), e.fields.begin(), e.fields.end());
+  };
+
+  const std::string q = req.query_param("q").value_or("");
+  const std::string_view text = trim(q);
+  if (text.empty())
+    add(Error::field("q", "required", "is required"));
+  else if (utf8_length(text) > k_max_query_chars)
+    add(Error::field("q", "too_long", "must be at most 64 characters"));
+  out.q = text;
+
+  if (const auto limit = req.query_param("limit")) {
+    const auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), out.limit);
+    if (ec != std::errc{} || end != limit->data() + limit->size() || out.limit < 1 ||
+        out.limit > k_max_limit)
+      add(Error::field("limit", "invalid_value", "must be a whole number from 1 to 20"));
+  }
+
+  if (const auto city = req.query_param("city")) {
+    const City* found = gazetteer.city_by_name_or_slug(*city);
+    std::int64_t id = 0;
+    const auto [end, ec] = std::from_chars(city->data(), city->data() + city->size(), id);
+    if (!found && ec == std::errc{} && end == city->data() + city->size())
+      found = gazetteer.city(id);
+    if (found)
+      out.city_id = found->id;
+    else
+      add(Error::field("city", "unknown_city", "is not a city Griha knows"));
+  }
+
+  if (!error.fields.empty()) return error;
+  return out;
+}
+
+json::object to_json(const Place& p) {
+  const bool is_city = p.kind == Place::Kind::city;
+  json::object o;
+  o["label"] = p.label;
+  o["kind"] = is_city ? "city" : "locality";
+  o["city_id"] = p.city_id;
+  o["locality_id"] = is_city ? json::value(nullptr) : json::value(p.locality_id);
+  o["lat"] = p.lat;
+  o["lng"] = p.lng;
+  o["pincode"] = is_city ? json::value(nullptr) : json::value(p.pincode);
+  return o;
+}
+
+}  // namespace
+
+http::Handler places(const Gazetteer& gazetteer) {
+  return [&gazetteer](http::Request& req) -> asio::awaitable<http::Response> {
+    auto query = parse_query(req, gazetteer);
+    if (!query) co_return http::problem_response(query.error(), req.path);
+    json::array out;
+    for (const auto& p : gazetteer.autocomplete(query->q, query->limit, query->city_id))
+      out.push_back(to_json(p));
+    http::Response res = http::json_response({{"places", std::move(out)}});
+    // The gazetteer changes only with a new release; browsers and CDNs may keep answers.
+    res.set(http::bhttp::field::cache_control, "public, max-age=3600");
+    co_return res;
+  };
+}
+
+}  // namespace griha::listings

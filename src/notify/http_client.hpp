@@ -1,0 +1,29 @@
+// A small blocking HTTP client over libcurl for calls to outside services (SMS gateway,
+// OpenID Connect provider). Run it on the worker pool, never on an I/O thread.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace griha::notify {
+
+struct HttpResult {
+  long status = 0;
+  std::string body;
+};
+
+struct HttpCall {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  long timeout_ms = 10'000;
+};
+
+// Transport failures are ErrorKind::unavailable; any HTTP status is a result.
+Result<HttpResult> http_call(const HttpCall& call);
+
+}  // namespace griha::notify

@@ -1,0 +1,108 @@
+// What the search index knows about an active listing, and the enums of the listing model that
+// search filters on. Listings share these enums so that a value means the same in both places.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace griha::search {
+
+// The enums' numeric values are stored in the index and in cursors: append, never reorder.
+enum class Transaction : std::uint8_t { sale_new, sale_resale, rent, lease };
+enum class PropertyType : std::uint8_t {
+  apartment,
+  independent_house,
+  villa,
+  builder_floor,
+  plot,
+  studio,
+  penthouse,
+  pg,
+  office,
+  shop,
+  warehouse,
+};
+enum class Furnishing : std::uint8_t { furnished, semi_furnished, unfurnished };
+enum class PostedBy : std::uint8_t { owner, agent, builder };
+enum class Facing : std::uint8_t {
+  none,
+  north,
+  north_east,
+  east,
+  south_east,
+  south,
+  south_west,
+  west,
+  north_west,
+};
+enum class TenantPreference : std::uint8_t { any, family, bachelors, company };
+
+inline constexpr int k_transaction_count = 4;
+inline constexpr int k_property_type_count = 11;
+inline constexpr int k_furnishing_count = 3;
+inline constexpr int k_posted_by_count = 3;
+inline constexpr int k_facing_count = 9;
+inline constexpr int k_tenant_preference_count = 4;
+// BHK 0 is a 1 RK; 5 stands for "5 or more".
+inline constexpr int k_bhk_count = 6;
+inline constexpr int k_max_amenities = 64;
+
+// The spelling used in URLs, JSON and the database, indexed by the enum's value.
+std::span<const std::string_view> names_of_transaction();
+std::span<const std::string_view> names_of_property_type();
+std::span<const std::string_view> names_of_furnishing();
+std::span<const std::string_view> names_of_posted_by();
+std::span<const std::string_view> names_of_facing();
+std::span<const std::string_view> names_of_tenant_preference();
+// Amenity bit i of Document::amenities is names_of_amenities()[i].
+std::span<const std::string_view> names_of_amenities();
+
+// Index of `name` in `names`, or nullopt.
+std::optional<int> enum_index(std::span<const std::string_view> names, std::string_view name);
+
+struct Document {
+  std::int64_t id = 0;
+  std::uint32_t city_id = 0;
+  std::uint32_t locality_id = 0;
+  std::uint32_t project_id = 0;  // 0: not in a project
+  Transaction transaction = Transaction::sale_resale;
+  PropertyType property_type = PropertyType::apartment;
+  std::uint8_t bhk = 2;  // 0 = 1 RK, 5 = 5+
+  std::uint8_t bathrooms = 0;
+  std::int64_t price = 0;  // whole rupees; monthly for rent
+  std::uint32_t area_sqft = 0;
+  std::uint32_t price_per_sqft = 0;  // see derive_price_per_sqft
+  Furnishing furnishing = Furnishing::unfurnished;
+  bool ready_to_move = true;
+  std::int32_t possession_days = 0;  // expected possession, days since 1970-01-01; 0 when ready
+  PostedBy posted_by = PostedBy::owner;
+  std::uint64_t amenities = 0;  // bit i: names_of_amenities()[i]
+  bool verified = false;
+  bool has_photos = false;
+  Facing facing = Facing::none;
+  std::int16_t floor = 0;  // 0 ground, negative basement
+  std::int16_t total_floors = 0;
+  TenantPreference tenant_preference = TenantPreference::any;
+  bool pets_allowed = false;
+  std::int64_t posted_at = 0;  // unix seconds
+  bool rera_registered = false;
+  bool featured = false;
+  float lat = 0;
+  float lng = 0;
+  std::string title;
+  std::string description;
+  std::string locality_name;
+  std::string project_name;
+};
+
+// Rupees per square foot, rounded down; 0 when the area is unknown. The listing model stores
+// this value, so SQL and the index filter on the same integer.
+inline std::uint32_t derive_price_per_sqft(std::int64_t price, std::uint32_t area_sqft) {
+  return area_sqft == 0 || price <= 0 ? 0 : static_cast<std::uint32_t>(price / area_sqft);
+}
+
+}  // namespace griha::search

@@ -1,0 +1,184 @@
+// The index's storage: an immutable segment of listings, laid out for scanning. Internal to
+// search/; Index combines a large base segment with a small delta of recent writes.
+//
+// Rows are grouped by city (a partition per city, starting on a 64-row boundary so that its
+// bitsets are whole words) and ordered newest first within a city, so "newest" is row order.
+// Each filterable value has a posting per partition: a dense bitset when common, a sorted row
+// list when rare, so memory stays bounded whatever the number of localities or projects.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "search/document.hpp"
+
+namespace griha::search::detail {
+
+using Word = std::uint64_t;
+
+inline bool test_bit(const Word* w, std::uint32_t row) {
+  return (w[row >> 6] >> (row & 63)) & 1;
+}
+inline void set_bit(Word* w, std::uint32_t row) {
+  w[row >> 6] |= Word{1} << (row & 63);
+}
+
+// Rows of one partition holding a value.
+struct Postings {
+  std::vector<Word> bits;           // dense: bit i is row (partition begin + i)
+  std::vector<std::uint32_t> rows;  // sparse: global rows, ascending
+  std::uint32_t count = 0;
+  bool dense() const { return !bits.empty(); }
+};
+
+// Flags kept as one byte per row and as postings.
+enum FlagBit : std::uint8_t {
+  flag_verified,
+  flag_has_photos,
+  flag_pets,
+  flag_rera,
+  flag_featured,
+  flag_ready,
+  flag_count
+};
+
+// Attributes with a small fixed set of values, posted per partition.
+enum Attr : std::uint8_t {
+  attr_transaction,
+  attr_property_type,
+  attr_bhk,
+  attr_furnishing,
+  attr_posted_by,
+  attr_facing,
+  attr_tenant,
+  attr_price_band,
+  attr_flag,
+  attr_amenity,
+  attr_count
+};
+
+struct Partition {
+  std::uint32_t city_id = 0;
+  std::uint32_t begin = 0;  // first row, a multiple of 64
+  std::uint32_t end = 0;    // one past the last real row
+  std::uint32_t word_begin() const { return begin / 64; }
+  std::uint32_t word_end() const { return (end + 63) / 64; }
+  float min_lat = 90, max_lat = -90, min_lng = 180, max_lng = -180;
+  std::vector<Postings> attrs[attr_count];
+  // Sorted by id.
+  std::vector<std::pair<std::uint32_t, Postings>> localities;
+  std::vector<std::pair<std::uint32_t, Postings>> projects;
+  // A grid over the map: rows grouped by cell, so a radius, box or polygon visits only the
+  // cells it covers instead of the whole city.
+  std::vector<std::uint64_t> cell_keys;   // ascending, see geo_cell
+  std::vector<std::uint32_t> cell_start;  // cell i's rows: geo_rows[cell_start[i], [i+1])
+  std::vector<std::uint32_t> geo_rows;
+};
+
+// About 1 km: small enough that a 1 km radius touches a few cells, large enough that a city
+// has a few thousand.
+inline constexpr double k_geo_cell_deg = 0.01;
+inline std::uint32_t geo_cell_lat(double lat) {
+  return static_cast<std::uint32_t>(std::max(0.0, (lat + 90.0) / k_geo_cell_deg));
+}
+inline std::uint32_t geo_cell_lng(double lng) {
+  return static_cast<std::uint32_t>(std::max(0.0, (lng + 180.0) / k_geo_cell_deg));
+}
+inline std::uint64_t geo_cell(std::uint32_t cell_lat, std::uint32_t cell_lng) {
+  return (std::uint64_t{cell_lat} << 32) | cell_lng;
+}
+
+// A term's postings: per listing holding it, varint(row gap) then one weight byte.
+template <class F>
+void decode_postings(const std::uint8_t* p, const std::uint8_t* e, F&& f) {
+  std::uint32_t row = 0;
+  bool first = true;
+  while (p < e) {
+    std::uint32_t gap = 0;
+    int shift = 0;
+    while (*p & 0x80) {
+      gap |= std::uint32_t{*p++ & 0x7fu} << shift;
+      shift += 7;
+    }
+    gap |= std::uint32_t{*p++} << shift;
+    row = first ? gap : row + gap + 1;
+    first = false;
+    f(row, *p++);
+  }
+}
+
+struct TextIndex {
+  std::string terms;                      // all terms, concatenated in sorted order
+  std::vector<std::uint32_t> term_start;  // term i is terms[term_start[i], term_start[i+1])
+  std::vector<std::uint32_t> doc_freq;
+  std::vector<std::uint8_t> postings;
+  std::vector<std::uint64_t> posting_start;  // like term_start
+  std::size_t size() const { return doc_freq.size(); }
+  std::string_view term(std::size_t i) const {
+    return std::string_view(terms).substr(term_start[i], term_start[i + 1] - term_start[i]);
+  }
+  // Calls f(row, weight) for each listing holding term i, rows ascending.
+  template <class F>
+  void for_each_posting(std::size_t i, F&& f) const {
+    decode_postings(postings.data() + posting_start[i], postings.data() + posting_start[i + 1], f);
+  }
+};
+
+// Field weights for text relevance: a word in the title says more than one in the description.
+inline constexpr int k_weight_title = 3;
+inline constexpr int k_weight_place = 2;
+inline constexpr int k_weight_description = 1;
+
+class Segment {
+ public:
+  // A new segment holding `base`'s rows that are not in `dead` (may be null) plus `added`.
+  // With no base this is a fresh build. Surviving rows keep their relative order, which lets
+  // the text postings be remapped instead of re-tokenized.
+  static std::shared_ptr<const Segment> merge(const Segment* base, const std::vector<Word>* dead,
+                                              std::span<const Document* const> added,
+                                              std::span<const std::int64_t> price_buckets);
+
+  std::uint32_t rows() const { return static_cast<std::uint32_t>(id.size()); }
+  std::uint32_t words() const { return static_cast<std::uint32_t>(valid.size()); }
+  std::size_t live_count() const { return live_; }
+  std::size_t memory_bytes() const;
+  // Row of a listing, or -1.
+  std::int64_t find(std::int64_t listing_id) const;
+  // The full document minus its text, as indexed.
+  Document document(std::uint32_t row) const;
+
+  std::vector<Partition> partitions;  // ascending city_id
+  std::vector<Word> valid;            // real rows (not partition padding)
+
+  // Columns, one entry per row.
+  std::vector<std::int64_t> id;
+  std::vector<std::int64_t> price;
+  std::vector<std::int64_t> posted_at;
+  std::vector<std::uint32_t> area;
+  std::vector<std::uint32_t> ppsf;
+  std::vector<std::uint32_t> locality;
+  std::vector<std::uint32_t> project;
+  std::vector<std::int32_t> possession;
+  std::vector<std::uint64_t> amenities;
+  std::vector<float> lat, lng;
+  std::vector<std::int16_t> floor, total_floors;
+  std::vector<std::uint8_t> bathrooms;
+  std::vector<std::uint8_t> enums[attr_price_band];  // transaction .. tenant, one byte each
+  std::vector<std::uint8_t> flags;                   // FlagBit bits
+
+  std::vector<std::uint32_t> rows_by_id;  // valid rows, ascending listing id
+  TextIndex text;
+
+ private:
+  std::size_t live_ = 0;
+};
+
+// Index of the price band holding `price`: the last bucket whose lower edge is <= price.
+std::uint8_t price_band(std::span<const std::int64_t> buckets, std::int64_t price);
+
+}  // namespace griha::search::detail

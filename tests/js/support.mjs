@@ -1,0 +1,107 @@
+// Helpers for the node-driven interop tests: free ports, a throwaway database on the back end
+// named by GRIHA_TEST_DATABASE, the real griha binary, and a tiny cookie jar for browser-less
+// redirects.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// Starts `griha serve` with `env` on `port`; resolves once it listens. stop() ends it and
+// removes its database.
+export async function startGriha(port, env) {
+  const binary = process.env.GRIHA_BINARY;
+  if (!binary) throw new Error('GRIHA_BINARY is not set (ctest sets it)');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'griha-js-'));
+  let databaseUrl = `sqlite://${dir}/griha.db`;
+  let dropPg = null;
+  if (process.env.GRIHA_TEST_DATABASE === 'postgres') {
+    const admin = process.env.GRIHA_TEST_PG_URL;
+    if (!admin) throw new Error('GRIHA_TEST_PG_URL is not set');
+    const name = `griha_js_${process.pid}_${Date.now()}`;
+    execFileSync('psql', [admin, '-qc', `CREATE DATABASE ${name}`]);
+    databaseUrl = admin.replace(/\/[^/]*$/, `/${name}`);
+    dropPg = () => execFileSync('psql', [admin, '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+  }
+  const child = spawn(binary, ['serve'], {
+    env: {
+      ...process.env,
+      GRIHA_SERVER_HOST: '127.0.0.1',
+      GRIHA_SERVER_PORT: String(port),
+      GRIHA_DATABASE_URL: databaseUrl,
+      GRIHA_STORAGE_DATA_DIR: `${dir}/data`,
+      GRIHA_DEMO_SEED: 'false',
+      GRIHA_SERVER_ACCESS_LOG: 'false',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`griha did not start:\n${log}`)), 60000);
+    const onData = (chunk) => {
+      log += chunk;
+      if (log.includes('serving on http://')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`griha exited (${code}):\n${log}`)));
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    log: () => log,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      if (dropPg) dropPg();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function postJson(url, body, headers = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+}
+
+// Cookies by name, as a browser would keep them for one site (paths are ignored: each test
+// site here sets a cookie name on one path only).
+export class CookieJar {
+  constructor() {
+    this.cookies = new Map();
+  }
+  take(res) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a)) ||
+        attrs.some((a) => /^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now());
+      if (expired || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+  header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}

@@ -1,0 +1,5 @@
+#include "listing_service_contract.hpp"
+
+namespace griha::listings {
+INSTANTIATE_TEST_SUITE_P(Postgres, ListingServiceContract, ::testing::Values("postgres"));
+}  // namespace griha::listings
