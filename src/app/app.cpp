@@ -73,6 +73,12 @@ App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazette
   metrics_ = std::make_unique<http::Metrics>(std::move(names));
   metrics_->add_collector([this](std::string& out) { append_pool_metrics(*db_, out); });
   metrics_->add_collector(http::append_process_metrics);
+  metrics_->add_collector([this](std::string& out) {
+    out += "# HELP griha_auth_password_verifications_total Argon2id verifications run.\n";
+    out += "# TYPE griha_auth_password_verifications_total counter\n";
+    out += "griha_auth_password_verifications_total " +
+           std::to_string(auth_->password_verifications()) + "\n";
+  });
 }
 
 App::~App() = default;

@@ -60,6 +60,7 @@ std::string PasswordHasher::hash(std::string_view password) const {
 
 bool PasswordHasher::verify(std::string_view stored_hash, std::string_view password) const {
   const std::string h(stored_hash);  // libsodium wants it NUL-terminated
+  verifications_.fetch_add(1, std::memory_order_relaxed);
   return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
 }
 

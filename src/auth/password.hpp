@@ -2,6 +2,7 @@
 // (ASVS 2.1: 12 to 128 characters, not a known common or breached password).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,10 +21,14 @@ class PasswordHasher {
   bool verify(std::string_view stored_hash, std::string_view password) const;
   // True when the stored hash was made with other parameters than the current ones.
   bool needs_rehash(std::string_view stored_hash) const;
+  // How many verifications ran: exported as a metric, and what shows that a sign-in for an
+  // unknown account costs the same hash as one for a known account.
+  std::uint64_t verifications() const { return verifications_.load(std::memory_order_relaxed); }
 
  private:
   std::size_t memlimit_;
   unsigned long long opslimit_;
+  mutable std::atomic<std::uint64_t> verifications_{0};
 };
 
 // Why `password` may not be used, as a field error on `field`; nullopt when it is fine.

@@ -72,6 +72,8 @@ class AuthService {
  public:
   using Clock = std::function<std::int64_t()>;  // seconds since the epoch
 
+  std::uint64_t password_verifications() const { return hasher_.verifications(); }
+
   AuthService(AuthOptions options, storage::Database& db, notify::EmailSender& email,
               notify::SmsSender& sms, Clock clock = {});
   ~AuthService();

@@ -17,6 +17,7 @@ struct Route {
   std::string pattern;
   Handler handler;
   Access access = Access::anyone();
+  std::size_t max_body_bytes = 0;  // 0: the server's default (server.max_body_bytes)
 };
 
 struct Match {

@@ -68,6 +68,8 @@ struct Server::Impl {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(std::shared_ptr<Connection> c);
   asio::awaitable<Response> handle(RawRequest&& raw, const std::string& remote);
+  std::size_t body_limit_for(const RawRequest& req) const;
+  std::size_t largest_body_limit = 0;
   std::optional<Error> authorize(Request& req, const Access& access) const;
   void begin_shutdown();
   void forget(const std::shared_ptr<Connection>& c);
@@ -118,10 +120,21 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
     c->busy = true;
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-    parser.body_limit(options.max_body_bytes);
+    // Large enough for any route while the header is read; the route's own limit applies
+    // once the header says which route it is.
+    parser.body_limit(largest_body_limit);
     // The whole request must arrive within the read timeout, however slowly it trickles.
     stream.expires_after(options.read_timeout);
-    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, k_no_throw);
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, k_no_throw);
+    if (!ec) {
+      const std::size_t limit = body_limit_for(parser.get());
+      if (parser.content_length() && *parser.content_length() > limit) {
+        ec = bhttp::error::body_limit;
+      } else {
+        parser.body_limit(limit);
+        std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, k_no_throw);
+      }
+    }
     if (ec) {
       std::optional<Response> refusal;
       if (ec == bhttp::error::body_limit)
@@ -165,6 +178,12 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
     }
   }
   stream.socket().close(ignored);
+}
+
+std::size_t Server::Impl::body_limit_for(const RawRequest& req) const {
+  const std::string_view target = req.target();
+  const Match m = router.match(req.method(), target.substr(0, target.find('?')));
+  return m.route && m.route->max_body_bytes ? m.route->max_body_bytes : options.max_body_bytes;
 }
 
 asio::awaitable<Response> Server::Impl::handle(RawRequest&& raw, const std::string& remote) {
@@ -303,7 +322,11 @@ void Server::Impl::forget(const std::shared_ptr<Connection>& c) {
 Server::Server(ServerOptions options, const Router& router, Metrics& metrics,
                std::shared_ptr<spdlog::logger> access_log, Authenticator authenticator)
     : impl_(std::make_unique<Impl>(std::move(options), router, metrics, std::move(access_log),
-                                   std::move(authenticator))) {}
+                                   std::move(authenticator))) {
+  impl_->largest_body_limit = impl_->options.max_body_bytes;
+  for (const auto& r : router.routes())
+    impl_->largest_body_limit = std::max(impl_->largest_body_limit, r.max_body_bytes);
+}
 
 Server::~Server() = default;
 
