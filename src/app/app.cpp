@@ -3,6 +3,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sodium.h>
+
 #include <iostream>
 
 #include "app/routes.hpp"
@@ -37,11 +39,24 @@ void append_pool_metrics(storage::Database& db, std::string& out) {
   out += "griha_db_pool_timeouts_total " + std::to_string(s.timeouts) + "\n";
 }
 
+search::IndexOptions search_options(const Config& config) {
+  search::IndexOptions o;
+  o.cursor_key = config.search_cursor_key;
+  if (o.cursor_key.empty()) {
+    // Without a configured key cursors are valid on this process only: fine for one node.
+    unsigned char key[32];
+    randombytes_buf(key, sizeof key);
+    o.cursor_key.assign(reinterpret_cast<const char*>(key), sizeof key);
+  }
+  return o;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<App>> App::open(const Config& config) {
   auto gazetteer = listings::Gazetteer::load();
   if (!gazetteer) return gazetteer.error();
+  if (auto vips = listings::ImageProcessor::init_library(); !vips) return vips.error();
   storage::DatabaseOptions options;
   options.url = config.database_url;
   options.pool_size = config.database_pool_size;
@@ -63,10 +78,28 @@ App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazette
       email_(notify::make_email_sender(config_.email)),
       sms_(notify::make_sms_sender(config_.sms)),
       auth_(std::make_unique<auth::AuthService>(config_.auth, *db_, *email_, *sms_)),
+      search_(std::make_unique<search::ListingSearch>(*db_, search_options(config_))),
       listings_(std::make_unique<listings::ListingService>(
-          *db_, gazetteer_, listings::ListingOptions{config_.listing_expiry_days})) {
-  RouteDeps deps{config_,    *db_,        workers_,       [this] { return metrics_->render(); },
-                 gazetteer_, auth_.get(), listings_.get()};
+          *db_, gazetteer_, listings::ListingOptions{config_.listing_expiry_days}, system_clock(),
+          [this](std::int64_t id) {
+            // After the write committed: a failure here leaves search stale for this listing
+            // until the next restart, so it is logged loudly, but the write stands.
+            if (auto r = search_->refresh(id); !r)
+              spdlog::error("search refresh of listing {} failed: {}", id, r.error().detail);
+          })),
+      media_store_(std::make_unique<storage::LocalMediaStore>(
+          std::filesystem::path(config_.data_dir) / "media")),
+      images_(std::make_unique<listings::ImageProcessor>()),
+      media_(std::make_unique<listings::MediaService>(
+          *db_, *listings_, *media_store_, *images_, listings::MediaOptions{}, system_clock(),
+          [this](std::int64_t id) {
+            // photo_count and the cover changed; as for listing writes, the upload stands.
+            if (auto r = search_->refresh(id); !r)
+              spdlog::error("search refresh of listing {} failed: {}", id, r.error().detail);
+          })) {
+  RouteDeps deps{config_,    *db_,        workers_,        [this] { return metrics_->render(); },
+                 gazetteer_, auth_.get(), listings_.get(), search_.get()};
+  deps.media = media_.get();
   router_ = std::make_unique<http::Router>(build_routes(deps));
   std::vector<std::string> names;
   for (const auto& r : router_->routes()) names.push_back(r.pattern);
@@ -84,6 +117,16 @@ App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazette
 App::~App() = default;
 
 int App::serve() {
+  const auto started = std::chrono::steady_clock::now();
+  auto indexed = search_->load();
+  if (!indexed) {
+    spdlog::error("loading the search index failed: {}", indexed.error().detail);
+    return 1;
+  }
+  spdlog::info("search index: {} active listings in {} ms", *indexed,
+               std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - started)
+                   .count());
   http::Server server(config_.server, *router_, *metrics_,
                       config_.access_log ? make_access_log() : nullptr,
                       auth::make_authenticator(*auth_));

@@ -11,6 +11,8 @@
 #include "http/router.hpp"
 #include "listings/gazetteer.hpp"
 #include "listings/listing_service.hpp"
+#include "listings/media_service.hpp"
+#include "search/listing_documents.hpp"
 #include "storage/database.hpp"
 
 namespace griha::app {
@@ -39,7 +41,11 @@ class App {
   std::unique_ptr<notify::EmailSender> email_;
   std::unique_ptr<notify::SmsSender> sms_;
   std::unique_ptr<auth::AuthService> auth_;
+  std::unique_ptr<search::ListingSearch> search_;  // before listings_: it tells search of writes
   std::unique_ptr<listings::ListingService> listings_;
+  std::unique_ptr<storage::MediaStore> media_store_;
+  std::unique_ptr<listings::ImageProcessor> images_;
+  std::unique_ptr<listings::MediaService> media_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<http::Metrics> metrics_;
 };

@@ -32,6 +32,7 @@ struct Config {
   std::int64_t seed_listings = 2000;  // how many demo listings `serve` seeds
 
   int listing_expiry_days = 90;  // an active listing expires this long after approval
+  std::string search_cursor_key;  // signs search cursors; the same on every node (empty: random)
 
   auth::AuthOptions auth;
   notify::EmailOptions email;

@@ -4,8 +4,11 @@
 
 #include "app/ops_handlers.hpp"
 #include "auth/handlers.hpp"
+#include "listings/import_handlers.hpp"
 #include "listings/listing_handlers.hpp"
+#include "listings/media_handlers.hpp"
 #include "listings/places_handlers.hpp"
+#include "search/search_handlers.hpp"
 
 namespace griha::app {
 
@@ -16,6 +19,9 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
   const auto admin = Access::role({"admin"});
   const auto lister = Access::role({"owner", "agent", "builder"});
   const listings::ListingHandlers l{*d.listings, d.workers};
+  const listings::MediaHandlers m{*d.media, d.workers};
+  const auto lister_or_admin = Access::role({"owner", "agent", "builder", "admin"});
+  const search::SearchHandlers s{*d.search, d.gazetteer, system_clock()};
   std::vector<http::Route> routes = {
       {verb::get, "/healthz", healthz()},
       {verb::get, "/readyz", readyz(d)},
@@ -52,7 +58,13 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
       {verb::post, "/account/reset-password", auth::reset_password_form(a)},
       {verb::get, "/api/v1/places", listings::places(d.gazetteer)},
 
+      {verb::get, "/api/v1/search", s.get()},
+      {verb::post, "/api/v1/search", s.post()},
+      {verb::get, "/api/v1/search/map", s.map()},
+
       {verb::post, "/api/v1/listings", l.create(), lister},
+      {verb::post, "/api/v1/listings/import", listings::import_listings(*d.listings, d.workers),
+       Access::role({"agent", "builder"}), listings::k_import_body_bytes},
       {verb::get, "/api/v1/listings/{id:int}", l.get()},
       {verb::patch, "/api/v1/listings/{id:int}", l.update(), Access::signed_in()},
       {verb::delete_, "/api/v1/listings/{id:int}", l.remove(), Access::signed_in()},
@@ -66,6 +78,14 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
       {verb::post, "/api/v1/admin/listings/{id:int}/approve", l.approve(), admin},
       {verb::post, "/api/v1/admin/listings/{id:int}/reject", l.reject(), admin},
       {verb::patch, "/api/v1/admin/listings/{id:int}", l.set_flags(), admin},
+
+      {verb::get, "/api/v1/listings/{id:int}/photos", m.list()},
+      {verb::post, "/api/v1/listings/{id:int}/photos", m.upload(), lister_or_admin,
+       listings::k_media_upload_body_bytes},
+      {verb::patch, "/api/v1/listings/{id:int}/photos", m.arrange(), lister_or_admin},
+      {verb::delete_, "/api/v1/listings/{id:int}/photos/{photo_id:int}", m.remove(),
+       lister_or_admin},
+      {verb::get, "/media/{path...}", m.serve_file()},
   };
   if (d.config.debug_routes) routes.push_back({verb::get, "/_debug/sleep", debug_sleep()});
   return routes;

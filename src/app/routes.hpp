@@ -11,6 +11,8 @@
 #include "http/router.hpp"
 #include "listings/gazetteer.hpp"
 #include "listings/listing_service.hpp"
+#include "listings/media_service.hpp"
+#include "search/listing_documents.hpp"
 #include "storage/database.hpp"
 
 namespace griha::app {
@@ -26,6 +28,8 @@ struct RouteDeps {
   // Accounts and sign-in; the handlers reach it only while serving.
   auth::AuthService* auth = nullptr;
   listings::ListingService* listings = nullptr;
+  search::ListingSearch* search = nullptr;
+  listings::MediaService* media = nullptr;
 };
 
 std::vector<http::Route> build_routes(const RouteDeps& deps);

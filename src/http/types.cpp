@@ -46,18 +46,27 @@ std::string percent_decode(std::string_view s) {
 
 }  // namespace
 
-// Written by hand: Boost.URL 1.81's parse_query reads past the end of a view that is not
-// NUL-terminated and misjudges the decoded size of an escaped last value.
-std::optional<std::string> Request::query_param(std::string_view name) const {
+std::vector<std::pair<std::string, std::string>> Request::query_params() const {
+  std::vector<std::pair<std::string, std::string>> out;
   std::string_view rest = query;
   while (!rest.empty()) {
     const auto amp = rest.find('&');
     const std::string_view pair = rest.substr(0, amp);
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (pair.empty()) continue;
     const auto eq = pair.find('=');
-    if (percent_decode(pair.substr(0, eq)) == name)
-      return eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1));
+    out.emplace_back(percent_decode(pair.substr(0, eq)), eq == std::string_view::npos
+                                                             ? std::string()
+                                                             : percent_decode(pair.substr(eq + 1)));
   }
+  return out;
+}
+
+// Written by hand: Boost.URL 1.81's parse_query reads past the end of a view that is not
+// NUL-terminated and misjudges the decoded size of an escaped last value.
+std::optional<std::string> Request::query_param(std::string_view name) const {
+  for (auto& [key, value] : query_params())
+    if (key == name) return std::move(value);
   return std::nullopt;
 }
 

@@ -60,6 +60,8 @@ struct Request {
   std::int64_t int_param(std::string_view name) const;  // router guarantees it parsed
   // The first value of a query parameter, percent-decoded (+ is a space).
   std::optional<std::string> query_param(std::string_view name) const;
+  // Every query parameter in order, percent-decoded (repeats kept: bhk=2&bhk=3).
+  std::vector<std::pair<std::string, std::string>> query_params() const;
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;

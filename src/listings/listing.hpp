@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "listings/amenities.hpp"
 
 namespace griha::listings {
 
@@ -23,40 +24,6 @@ class Gazetteer;
 enum class Status { draft, pending_review, active, rejected, sold, rented, withdrawn, expired };
 std::string_view to_string(Status s);
 std::optional<Status> status_from_string(std::string_view s);
-
-// The amenity vocabulary. The position is the bit in Listing::amenities: append only.
-inline constexpr std::string_view k_amenities[] = {"lift",
-                                                   "power_backup",
-                                                   "security",
-                                                   "gated_community",
-                                                   "gym",
-                                                   "swimming_pool",
-                                                   "club_house",
-                                                   "park",
-                                                   "visitor_parking",
-                                                   "intercom",
-                                                   "rainwater_harvesting",
-                                                   "fire_safety",
-                                                   "cctv",
-                                                   "play_area",
-                                                   "jogging_track",
-                                                   "indoor_games",
-                                                   "maintenance_staff",
-                                                   "piped_gas",
-                                                   "water_storage",
-                                                   "vaastu_compliant",
-                                                   "wifi",
-                                                   "air_conditioning",
-                                                   "servant_room",
-                                                   "study_room",
-                                                   "pooja_room",
-                                                   "garden",
-                                                   "terrace",
-                                                   "private_pool",
-                                                   "shopping_centre",
-                                                   "school_nearby",
-                                                   "hospital_nearby",
-                                                   "metro_nearby"};
 
 struct Listing {
   std::int64_t id = 0;

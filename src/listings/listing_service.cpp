@@ -342,4 +342,68 @@ Result<int> ListingService::expire_due() {
   return expired;
 }
 
+Result<ImportReport> ListingService::import(const Actor& actor,
+                                            const std::vector<ImportRow>& rows,
+                                            ImportOptions options) {
+  if (actor.role != "agent" && actor.role != "builder")
+    return Error::make(ErrorKind::forbidden, "forbidden",
+                       "Only agents and builders import listings.");
+  ImportReport report;
+  report.options = options;
+  report.rows_total = rows.size();
+  const std::string now = iso_utc(clock_());
+  std::vector<std::pair<std::size_t, Listing>> valid;
+  for (const auto& row : rows) {
+    std::vector<FieldError> problems = row.problems;
+    Listing l;
+    l.owner_id = actor.user_id;
+    l.posted_by = actor.role;
+    if (problems.empty()) {
+      if (auto r = apply_patch(l, row.fields); !r)
+        problems = r.error().fields;
+      else if (auto v = validate(l, gazetteer_, options.submit); !v)
+        problems = v.error().fields;
+    }
+    if (!problems.empty()) {
+      ++report.failed;
+      for (auto& p : problems)
+        report.errors.push_back({row.row, row.line, p.field, p.code, p.message});
+      continue;
+    }
+    place_from_gazetteer(l, gazetteer_);
+    l.created_at = l.updated_at = now;
+    valid.emplace_back(row.row, std::move(l));
+  }
+  if (options.all_or_nothing && report.failed > 0) return report;
+
+  auto tx = db_.begin();
+  if (!tx) return tx.error();
+  for (auto& [row, l] : valid) {
+    auto id = repo_.insert(*tx, l);
+    if (!id) return id.error();
+    l.id = *id;
+    if (auto r = repo_.add_event(*tx, l.id, actor.user_id, std::nullopt, l.status,
+                                 "imported from CSV", now);
+        !r)
+      return r.error();
+    if (options.submit) {
+      // The same step submit() takes, inside this transaction so that a failure anywhere
+      // leaves no half-imported file behind.
+      l.status = Status::pending_review;
+      l.version += 1;
+      auto updated = repo_.update(*tx, l, l.version - 1);
+      if (!updated) return updated.error();
+      if (auto r = repo_.add_event(*tx, l.id, actor.user_id, Status::draft, l.status,
+                                   "submitted for review", now);
+          !r)
+        return r.error();
+    }
+    report.created.emplace_back(row, l.id);
+  }
+  if (auto r = tx->commit(); !r) return r.error();
+  report.imported = valid.size();
+  report.written = true;
+  return report;
+}
+
 }  // namespace griha::listings

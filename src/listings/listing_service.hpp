@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "listings/csv_import.hpp"
 #include "listings/listing.hpp"
 #include "listings/listing_repository.hpp"
 
@@ -70,9 +71,17 @@ class ListingService {
   // Moves active listings past their expiry to expired; returns how many.
   Result<int> expire_due();
 
- private:
-  // Loads a listing the actor owns (or any, for an admin), inside `tx`.
+  // Bulk import (agents and builders): each row is checked as create() checks a body, and as
+  // submit() checks a listing when `options.submit`. The valid rows are written in one
+  // transaction; with all_or_nothing, none are unless every row is valid.
+  Result<ImportReport> import(const Actor& actor, const std::vector<ImportRow>& rows,
+                              ImportOptions options);
+
+  // Loads a listing the actor owns (or any, for an admin), inside `tx`. Public because what
+  // belongs to a listing (its photos, see MediaService) is changed by the same rule.
   Result<Listing> load_owned(storage::Transaction& tx, const Actor& actor, std::int64_t id);
+
+ private:
   // Writes `l` (bumping version and updated_at) and records the transition, then commits.
   Result<Listing> save(storage::Transaction& tx, Listing l, std::int64_t actor_id,
                        std::optional<Status> from, const std::string& reason);

@@ -9,8 +9,8 @@
 namespace griha::search {
 
 namespace {
-constexpr std::uint8_t k_version = 1;
-constexpr std::size_t k_payload = 1 + 1 + 1 + 8 + 8;
+constexpr std::uint8_t k_version = 2;
+constexpr std::size_t k_payload = 1 + 1 + 1 + 8 + 8 + 8;
 // A truncated tag is still 2^-128 to forge, and keeps URLs short.
 constexpr std::size_t k_tag = 16;
 
@@ -52,6 +52,7 @@ std::string CursorCodec::encode(const Cursor& c) const {
   raw[2] = c.after.tier;
   put_u64(&raw[3], c.after.key);
   put_u64(&raw[11], static_cast<std::uint64_t>(c.after.id));
+  put_u64(&raw[19], c.filters);
   tag_of(key_, raw.data(), raw.data() + k_payload);
   const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
   std::string out(sodium_base64_encoded_len(raw.size(), variant), '\0');
@@ -63,7 +64,7 @@ std::string CursorCodec::encode(const Cursor& c) const {
 Result<Cursor> CursorCodec::decode(std::string_view text) const {
   std::array<unsigned char, k_payload + k_tag> raw{};
   std::size_t len = 0;
-  if (text.size() > 64 ||
+  if (text.size() > 80 ||
       sodium_base642bin(raw.data(), raw.size(), text.data(), text.size(), nullptr, &len, nullptr,
                         sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
       len != raw.size()) {
@@ -82,6 +83,7 @@ Result<Cursor> CursorCodec::decode(std::string_view text) const {
   c.after.tier = raw[2];
   c.after.key = get_u64(&raw[3]);
   c.after.id = static_cast<std::int64_t>(get_u64(&raw[11]));
+  c.filters = get_u64(&raw[19]);
   return c;
 }
 

@@ -1,5 +1,7 @@
 #include "search/document.hpp"
 
+#include "listings/amenities.hpp"
+
 #include "search/query.hpp"
 
 namespace griha::search {
@@ -20,30 +22,6 @@ constexpr std::array<std::string_view, k_facing_count> k_facings{
 constexpr std::array<std::string_view, k_tenant_preference_count> k_tenants{"any", "family",
                                                                             "bachelors", "company"};
 // Bits are stored in the index and the database: append only.
-constexpr std::array<std::string_view, 24> k_amenities{"lift",
-                                                       "power_backup",
-                                                       "security",
-                                                       "gated_community",
-                                                       "gym",
-                                                       "swimming_pool",
-                                                       "club_house",
-                                                       "park",
-                                                       "visitor_parking",
-                                                       "intercom",
-                                                       "rain_water_harvesting",
-                                                       "car_parking",
-                                                       "bike_parking",
-                                                       "cctv",
-                                                       "fire_safety",
-                                                       "piped_gas",
-                                                       "play_area",
-                                                       "jogging_track",
-                                                       "indoor_games",
-                                                       "maintenance_staff",
-                                                       "water_storage",
-                                                       "wifi",
-                                                       "air_conditioning",
-                                                       "servant_room"};
 constexpr std::array<std::string_view, k_sort_count> k_sorts{
     "relevance", "price_asc", "price_desc", "price_per_sqft_asc", "price_per_sqft_desc", "newest",
     "area_asc",  "area_desc", "distance"};
@@ -70,7 +48,7 @@ std::span<const std::string_view> names_of_tenant_preference() {
   return k_tenants;
 }
 std::span<const std::string_view> names_of_amenities() {
-  return k_amenities;
+  return listings::k_amenities;
 }
 std::span<const std::string_view> names_of_sort() {
   return k_sorts;

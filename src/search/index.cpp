@@ -140,6 +140,10 @@ struct Run {
   std::optional<LatLng> point;
   double point_cos_lat = 1;
   std::optional<BBox> geo_box;  // prunes partitions and pre-checks rows
+  // A small circle away from the poles is decided on a flat map (metres per degree at its
+  // centre) for all but a thin ring around its edge, which takes the exact haversine.
+  bool flat_circle = false;
+  double m_per_deg_lat = 0, m_per_deg_lng = 0, flat_inside2 = 0, flat_outside2 = 0;
   std::int64_t posted_since = 0;
   bool group_active[k_groups] = {};
   bool facet_wanted[k_groups] = {};
@@ -167,6 +171,13 @@ struct Scratch {
   std::vector<Word> other, match, facet, tmp, featured, text, token, geo;
   std::vector<Word> group[k_groups];
   std::vector<float> score, best;
+  std::vector<std::uint32_t> slot_counts;
+  struct Cell {
+    double order;  // squared flat distance of the cell's nearest point, in degrees
+    std::uint32_t index;
+    LatLng near;
+  };
+  std::vector<Cell> cells;
   void fit(std::size_t words) {
     for (auto* v : {&other, &match, &facet, &tmp, &featured, &text, &token, &geo}) {
       if (v->size() < words) v->assign(words, 0);
@@ -222,20 +233,34 @@ TextPlan plan_text(const Run& run, const Segment& seg, std::span<const Segment* 
       for (std::size_t j = at; j < t.size() && t.term(j).starts_with(tok); ++j) add(j, 0.8);
     }
     if (tok.size() >= k_typo_min_length) {
-      for (std::size_t j = 0; j < t.size(); ++j) {
-        const std::string_view term = t.term(j);
-        if (term.size() + 1 >= tok.size() && term.size() <= tok.size() + 1 &&
-            within_one_edit(term, tok)) {
-          add(j, 0.6);
-        }
+      // Candidates share the token or one of its one-byte deletions as a key; the edit test
+      // then weeds out the other pairs (two deletions apart, or a hash collision).
+      std::vector<std::size_t> typos;
+      auto lookup = [&](std::uint64_t key) {
+        auto it = std::lower_bound(t.deletions.begin(), t.deletions.end(),
+                                   std::pair<std::uint64_t, std::uint32_t>{key, 0});
+        for (; it != t.deletions.end() && it->first == key; ++it) typos.push_back(it->second);
+      };
+      const std::string_view v = tok;
+      lookup(detail::text_key_hash(v));
+      for (std::size_t j = 0; j < v.size(); ++j)
+        lookup(detail::text_key_hash(v.substr(0, j), v.substr(j + 1)));
+      // Ascending term order, as the dictionary scan this replaces produced them.
+      std::sort(typos.begin(), typos.end());
+      typos.erase(std::unique(typos.begin(), typos.end()), typos.end());
+      for (std::size_t j : typos) {
+        if (within_one_edit(t.term(j), tok)) add(j, 0.6);
       }
     }
     // One idf per token, from all the terms it matched: how rare is what the user typed. A
-    // per-variant idf would rank a rare prefix completion above the exact word.
+    // per-variant idf would rank a rare prefix completion above the exact word. A listing may
+    // hold several of the variants, so the summed frequency can exceed the listing count;
+    // capped, or the idf would turn negative and rank the best matches last.
     double df = 0;
     for (const auto& v : vs) {
       for (const Segment* other : all) df += doc_freq(other->text, t.term(v.term));
     }
+    df = std::min(df, run.total_docs);
     const double idf = std::log(1.0 + (run.total_docs - df + 0.5) / (df + 0.5));
     for (auto& v : vs) v.weight *= idf;
     plan.variants.push_back(std::move(vs));
@@ -285,8 +310,15 @@ bool in_shape(const Run& run, double lat, double lng) {
   if (!run.geo_box->contains(lat, lng)) return false;
   if (q.bbox && !q.bbox->contains(lat, lng)) return false;
   if (!q.polygon.empty() && !polygon_contains(q.polygon, lat, lng)) return false;
-  return !q.circle ||
-         distance_m(q.circle->center.lat, q.circle->center.lng, lat, lng) <= q.circle->radius_m;
+  if (!q.circle) return true;
+  if (run.flat_circle) {
+    const double y = (lat - q.circle->center.lat) * run.m_per_deg_lat;
+    const double x = (lng - q.circle->center.lng) * run.m_per_deg_lng;
+    const double d2 = x * x + y * y;
+    if (d2 < run.flat_inside2) return true;
+    if (d2 > run.flat_outside2) return false;
+  }
+  return distance_m(q.circle->center.lat, q.circle->center.lng, lat, lng) <= q.circle->radius_m;
 }
 
 // True when a grid cell, grown by a margin for float rounding, lies inside the query's circle
@@ -312,6 +344,24 @@ bool cell_inside(const Run& run, std::uint32_t cell_lat, std::uint32_t cell_lng)
     }
   }
   return true;
+}
+
+// Calls f(cell index) for the partition's grid cells under the query's box, with one extra
+// ring: a row's cell was computed from a float.
+template <class F>
+void for_each_cell(const Run& run, const Partition& p, F&& f) {
+  const BBox& b = *run.geo_box;
+  const std::uint32_t la0 = detail::geo_cell_lat(b.min_lat),
+                      la1 = detail::geo_cell_lat(b.max_lat) + 1;
+  const std::uint32_t ln0 = detail::geo_cell_lng(b.min_lng),
+                      ln1 = detail::geo_cell_lng(b.max_lng) + 1;
+  for (std::uint32_t la = la0 == 0 ? 0 : la0 - 1; la <= la1; ++la) {
+    auto it = std::lower_bound(p.cell_keys.begin(), p.cell_keys.end(),
+                               detail::geo_cell(la, ln0 == 0 ? 0 : ln0 - 1));
+    for (; it != p.cell_keys.end() && *it <= detail::geo_cell(la, ln1); ++it) {
+      f(static_cast<std::size_t>(it - p.cell_keys.begin()));
+    }
+  }
 }
 
 // Computes, for one partition, the rows matching everything but the facet groups (`other`)
@@ -387,27 +437,19 @@ bool filter_partition(Run& run, const Segment& s, const Word* dead, const Partit
     // from a float), keeping rows in play that pass the exact shape test.
     Word* geo = sc.geo.data();
     std::fill(geo + wb, geo + we, 0);
-    const BBox& b = *run.geo_box;
-    const std::uint32_t la0 = detail::geo_cell_lat(b.min_lat),
-                        la1 = detail::geo_cell_lat(b.max_lat) + 1;
-    const std::uint32_t ln0 = detail::geo_cell_lng(b.min_lng),
-                        ln1 = detail::geo_cell_lng(b.max_lng) + 1;
-    for (std::uint32_t la = la0 == 0 ? 0 : la0 - 1; la <= la1; ++la) {
-      auto it = std::lower_bound(p.cell_keys.begin(), p.cell_keys.end(),
-                                 detail::geo_cell(la, ln0 == 0 ? 0 : ln0 - 1));
-      for (; it != p.cell_keys.end() && *it <= detail::geo_cell(la, ln1); ++it) {
-        const std::size_t c = static_cast<std::size_t>(it - p.cell_keys.begin());
-        const bool whole = cell_inside(run, static_cast<std::uint32_t>(*it >> 32),
-                                       static_cast<std::uint32_t>(*it));
-        for (std::uint32_t i = p.cell_start[c]; i < p.cell_start[c + 1]; ++i) {
-          const std::uint32_t r = p.geo_rows[i];
-          if (detail::test_bit(o, r) && (whole || in_shape(run, s.lat[r], s.lng[r]))) {
-            detail::set_bit(geo, r);
-          }
+    for_each_cell(run, p, [&](std::size_t c) {
+      const bool whole = cell_inside(run, static_cast<std::uint32_t>(p.cell_keys[c] >> 32),
+                                     static_cast<std::uint32_t>(p.cell_keys[c]));
+      const std::uint32_t from = p.cell_start[c], to = p.cell_start[c + 1];
+      if (whole) {
+        for (std::uint32_t i = from; i < to; ++i) detail::set_bit(geo, p.geo_rows[i]);
+      } else {
+        for (std::uint32_t i = from; i < to; ++i) {
+          if (in_shape(run, p.geo_lat[i], p.geo_lng[i])) detail::set_bit(geo, p.geo_rows[i]);
         }
       }
-    }
-    std::copy(geo + wb, geo + we, o + wb);
+    });
+    and_into(o + wb, geo + wb, n);
   }
 
   // Column predicates, on the rows still in play.
@@ -456,35 +498,39 @@ bool filter_partition(Run& run, const Segment& s, const Word* dead, const Partit
     and_into(dst + wb, tmp + wb, n);
   }
   if (q.price.active()) {
-    // Whole bands inside the range come from their postings; the (at most two) bands cut by
-    // a bound are checked row by row, and only on rows still in play.
+    // The range is a run of the partition's rows by price: whole bands inside it are ORed
+    // from their postings, the ends of the run are set row by row.
     Word* dst = group_buf(group_of(Facet::price));
     std::fill(tmp + wb, tmp + we, 0);
-    const auto& buckets = run.opt.price_buckets;
-    const auto& bands = attrs[detail::attr_price_band];
-    const std::int64_t lo = q.price.min.value_or(INT64_MIN), hi = q.price.max.value_or(INT64_MAX);
-    for (std::size_t b = 0; b < bands.size(); ++b) {
-      const std::int64_t band_lo = b == 0 ? INT64_MIN : buckets[b];
-      const std::int64_t band_hi = b + 1 < buckets.size() ? buckets[b + 1] - 1 : INT64_MAX;
-      if (band_hi < lo || band_lo > hi || bands[b].count == 0) continue;
-      if (band_lo >= lo && band_hi <= hi) {
-        or_postings(bands[b], p, tmp);
+    const auto& order = p.price_order;
+    auto first_at_least = [&](std::int64_t v) {
+      return static_cast<std::uint32_t>(
+          std::partition_point(order.begin(), order.end(),
+                               [&](std::uint32_t r) { return s.price[r] < v; }) -
+          order.begin());
+    };
+    const std::uint32_t a = q.price.min ? first_at_least(*q.price.min) : 0;
+    const std::uint32_t b = q.price.max && *q.price.max < INT64_MAX
+                                ? first_at_least(*q.price.max + 1)
+                                : static_cast<std::uint32_t>(order.size());
+    const auto& starts = p.fine_price_start;
+    auto set_run = [&](std::uint32_t from, std::uint32_t to) {
+      for (std::uint32_t i = from; i < to; ++i) detail::set_bit(tmp, order[i]);
+    };
+    // First band starting at or after a, and the last band ending at or before b.
+    const std::size_t first_band = static_cast<std::size_t>(
+        std::lower_bound(starts.begin(), starts.end(), a) - starts.begin());
+    std::size_t end_band = static_cast<std::size_t>(
+        std::upper_bound(starts.begin(), starts.end(), b) - starts.begin());
+    end_band = end_band == 0 ? 0 : end_band - 1;  // bands [first_band, end_band) are inside
+    if (a < b) {
+      if (first_band < end_band && first_band < p.fine_price_bands.size()) {
+        set_run(a, starts[first_band]);
+        for (std::size_t k = first_band; k < end_band; ++k)
+          or_postings(p.fine_price_bands[k], p, tmp);
+        set_run(starts[end_band], b);
       } else {
-        const Postings& band = bands[b];
-        auto check = [&](std::uint32_t r) {
-          if (s.price[r] >= lo && s.price[r] <= hi) detail::set_bit(tmp, r);
-        };
-        if (band.dense()) {
-          for (std::uint32_t i = 0; i < n; ++i) {
-            for (Word m = band.bits[i] & o[wb + i]; m; m &= m - 1) {
-              check(static_cast<std::uint32_t>((wb + i) * 64 + std::countr_zero(m)));
-            }
-          }
-        } else {
-          for (std::uint32_t r : band.rows) {
-            if (detail::test_bit(o, r)) check(r);
-          }
-        }
+        set_run(a, b);
       }
     }
     and_into(dst + wb, tmp + wb, n);
@@ -492,7 +538,7 @@ bool filter_partition(Run& run, const Segment& s, const Word* dead, const Partit
   return true;
 }
 
-void collect_facets(Run& run, const Partition& p, Scratch& sc) {
+void collect_facets(Run& run, const Segment& s, const Partition& p, Scratch& sc) {
   const std::uint32_t wb = p.word_begin(), we = p.word_end(), n = we - wb;
   for (int g = 0; g < k_groups; ++g) {
     if (!run.facet_wanted[g]) continue;
@@ -506,36 +552,72 @@ void collect_facets(Run& run, const Partition& p, Scratch& sc) {
       }
       mask = f;
     }
-    auto& counts = run.facet_counts[g];
-    auto count_values = [&](const std::vector<Postings>& values) {
-      counts.resize(std::max(counts.size(), values.size()), 0);
-      for (std::size_t v = 0; v < values.size(); ++v) {
-        counts[v] += static_cast<std::uint32_t>(count_postings(values[v], p, mask));
-      }
-    };
-    switch (static_cast<Facet>(g)) {
+    const auto facet = static_cast<Facet>(g);
+    const std::vector<Postings>* values = nullptr;
+    const std::uint8_t* column = nullptr;
+    switch (facet) {
       case Facet::bhk:
-        count_values(p.attrs[detail::attr_bhk]);
+        values = &p.attrs[detail::attr_bhk];
+        column = s.enums[detail::attr_bhk].data();
         break;
       case Facet::property_type:
-        count_values(p.attrs[detail::attr_property_type]);
+        values = &p.attrs[detail::attr_property_type];
+        column = s.enums[detail::attr_property_type].data();
         break;
       case Facet::furnishing:
-        count_values(p.attrs[detail::attr_furnishing]);
+        values = &p.attrs[detail::attr_furnishing];
+        column = s.enums[detail::attr_furnishing].data();
         break;
       case Facet::posted_by:
-        count_values(p.attrs[detail::attr_posted_by]);
+        values = &p.attrs[detail::attr_posted_by];
+        column = s.enums[detail::attr_posted_by].data();
         break;
       case Facet::price:
-        count_values(p.attrs[detail::attr_price_band]);
+        values = &p.attrs[detail::attr_price_band];
         break;
       case Facet::locality:
-        for (const auto& [id, postings] : p.localities) {
-          if (const auto c = count_postings(postings, p, mask)) {
-            run.locality_counts[id] += static_cast<std::uint32_t>(c);
-          }
-        }
         break;
+    }
+    // Counting the rows themselves beats intersecting every value's postings with the
+    // partition when the rows are few, as they are once a search is narrowed.
+    std::uint64_t posting_cost = 0;
+    auto cost_of = [&](const Postings& v) { posting_cost += v.dense() ? n : v.count; };
+    if (values) {
+      for (const auto& v : *values) cost_of(v);
+    } else {
+      for (const auto& [id, v] : p.localities) cost_of(v);
+    }
+    const bool by_row =
+        (facet != Facet::locality || p.slots) && count(mask + wb, n) * 4 < posting_cost;
+    auto& counts = run.facet_counts[g];
+    if (values) counts.resize(std::max(counts.size(), values->size()), 0);
+    if (by_row) {
+      if (column) {
+        for_each_row(mask, wb, we, [&](std::uint32_t r) { ++counts[column[r]]; });
+      } else if (facet == Facet::price) {
+        const auto& buckets = run.opt.price_buckets;
+        for_each_row(mask, wb, we,
+                     [&](std::uint32_t r) { ++counts[detail::price_band(buckets, s.price[r])]; });
+      } else {
+        auto& slot_counts = sc.slot_counts;
+        slot_counts.assign(p.localities.size(), 0);
+        for_each_row(mask, wb, we, [&](std::uint32_t r) { ++slot_counts[s.locality_slot[r]]; });
+        for (std::size_t i = 0; i < slot_counts.size(); ++i) {
+          if (slot_counts[i]) run.locality_counts[p.localities[i].first] += slot_counts[i];
+        }
+      }
+      continue;
+    }
+    if (values) {
+      for (std::size_t v = 0; v < values->size(); ++v) {
+        counts[v] += static_cast<std::uint32_t>(count_postings((*values)[v], p, mask));
+      }
+    } else {
+      for (const auto& [id, postings] : p.localities) {
+        if (const auto c = count_postings(postings, p, mask)) {
+          run.locality_counts[id] += static_cast<std::uint32_t>(c);
+        }
+      }
     }
   }
 }
@@ -603,36 +685,75 @@ void collect_ordered(Run& run, const Segment& s, const Partition& p, Scratch& sc
   }
 }
 
-void compute_text(Run& run, const Segment& s, std::span<const Segment* const> all, Scratch& sc) {
-  const TextPlan plan = plan_text(run, s, all);
-  const std::uint32_t words = s.words();
+// The rows of partition `pi` holding every token (any of its variants), into sc.text.
+// Returns false when there are none.
+GRIHA_KERNEL bool text_partition(const TextPlan& plan, const Segment& s, std::uint32_t pi,
+                                 const Partition& p, Scratch& sc) {
+  const std::uint32_t wb = p.word_begin(), we = p.word_end(), n = we - wb;
   Word* text = sc.text.data();
   Word* token = sc.token.data();
-  std::fill(text, text + words, ~Word{0});
+  std::fill(text + wb, text + we, ~Word{0});
   for (const auto& vs : plan.variants) {
-    std::fill(token, token + words, 0);
+    std::fill(token + wb, token + we, 0);
+    bool any = false;
     for (const Variant& v : vs) {
-      s.text.for_each_posting(v.term,
-                              [&](std::uint32_t r, std::uint8_t) { detail::set_bit(token, r); });
+      const detail::TextBlock* b = s.text.block(v.term, pi);
+      if (!b) continue;
+      any = true;
+      if (b->dense()) {
+        or_into(token + wb, s.text.dense_bits.data() + b->bits, n);
+      } else {
+        s.text.for_each_posting(*b, p.begin,
+                                [&](std::uint32_t r, std::uint8_t) { detail::set_bit(token, r); });
+      }
     }
-    and_into(text, token, words);
+    if (!any) return false;
+    and_into(text + wb, token + wb, n);
   }
-  if (run.q.sort != Sort::relevance) return;
-  // Relevance: per token the best-matching variant's saturated, field-weighted frequency
-  // times its idf (BM25 without length normalisation: listings are short and alike).
+  return true;
+}
+
+// Relevance of the partition's matching rows (sc.match), into sc.score: per token the
+// best-matching variant's saturated, field-weighted frequency times its idf (BM25 without
+// length normalisation: listings are short and alike). Only the rows that passed every filter
+// are scored.
+GRIHA_KERNEL void score_partition(const TextPlan& plan, const Segment& s, std::uint32_t pi,
+                                  const Partition& p, Scratch& sc) {
+  const std::uint32_t wb = p.word_begin(), we = p.word_end();
+  const Word* match = sc.match.data();
   sc.fit_scores(s.rows());
   constexpr double k1 = 1.2;
-  for_each_row(text, 0, words, [&](std::uint32_t r) { sc.score[r] = 0; });
+  for_each_row(match, wb, we, [&](std::uint32_t r) { sc.score[r] = 0; });
   for (const auto& vs : plan.variants) {
-    for_each_row(text, 0, words, [&](std::uint32_t r) { sc.best[r] = 0; });
+    for_each_row(match, wb, we, [&](std::uint32_t r) { sc.best[r] = 0; });
     for (const Variant& v : vs) {
-      s.text.for_each_posting(v.term, [&](std::uint32_t r, std::uint8_t w) {
-        if (!detail::test_bit(text, r)) return;
+      const detail::TextBlock* b = s.text.block(v.term, pi);
+      if (!b) continue;
+      auto score = [&](std::uint32_t r, std::uint8_t w) {
         const float sc_v = static_cast<float>(v.weight * (w * (k1 + 1)) / (w + k1));
         sc.best[r] = std::max(sc.best[r], sc_v);
-      });
+      };
+      if (b->dense()) {
+        // A dense block's weights are in row order: a row's is at its rank in the bitset.
+        const Word* bits = s.text.dense_bits.data() + b->bits;
+        const std::uint8_t* weights = s.text.bytes.data() + b->bytes;
+        std::uint32_t rank = 0;
+        for (std::uint32_t i = 0; i < we - wb; ++i) {
+          const Word m = bits[i];
+          for (Word hit = m & match[wb + i]; hit; hit &= hit - 1) {
+            const int j = std::countr_zero(hit);
+            const auto below = static_cast<std::uint32_t>(std::popcount(m & ((Word{1} << j) - 1)));
+            score((wb + i) * 64 + static_cast<std::uint32_t>(j), weights[rank + below]);
+          }
+          rank += static_cast<std::uint32_t>(std::popcount(m));
+        }
+      } else {
+        s.text.for_each_posting(*b, p.begin, [&](std::uint32_t r, std::uint8_t w) {
+          if (detail::test_bit(match, r)) score(r, w);
+        });
+      }
     }
-    for_each_row(text, 0, words, [&](std::uint32_t r) { sc.score[r] += sc.best[r]; });
+    for_each_row(match, wb, we, [&](std::uint32_t r) { sc.score[r] += sc.best[r]; });
   }
 }
 
@@ -641,13 +762,17 @@ template <class OnMatch>
 void run_segment(Run& run, const Segment& s, const Word* dead, std::span<const Segment* const> all,
                  Scratch& sc, OnMatch&& on_match) {
   sc.fit(s.words());
-  if (run.has_text) compute_text(run, s, all, sc);
-  for (const Partition& p : s.partitions) {
+  TextPlan plan;
+  if (run.has_text) plan = plan_text(run, s, all);
+  const bool scored = run.has_text && run.q.sort == Sort::relevance;
+  for (std::uint32_t pi = 0; pi < s.partitions.size(); ++pi) {
+    const Partition& p = s.partitions[pi];
     if (run.q.city_id && p.city_id != *run.q.city_id) continue;
     if (run.geo_box && (p.max_lat < run.geo_box->min_lat || p.min_lat > run.geo_box->max_lat ||
                         p.max_lng < run.geo_box->min_lng || p.min_lng > run.geo_box->max_lng)) {
       continue;
     }
+    if (run.has_text && !text_partition(plan, s, pi, p, sc)) continue;
     if (!filter_partition(run, s, dead, p, sc)) continue;
     const std::uint32_t wb = p.word_begin(), we = p.word_end(), n = we - wb;
     std::copy(sc.other.begin() + wb, sc.other.begin() + we, sc.match.begin() + wb);
@@ -655,6 +780,7 @@ void run_segment(Run& run, const Segment& s, const Word* dead, std::span<const S
       if (run.group_active[g] && run.facet_wanted[g])
         and_into(sc.match.data() + wb, sc.group[g].data() + wb, n);
     }
+    if (scored) score_partition(plan, s, pi, p, sc);
     on_match(p);
   }
 }
@@ -670,7 +796,19 @@ Run make_run(const Query& q, const IndexOptions& opt, const Index::Snapshot& sna
   else if (q.origin)
     run.point = q.origin;
   if (run.point) run.point_cos_lat = std::cos(run.point->lat * k_deg_to_rad);
-  if (q.circle) run.geo_box = bounds_of(*q.circle);
+  if (q.circle) {
+    run.geo_box = bounds_of(*q.circle);
+    // Within 10 km and 60 degrees of latitude the flat distance is off by well under 0.5%
+    // (the cosine of latitude changes little across the circle); a 1% ring leaves margin.
+    const double r = q.circle->radius_m;
+    if (r <= 10'000 && std::abs(q.circle->center.lat) <= 60) {
+      run.flat_circle = true;
+      run.m_per_deg_lat = k_earth_radius_m * k_deg_to_rad;
+      run.m_per_deg_lng = run.m_per_deg_lat * std::cos(q.circle->center.lat * k_deg_to_rad);
+      run.flat_inside2 = (r * 0.99) * (r * 0.99);
+      run.flat_outside2 = (r * 1.01) * (r * 1.01);
+    }
+  }
   if (!q.polygon.empty()) {
     const BBox pb = bounds_of(q.polygon);
     run.geo_box = run.geo_box ? BBox{std::max(pb.min_lat, run.geo_box->min_lat),
@@ -702,6 +840,87 @@ Run make_run(const Query& q, const IndexOptions& opt, const Index::Snapshot& sna
 }
 
 }  // namespace
+
+std::uint64_t filters_hash(const Query& q) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&](std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      h ^= (v >> (8 * i)) & 0xff;
+      h *= 0x100000001b3ull;
+    }
+  };
+  auto opt = [&](const auto& o) {
+    mix(o.has_value());
+    if (o) mix(static_cast<std::uint64_t>(*o));
+  };
+  auto set = [&](const auto& values) {
+    std::uint64_t bits = 0;  // every listed enum has fewer than 64 values
+    for (auto v : values) bits |= std::uint64_t{1} << (static_cast<unsigned>(v) & 63);
+    mix(bits);
+  };
+  auto range = [&](const Range& r) {
+    opt(r.min);
+    opt(r.max);
+  };
+  auto real = [&](double v) { mix(std::bit_cast<std::uint64_t>(v)); };
+  opt(q.city_id);
+  std::vector<std::uint32_t> localities = q.locality_ids;
+  std::sort(localities.begin(), localities.end());
+  localities.erase(std::unique(localities.begin(), localities.end()), localities.end());
+  mix(localities.size());
+  for (auto id : localities) mix(id);
+  opt(q.project_id);
+  set(q.transactions);
+  set(q.property_types);
+  set(q.bhk);
+  range(q.price);
+  range(q.area_sqft);
+  range(q.price_per_sqft);
+  set(q.furnishing);
+  mix(q.ready_to_move);
+  opt(q.possession_by_days);
+  set(q.posted_by);
+  mix(q.amenities_all);
+  mix(q.verified_only);
+  mix(q.with_photos_only);
+  set(q.facing);
+  range(q.floor);
+  opt(q.bathrooms_min);
+  opt(q.tenant_preference);
+  mix(q.pets_allowed_only);
+  opt(q.posted_within_days);
+  mix(q.rera_only);
+  // Text as the index reads it, so that spacing and case do not matter.
+  for (const auto& t : tokenize(q.text)) {
+    mix(t.size());
+    for (unsigned char c : t) mix(c);
+  }
+  mix(q.circle.has_value());
+  if (q.circle) {
+    real(q.circle->center.lat);
+    real(q.circle->center.lng);
+    real(q.circle->radius_m);
+  }
+  mix(q.bbox.has_value());
+  if (q.bbox) {
+    real(q.bbox->min_lat);
+    real(q.bbox->min_lng);
+    real(q.bbox->max_lat);
+    real(q.bbox->max_lng);
+  }
+  mix(q.polygon.size());
+  for (const auto& p : q.polygon) {
+    real(p.lat);
+    real(p.lng);
+  }
+  mix(q.origin.has_value());
+  if (q.origin) {
+    real(q.origin->lat);
+    real(q.origin->lng);
+  }
+  mix(static_cast<std::uint64_t>(q.sort));
+  return h;
+}
 
 Result<void> validate(const Query& q) {
   Error e = Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
@@ -740,6 +959,8 @@ Result<void> validate(const Query& q) {
   }
   if (q.cursor && q.cursor->sort != q.sort) {
     bad("cursor", "invalid_cursor", "The cursor is not one this server issued for this sort.");
+  } else if (q.cursor && q.cursor->filters != filters_hash(q)) {
+    bad("cursor", "invalid_cursor", "The cursor was issued for a search with other filters.");
   }
   if (q.locality_top_n < 1 || q.locality_top_n > 100) {
     bad("locality_top_n", "out_of_range", "locality_top_n must be between 1 and 100.");
@@ -902,19 +1123,22 @@ Result<SearchResult> Index::search(const Query& q) const {
     run_segment(run, s, deads[i], segs, sc, [&](const Partition& p) {
       const std::uint32_t wb = p.word_begin(), we = p.word_end();
       run.total += count(sc.match.data() + wb, we - wb);
-      collect_facets(run, p, sc);
+      collect_facets(run, s, p, sc);
       if (run.ordered) {
         collect_ordered(run, s, p, sc);
         return;
       }
-      for_each_row(sc.match.data(), wb, we, [&](std::uint32_t r) {
+      auto consider = [&](std::uint32_t r, float lat, float lng) {
         if (q.sort == Sort::distance && run.heap.size() >= run.k &&
-            surely_farther(*run.point, run.point_cos_lat, s.lat[r], s.lng[r],
-                           run.heap.top().distance)) {
+            surely_farther(*run.point, run.point_cos_lat, lat, lng, run.heap.top().distance)) {
           return;
         }
-        const double d =
-            run.point ? distance_m(run.point->lat, run.point->lng, s.lat[r], s.lng[r]) : -1;
+        const double d = run.point ? distance_m(run.point->lat, run.point->lng, lat, lng) : -1;
+        // Farther than the page's last listing: out, without reading the row's other columns.
+        if (q.sort == Sort::distance && !run.featured_tier && run.heap.size() >= run.k &&
+            d > run.heap.top().distance) {
+          return;
+        }
         double score = 0;
         if (run.has_text && q.sort == Sort::relevance) {
           score = sc.score[r];
@@ -924,7 +1148,47 @@ Result<SearchResult> Index::search(const Query& q) const {
         if (run.after && !(*run.after < k)) return;
         if (run.heap.size() >= run.k && !(k < run.heap.top().key)) return;
         push(run, {k, &s, r, d, score});
-      });
+      };
+      if (q.sort == Sort::distance && run.geo_box) {
+        // By grid cell, whose rows' coordinates are stored together: the row-ordered
+        // columns would cost a cache miss per listing.
+        // Nearest cells first, so that the page fills with near listings early and whole
+        // cells beyond its last one are skipped.
+        const Word* match = sc.match.data();
+        auto& cells = sc.cells;
+        cells.clear();
+        const LatLng& pt = *run.point;
+        for_each_cell(run, p, [&](std::size_t c) {
+          // The cell's point nearest to pt, the cell grown a little for float rounding.
+          constexpr double margin = 1e-4;
+          const double lat0 =
+              static_cast<double>(p.cell_keys[c] >> 32) * detail::k_geo_cell_deg - 90.0 - margin;
+          const double lng0 = static_cast<double>(static_cast<std::uint32_t>(p.cell_keys[c])) *
+                                  detail::k_geo_cell_deg -
+                              180.0 - margin;
+          const double span = detail::k_geo_cell_deg + 2 * margin;
+          const LatLng near{std::clamp(pt.lat, lat0, lat0 + span),
+                            std::clamp(pt.lng, lng0, lng0 + span)};
+          const double dy = near.lat - pt.lat, dx = (near.lng - pt.lng) * run.point_cos_lat;
+          cells.push_back({dx * dx + dy * dy, static_cast<std::uint32_t>(c), near});
+        });
+        std::sort(cells.begin(), cells.end(),
+                  [](const auto& a, const auto& b) { return a.order < b.order; });
+        for (const auto& cell : cells) {
+          if (run.heap.size() >= run.k && !run.featured_tier &&
+              surely_farther(pt, run.point_cos_lat, cell.near.lat, cell.near.lng,
+                             run.heap.top().distance)) {
+            continue;
+          }
+          for (std::uint32_t i = p.cell_start[cell.index]; i < p.cell_start[cell.index + 1]; ++i) {
+            const std::uint32_t r = p.geo_rows[i];
+            if (detail::test_bit(match, r)) consider(r, p.geo_lat[i], p.geo_lng[i]);
+          }
+        }
+      } else {
+        for_each_row(sc.match.data(), wb, we,
+                     [&](std::uint32_t r) { consider(r, s.lat[r], s.lng[r]); });
+      }
     });
   }
 
@@ -954,7 +1218,7 @@ Result<SearchResult> Index::search(const Query& q) const {
     }
     out.hits.push_back(h);
   }
-  if (more) out.next_cursor = cursors_.encode({q.sort, page.back().key});
+  if (more) out.next_cursor = cursors_.encode({q.sort, page.back().key, filters_hash(q)});
 
   for (Facet f : q.facets) {
     FacetResult fr{f, {}};

@@ -58,6 +58,10 @@ struct IndexStats {
 // polygon, a point for distance sort, the cursor's sort. Field names are the GET parameters'.
 Result<void> validate(const Query& q);
 
+// A hash of what decides which listings a search matches (filters, text, shape, sort point;
+// not the page, the facets or `now`), order-insensitive in "any of" lists. Cursors carry it.
+std::uint64_t filters_hash(const Query& q);
+
 class Index {
  public:
   explicit Index(IndexOptions options);

@@ -68,6 +68,9 @@ struct SortKey {
 struct Cursor {
   Sort sort = Sort::relevance;
   SortKey after;
+  // filters_hash() of the search that issued it: a position in one result list means nothing
+  // in another, so a cursor is refused by a search with other filters, text or shape.
+  std::uint64_t filters = 0;
 };
 
 inline constexpr int k_max_page_size = 100;

@@ -1,7 +1,9 @@
 #include "search/segment.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
+#include <thread>
 #include <unordered_map>
 
 #include "search/text.hpp"
@@ -17,14 +19,7 @@ namespace {
 
 constexpr std::uint32_t k_none = 0xffffffffu;
 
-// Where a row of the new segment comes from.
-struct Source {
-  std::uint32_t city;
-  std::int64_t posted_at;
-  std::int64_t id;
-  const Document* doc;  // null: base row `base_row`
-  std::uint32_t base_row;
-};
+using Source = Segment::MergeSource;
 
 bool before(const Source& a, const Source& b) {
   if (a.city != b.city) return a.city < b.city;
@@ -46,46 +41,214 @@ Postings make_postings(const std::vector<std::uint32_t>& rows, const Partition& 
   return out;
 }
 
-struct PostingWriter {
-  std::vector<std::uint8_t>* out;
-  std::uint32_t prev = 0;
-  bool first = true;
-  std::uint32_t count = 0;
-  void add(std::uint32_t row, std::uint8_t weight) {
-    std::uint32_t gap = first ? row : row - prev - 1;
-    first = false;
-    prev = row;
-    while (gap >= 0x80) {
-      out->push_back(static_cast<std::uint8_t>(gap | 0x80));
-      gap >>= 7;
+void put_varint(std::vector<std::uint8_t>& out, std::uint32_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<std::uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<std::uint8_t>(v));
+}
+
+struct TextPosting {
+  std::uint32_t row;
+  std::uint8_t weight;
+};
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// The terms of a run of added listings, each term with its listings in row order.
+struct TermLists {
+  std::unordered_map<std::string, std::uint32_t, StringHash, std::equal_to<>> ids;
+  std::vector<std::string> terms;
+  std::vector<std::vector<TextPosting>> lists;
+
+  void add(std::span<const std::pair<std::uint32_t, const Document*>> docs) {
+    std::vector<std::pair<std::uint32_t, int>> doc_terms;
+    std::string buf;
+    for (const auto& [row, d] : docs) {
+      doc_terms.clear();
+      auto field = [&](const std::string& text, int weight) {
+        for_each_token(text, buf, [&](std::string_view t) {
+          auto it = ids.find(t);
+          if (it == ids.end()) {
+            it = ids.emplace(std::string(t), static_cast<std::uint32_t>(terms.size())).first;
+            terms.emplace_back(t);
+            lists.emplace_back();
+          }
+          doc_terms.emplace_back(it->second, weight);
+        });
+      };
+      field(d->title, k_weight_title);
+      field(d->locality_name, k_weight_place);
+      field(d->project_name, k_weight_place);
+      field(d->description, k_weight_description);
+      std::sort(doc_terms.begin(), doc_terms.end());
+      for (std::size_t i = 0; i < doc_terms.size();) {
+        int weight = 0;
+        std::size_t j = i;
+        for (; j < doc_terms.size() && doc_terms[j].first == doc_terms[i].first; ++j)
+          weight += doc_terms[j].second;
+        lists[doc_terms[i].first].push_back(
+            {row, static_cast<std::uint8_t>(std::min(255, weight))});
+        i = j;
+      }
     }
-    out->push_back(static_cast<std::uint8_t>(gap));
-    out->push_back(weight);
-    ++count;
   }
 };
 
-// The weighted terms of one listing, each once.
-void analyze(const Document& d, std::vector<std::pair<std::string, int>>& terms) {
-  terms.clear();
-  auto add = [&](const std::string& text, int weight) {
-    for (auto& t : tokenize(text)) terms.emplace_back(std::move(t), weight);
-  };
-  add(d.title, k_weight_title);
-  add(d.locality_name, k_weight_place);
-  add(d.project_name, k_weight_place);
-  add(d.description, k_weight_description);
-  std::sort(terms.begin(), terms.end());
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < terms.size(); ++i) {
-    if (out > 0 && terms[out - 1].first == terms[i].first) {
-      terms[out - 1].second = std::min(255, terms[out - 1].second + terms[i].second);
+std::uint64_t fnv(std::uint64_t h, std::string_view s) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+constexpr std::uint64_t k_fnv_basis = 0xcbf29ce484222325ull;
+
+// Appends term `term`'s postings (rows ascending) as one block per partition.
+void encode_term(TextIndex& t, std::span<const TextPosting> postings,
+                 const std::vector<Partition>& parts,
+                 const std::vector<std::uint32_t>& part_of_word) {
+  for (std::size_t i = 0; i < postings.size();) {
+    const std::uint32_t pi = part_of_word[postings[i].row / 64];
+    const Partition& p = parts[pi];
+    std::size_t j = i;
+    while (j < postings.size() && postings[j].row < p.end) ++j;
+    TextBlock b;
+    b.partition = pi;
+    b.count = static_cast<std::uint32_t>(j - i);
+    b.bytes = t.bytes.size();
+    const std::uint32_t rows = p.end - p.begin;
+    // Dense from one listing in 16: its bitset then costs about what varints would, and
+    // matching it is a few thousand word ANDs instead of decoding.
+    if (rows >= 256 && std::size_t{b.count} * 16 >= rows) {
+      b.bits = t.dense_bits.size();
+      t.dense_bits.resize(t.dense_bits.size() + (p.word_end() - p.word_begin()), 0);
+      Word* w = t.dense_bits.data() + b.bits;
+      for (std::size_t k = i; k < j; ++k) {
+        set_bit(w, postings[k].row - p.begin);
+        t.bytes.push_back(postings[k].weight);
+      }
     } else {
-      if (out != i) terms[out] = std::move(terms[i]);
-      ++out;
+      std::uint32_t prev = p.begin;
+      for (std::size_t k = i; k < j; ++k) {
+        put_varint(t.bytes, k == i ? postings[k].row - p.begin : postings[k].row - prev - 1);
+        t.bytes.push_back(postings[k].weight);
+        prev = postings[k].row;
+      }
+    }
+    b.bytes_end = t.bytes.size();
+    t.blocks.push_back(b);
+    i = j;
+  }
+}
+
+// The text index of a new segment: the base's postings renumbered, merged with the added
+// listings' (tokenized on two threads when there are many).
+void build_text(TextIndex& t, const Segment& s, const Segment* base,
+                const std::vector<std::uint32_t>& base_to_new,
+                std::span<const std::pair<std::uint32_t, const Document*>> added,
+                const std::function<void()>& alongside) {
+  TermLists chunks[2];
+  // The helper takes the larger share: this thread builds the columns first.
+  const std::size_t half = added.size() >= 50'000 ? added.size() * 2 / 5 : added.size();
+  {
+    std::thread helper;
+    if (half < added.size()) {
+      helper = std::thread([&] { chunks[1].add(added.subspan(half)); });
+    }
+    // The columns, built meanwhile on this thread, do not touch the text.
+    if (alongside) alongside();
+    chunks[0].add(added.first(half));
+    if (helper.joinable()) helper.join();
+  }
+
+  // One sorted dictionary over the base's terms and both chunks'.
+  std::vector<std::string_view> all;
+  const std::size_t base_terms = base ? base->text.size() : 0;
+  all.reserve(base_terms + chunks[0].terms.size() + chunks[1].terms.size());
+  for (std::size_t i = 0; i < base_terms; ++i) all.push_back(base->text.term(i));
+  for (const auto& c : chunks) all.insert(all.end(), c.terms.begin(), c.terms.end());
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  auto global = [&](std::string_view term) {
+    return static_cast<std::uint32_t>(std::lower_bound(all.begin(), all.end(), term) - all.begin());
+  };
+  constexpr std::uint32_t none = 0xffffffffu;
+  std::vector<std::uint32_t> from_base(all.size(), none), from_chunk[2];
+  for (std::size_t i = 0; i < base_terms; ++i)
+    from_base[global(base->text.term(i))] = static_cast<std::uint32_t>(i);
+  for (int c = 0; c < 2; ++c) {
+    from_chunk[c].assign(all.size(), none);
+    for (std::size_t i = 0; i < chunks[c].terms.size(); ++i)
+      from_chunk[c][global(chunks[c].terms[i])] = static_cast<std::uint32_t>(i);
+  }
+
+  std::vector<std::uint32_t> part_of_word(s.words(), 0);
+  for (std::uint32_t pi = 0; pi < s.partitions.size(); ++pi) {
+    const Partition& p = s.partitions[pi];
+    for (std::uint32_t w = p.word_begin(); w < p.word_end(); ++w) part_of_word[w] = pi;
+  }
+
+  t.term_start.push_back(0);
+  t.block_start.push_back(0);
+  std::vector<TextPosting> old_rows, merged;
+  for (std::size_t g = 0; g < all.size(); ++g) {
+    old_rows.clear();
+    if (from_base[g] != none) {
+      for (const TextBlock& b : base->text.blocks_of(from_base[g])) {
+        base->text.for_each_posting(b, base->partitions[b.partition].begin,
+                                    [&](std::uint32_t r, std::uint8_t w) {
+                                      if (base_to_new[r] != k_none)
+                                        old_rows.push_back({base_to_new[r], w});
+                                    });
+      }
+    }
+    std::span<const TextPosting> fresh[2];
+    for (int c = 0; c < 2; ++c) {
+      if (from_chunk[c][g] != none) fresh[c] = chunks[c].lists[from_chunk[c][g]];
+    }
+    std::span<const TextPosting> postings;
+    if (old_rows.empty() && (fresh[0].empty() || fresh[1].empty())) {
+      postings = fresh[0].empty() ? fresh[1] : fresh[0];
+    } else {
+      // Chunk 0's rows all come before chunk 1's; the base's are interleaved with both.
+      merged.clear();
+      merged.insert(merged.end(), fresh[0].begin(), fresh[0].end());
+      merged.insert(merged.end(), fresh[1].begin(), fresh[1].end());
+      const std::size_t mid = merged.size();
+      merged.insert(merged.end(), old_rows.begin(), old_rows.end());
+      std::inplace_merge(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(mid),
+                         merged.end(),
+                         [](const TextPosting& a, const TextPosting& b) { return a.row < b.row; });
+      postings = merged;
+    }
+    if (postings.empty()) continue;
+    encode_term(t, postings, s.partitions, part_of_word);
+    t.terms.append(all[g]);
+    t.term_start.push_back(static_cast<std::uint32_t>(t.terms.size()));
+    t.doc_freq.push_back(static_cast<std::uint32_t>(postings.size()));
+    t.block_start.push_back(static_cast<std::uint32_t>(t.blocks.size()));
+  }
+
+  for (std::uint32_t i = 0; i < t.size(); ++i) {
+    const std::string_view term = t.term(i);
+    if (term.size() + 1 < k_typo_min_length) continue;
+    t.deletions.emplace_back(fnv(k_fnv_basis, term), i);
+    for (std::size_t j = 0; j < term.size(); ++j) {
+      t.deletions.emplace_back(fnv(fnv(k_fnv_basis, term.substr(0, j)), term.substr(j + 1)), i);
     }
   }
-  terms.resize(out);
+  std::sort(t.deletions.begin(), t.deletions.end());
+  t.deletions.erase(std::unique(t.deletions.begin(), t.deletions.end()), t.deletions.end());
+  t.terms.shrink_to_fit();
+  t.bytes.shrink_to_fit();
+  t.dense_bits.shrink_to_fit();
+  t.blocks.shrink_to_fit();
+  t.deletions.shrink_to_fit();
 }
 
 template <class T>
@@ -97,6 +260,10 @@ std::size_t bytes_of(const Postings& p) {
 }
 
 }  // namespace
+
+std::uint64_t text_key_hash(std::string_view a, std::string_view b) {
+  return fnv(fnv(k_fnv_basis, a), b);
+}
 
 std::shared_ptr<const Segment> Segment::merge(const Segment* base, const std::vector<Word>* dead,
                                               std::span<const Document* const> added,
@@ -141,15 +308,38 @@ std::shared_ptr<const Segment> Segment::merge(const Segment* base, const std::ve
   if (!s.partitions.empty()) s.partitions.back().end = row;
   // Columns cover whole words, so that word-at-a-time predicates never read past the end.
   const std::uint32_t rows = (row + 63) / 64 * 64;
-
-  // 3. Columns.
   s.valid.assign((rows + 63) / 64, 0);
+  std::vector<std::uint32_t> base_to_new(base ? base->rows() : 0, k_none);
+  std::vector<std::pair<std::uint32_t, const Document*>> added_rows;
+  added_rows.reserve(added.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (order[i].doc)
+      added_rows.emplace_back(row_of[i], order[i].doc);
+    else
+      base_to_new[order[i].base_row] = row_of[i];
+  }
+
+  // 3-5 build the columns and their postings, on this thread while the text is tokenized.
+  auto columns = [&] {
+    build_columns(s, base, order, row_of, rows, price_buckets);
+    order = {};
+  };
+  // 6. Text.
+  build_text(s.text, s, base, base_to_new, added_rows, columns);
+  return seg;
+}
+
+void Segment::build_columns(Segment& s, const Segment* base, const std::vector<MergeSource>& order,
+                            const std::vector<std::uint32_t>& row_of, std::uint32_t rows,
+                            std::span<const std::int64_t> price_buckets) {
+  // 3. Columns.
   s.id.assign(rows, 0);
   s.price.assign(rows, 0);
   s.posted_at.assign(rows, 0);
   s.area.assign(rows, 0);
   s.ppsf.assign(rows, 0);
   s.locality.assign(rows, 0);
+  s.locality_slot.assign(rows, 0);
   s.project.assign(rows, 0);
   s.possession.assign(rows, 0);
   s.amenities.assign(rows, 0);
@@ -160,7 +350,6 @@ std::shared_ptr<const Segment> Segment::merge(const Segment* base, const std::ve
   s.bathrooms.assign(rows, 0);
   for (auto& e : s.enums) e.assign(rows, 0);
   s.flags.assign(rows, 0);
-  std::vector<std::uint32_t> base_to_new(base ? base->rows() : 0, k_none);
   for (std::size_t i = 0; i < order.size(); ++i) {
     const std::uint32_t r = row_of[i];
     set_bit(s.valid.data(), r);
@@ -192,7 +381,6 @@ std::shared_ptr<const Segment> Segment::merge(const Segment* base, const std::ve
           (d->featured << flag_featured) | (d->ready_to_move << flag_ready));
     } else {
       const std::uint32_t b = order[i].base_row;
-      base_to_new[b] = r;
       s.id[r] = base->id[b];
       s.price[r] = base->price[b];
       s.posted_at[r] = base->posted_at[b];
@@ -226,6 +414,7 @@ std::shared_ptr<const Segment> Segment::merge(const Segment* base, const std::ve
       flag_count,
       k_max_amenities};
   std::vector<std::uint32_t> lists[attr_count][k_max_amenities];
+  std::vector<std::pair<std::int64_t, std::uint32_t>> by_price;
   for (Partition& p : s.partitions) {
     for (auto& per_attr : lists) {
       for (auto& l : per_attr) l.clear();
@@ -263,6 +452,8 @@ std::shared_ptr<const Segment> Segment::merge(const Segment* base, const std::ve
         p.cell_start.push_back(static_cast<std::uint32_t>(i));
       }
       p.geo_rows.push_back(cells[i].second);
+      p.geo_lat.push_back(s.lat[cells[i].second]);
+      p.geo_lng.push_back(s.lng[cells[i].second]);
     }
     p.cell_start.push_back(static_cast<std::uint32_t>(cells.size()));
     for (auto [map, out] : {std::pair{&by_locality, &p.localities}, {&by_project, &p.projects}}) {
@@ -270,6 +461,38 @@ std::shared_ptr<const Segment> Segment::merge(const Segment* base, const std::ve
       std::sort(out->begin(), out->end(),
                 [](const auto& a, const auto& b) { return a.first < b.first; });
     }
+    p.slots = p.localities.size() <= 0xffff;
+    if (p.slots) {
+      for (std::size_t i = 0; i < p.localities.size(); ++i) {
+        const Postings& lp = p.localities[i].second;
+        auto put = [&](std::uint32_t r) { s.locality_slot[r] = static_cast<std::uint16_t>(i); };
+        if (lp.dense()) {
+          for (std::uint32_t w = 0; w < lp.bits.size(); ++w) {
+            for (Word m = lp.bits[w]; m; m &= m - 1)
+              put(p.begin + w * 64 + static_cast<std::uint32_t>(std::countr_zero(m)));
+          }
+        } else {
+          for (std::uint32_t r : lp.rows) put(r);
+        }
+      }
+    }
+    // Fine price bands: about 32 per city, at its price quantiles.
+    by_price.clear();
+    for (std::uint32_t r = p.begin; r < p.end; ++r) by_price.emplace_back(s.price[r], r);
+    std::sort(by_price.begin(), by_price.end());
+    p.price_order.reserve(by_price.size());
+    for (const auto& e : by_price) p.price_order.push_back(e.second);
+    constexpr std::size_t k_fine_bands = 32;
+    const std::size_t step = std::max<std::size_t>(64, by_price.size() / k_fine_bands);
+    for (std::size_t i = 0; i < by_price.size(); i += step) {
+      const std::size_t j = std::min(by_price.size(), i + step);
+      std::vector<std::uint32_t> band_rows(p.price_order.begin() + static_cast<std::ptrdiff_t>(i),
+                                           p.price_order.begin() + static_cast<std::ptrdiff_t>(j));
+      std::sort(band_rows.begin(), band_rows.end());
+      p.fine_price_start.push_back(static_cast<std::uint32_t>(i));
+      p.fine_price_bands.push_back(make_postings(band_rows, p));
+    }
+    p.fine_price_start.push_back(static_cast<std::uint32_t>(by_price.size()));
   }
 
   // 5. Lookup by listing id.
@@ -277,96 +500,6 @@ std::shared_ptr<const Segment> Segment::merge(const Segment* base, const std::ve
   for (std::size_t i = 0; i < order.size(); ++i) s.rows_by_id[i] = row_of[i];
   std::sort(s.rows_by_id.begin(), s.rows_by_id.end(),
             [&](std::uint32_t a, std::uint32_t b) { return s.id[a] < s.id[b]; });
-  order = {};
-
-  // 6. Text: the added documents are tokenized in row order, so each new term's postings come
-  // out sorted; the base's postings only need their rows renumbered. The two are then merged
-  // term by term.
-  std::unordered_map<std::string, std::uint32_t> new_ids;
-  std::vector<std::string> new_terms;
-  std::vector<std::vector<std::uint8_t>> new_bytes;
-  std::vector<PostingWriter> new_writers;  // their `out` is re-pointed: new_bytes grows
-  {
-    std::vector<const Document*> doc_at_row(rows, nullptr);
-    for (const Document* d : added) {
-      // Added documents' rows: find by id (they are all present exactly once).
-      const std::int64_t r = s.find(d->id);
-      doc_at_row[static_cast<std::uint32_t>(r)] = d;
-    }
-    std::vector<std::pair<std::string, int>> terms;
-    for (std::uint32_t r = 0; r < rows; ++r) {
-      const Document* d = doc_at_row[r];
-      if (!d) continue;
-      analyze(*d, terms);
-      for (auto& [term, weight] : terms) {
-        auto [it, inserted] =
-            new_ids.try_emplace(term, static_cast<std::uint32_t>(new_terms.size()));
-        if (inserted) {
-          new_terms.push_back(term);
-          new_bytes.emplace_back();
-          new_writers.push_back(PostingWriter{nullptr});
-        }
-        new_writers[it->second].out = &new_bytes[it->second];
-        new_writers[it->second].add(r, static_cast<std::uint8_t>(weight));
-      }
-    }
-  }
-  std::vector<std::uint32_t> new_order(new_terms.size());
-  std::iota(new_order.begin(), new_order.end(), 0u);
-  std::sort(new_order.begin(), new_order.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return new_terms[a] < new_terms[b]; });
-
-  TextIndex& t = s.text;
-  t.term_start.push_back(0);
-  t.posting_start.push_back(0);
-  std::vector<std::pair<std::uint32_t, std::uint8_t>> from_old, from_new;
-  auto decode_new = [&](std::uint32_t id) {
-    const auto& bytes = new_bytes[id];
-    decode_postings(bytes.data(), bytes.data() + bytes.size(),
-                    [&](std::uint32_t r, std::uint8_t w) { from_new.emplace_back(r, w); });
-  };
-  const std::size_t base_terms = base ? base->text.size() : 0;
-  std::size_t bi = 0, ni = 0;
-  while (bi < base_terms || ni < new_order.size()) {
-    from_old.clear();
-    from_new.clear();
-    std::string_view term;
-    const bool take_base = bi < base_terms && (ni >= new_order.size() ||
-                                               base->text.term(bi) <= new_terms[new_order[ni]]);
-    const bool take_new = ni < new_order.size() &&
-                          (bi >= base_terms || new_terms[new_order[ni]] <= base->text.term(bi));
-    if (take_base) {
-      term = base->text.term(bi);
-      base->text.for_each_posting(bi, [&](std::uint32_t r, std::uint8_t w) {
-        if (base_to_new[r] != k_none) from_old.emplace_back(base_to_new[r], w);
-      });
-      ++bi;
-    }
-    if (take_new) {
-      term = new_terms[new_order[ni]];
-      decode_new(new_order[ni]);
-      ++ni;
-    }
-    if (from_old.empty() && from_new.empty()) continue;
-    PostingWriter w{&t.postings};
-    std::size_t i = 0, j = 0;
-    while (i < from_old.size() || j < from_new.size()) {
-      if (j >= from_new.size() || (i < from_old.size() && from_old[i].first < from_new[j].first)) {
-        w.add(from_old[i].first, from_old[i].second);
-        ++i;
-      } else {
-        w.add(from_new[j].first, from_new[j].second);
-        ++j;
-      }
-    }
-    t.terms.append(term);
-    t.term_start.push_back(static_cast<std::uint32_t>(t.terms.size()));
-    t.doc_freq.push_back(w.count);
-    t.posting_start.push_back(t.postings.size());
-  }
-  t.terms.shrink_to_fit();
-  t.postings.shrink_to_fit();
-  return seg;
 }
 
 std::int64_t Segment::find(std::int64_t listing_id) const {
@@ -415,9 +548,10 @@ Document Segment::document(std::uint32_t r) const {
 std::size_t Segment::memory_bytes() const {
   std::size_t n = sizeof(Segment) + bytes_of(valid) + bytes_of(id) + bytes_of(price) +
                   bytes_of(posted_at) + bytes_of(area) + bytes_of(ppsf) + bytes_of(locality) +
-                  bytes_of(project) + bytes_of(possession) + bytes_of(amenities) + bytes_of(lat) +
-                  bytes_of(lng) + bytes_of(floor) + bytes_of(total_floors) + bytes_of(bathrooms) +
-                  bytes_of(flags) + bytes_of(rows_by_id) + bytes_of(partitions);
+                  bytes_of(locality_slot) + bytes_of(project) + bytes_of(possession) +
+                  bytes_of(amenities) + bytes_of(lat) + bytes_of(lng) + bytes_of(floor) +
+                  bytes_of(total_floors) + bytes_of(bathrooms) + bytes_of(flags) +
+                  bytes_of(rows_by_id) + bytes_of(partitions);
   for (const auto& e : enums) n += bytes_of(e);
   for (const Partition& p : partitions) {
     for (const auto& a : p.attrs) {
@@ -425,10 +559,14 @@ std::size_t Segment::memory_bytes() const {
     }
     for (const auto& [k, q] : p.localities) n += bytes_of(q) + sizeof(k);
     for (const auto& [k, q] : p.projects) n += bytes_of(q) + sizeof(k);
-    n += bytes_of(p.cell_keys) + bytes_of(p.cell_start) + bytes_of(p.geo_rows);
+    n += bytes_of(p.cell_keys) + bytes_of(p.cell_start) + bytes_of(p.geo_rows) +
+         bytes_of(p.geo_lat) + bytes_of(p.geo_lng);
+    n += bytes_of(p.price_order) + bytes_of(p.fine_price_start) + bytes_of(p.fine_price_bands);
+    for (const auto& q : p.fine_price_bands) n += bytes_of(q) - sizeof(Postings);
   }
   n += text.terms.capacity() + bytes_of(text.term_start) + bytes_of(text.doc_freq) +
-       bytes_of(text.postings) + bytes_of(text.posting_start);
+       bytes_of(text.block_start) + bytes_of(text.blocks) + bytes_of(text.dense_bits) +
+       bytes_of(text.bytes) + bytes_of(text.deletions);
   return n;
 }
 

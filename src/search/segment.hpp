@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -70,14 +71,24 @@ struct Partition {
   std::uint32_t word_end() const { return (end + 63) / 64; }
   float min_lat = 90, max_lat = -90, min_lng = 180, max_lng = -180;
   std::vector<Postings> attrs[attr_count];
-  // Sorted by id.
+  // The rows by price (then row), cut into about 32 bands at this city's price quantiles. A
+  // price range is a run of price_order: the bands wholly inside it come from their postings,
+  // and the two part-bands at its ends straight from price_order, reading no prices.
+  std::vector<std::uint32_t> price_order;
+  std::vector<std::uint32_t> fine_price_start;  // band i: price_order[start[i], start[i+1])
+  std::vector<Postings> fine_price_bands;
+  // Sorted by id. Segment::locality_slot indexes this, when `slots` is true.
   std::vector<std::pair<std::uint32_t, Postings>> localities;
+  bool slots = true;
   std::vector<std::pair<std::uint32_t, Postings>> projects;
   // A grid over the map: rows grouped by cell, so a radius, box or polygon visits only the
   // cells it covers instead of the whole city.
   std::vector<std::uint64_t> cell_keys;   // ascending, see geo_cell
   std::vector<std::uint32_t> cell_start;  // cell i's rows: geo_rows[cell_start[i], [i+1])
   std::vector<std::uint32_t> geo_rows;
+  // The rows' coordinates again, in cell order: a shape test reads them sequentially instead
+  // of missing the cache on every row of the row-ordered columns.
+  std::vector<float> geo_lat, geo_lng;
 };
 
 // About 1 km: small enough that a 1 km radius touches a few cells, large enough that a city
@@ -93,10 +104,10 @@ inline std::uint64_t geo_cell(std::uint32_t cell_lat, std::uint32_t cell_lng) {
   return (std::uint64_t{cell_lat} << 32) | cell_lng;
 }
 
-// A term's postings: per listing holding it, varint(row gap) then one weight byte.
+// A term's sparse postings in one partition: per listing holding it, varint(row gap) then one
+// weight byte. The first gap counts from the partition's first row.
 template <class F>
-void decode_postings(const std::uint8_t* p, const std::uint8_t* e, F&& f) {
-  std::uint32_t row = 0;
+void decode_postings(const std::uint8_t* p, const std::uint8_t* e, std::uint32_t row, F&& f) {
   bool first = true;
   while (p < e) {
     std::uint32_t gap = 0;
@@ -106,28 +117,74 @@ void decode_postings(const std::uint8_t* p, const std::uint8_t* e, F&& f) {
       shift += 7;
     }
     gap |= std::uint32_t{*p++} << shift;
-    row = first ? gap : row + gap + 1;
+    row = first ? row + gap : row + gap + 1;
     first = false;
     f(row, *p++);
   }
 }
 
+// A term's postings in one partition. Text postings are split by city because every portal
+// search names one: a query then decodes only that city's share of a common word. A word held
+// by many of a city's listings is a bitset (one bit per row of the partition) plus its
+// weights in row order, so that matching is word-wide ANDs and weights are found by rank.
+struct TextBlock {
+  static constexpr std::uint64_t k_sparse = ~std::uint64_t{0};
+  std::uint32_t partition = 0;  // index in Segment::partitions
+  std::uint32_t count = 0;
+  std::uint64_t bits = k_sparse;  // dense: offset of the bitset in TextIndex::dense_bits
+  std::uint64_t bytes = 0;        // offset in TextIndex::bytes: postings, or dense weights
+  std::uint64_t bytes_end = 0;
+  bool dense() const { return bits != k_sparse; }
+};
+
 struct TextIndex {
   std::string terms;                      // all terms, concatenated in sorted order
   std::vector<std::uint32_t> term_start;  // term i is terms[term_start[i], term_start[i+1])
   std::vector<std::uint32_t> doc_freq;
-  std::vector<std::uint8_t> postings;
-  std::vector<std::uint64_t> posting_start;  // like term_start
+  std::vector<std::uint32_t> block_start;  // term i's blocks: blocks[block_start[i], [i+1])
+  std::vector<TextBlock> blocks;           // per term, ascending partition
+  std::vector<Word> dense_bits;
+  std::vector<std::uint8_t> bytes;
+  // Typo lookup (a deletion neighbourhood, as in SymSpell): hash of each term long enough to
+  // take a typo, and of each of its one-byte deletions, with the term. Two words one edit
+  // apart share one of these keys, so a lookup touches a few candidates instead of every term.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> deletions;  // sorted
+
   std::size_t size() const { return doc_freq.size(); }
   std::string_view term(std::size_t i) const {
     return std::string_view(terms).substr(term_start[i], term_start[i + 1] - term_start[i]);
   }
-  // Calls f(row, weight) for each listing holding term i, rows ascending.
+  std::span<const TextBlock> blocks_of(std::size_t i) const {
+    return {blocks.data() + block_start[i], blocks.data() + block_start[i + 1]};
+  }
+  const TextBlock* block(std::size_t i, std::uint32_t partition) const {
+    const auto bs = blocks_of(i);
+    const auto it =
+        std::lower_bound(bs.begin(), bs.end(), partition,
+                         [](const TextBlock& b, std::uint32_t p) { return b.partition < p; });
+    return it != bs.end() && it->partition == partition ? &*it : nullptr;
+  }
+  // Calls f(row, weight) for each listing of the block, rows ascending.
   template <class F>
-  void for_each_posting(std::size_t i, F&& f) const {
-    decode_postings(postings.data() + posting_start[i], postings.data() + posting_start[i + 1], f);
+  void for_each_posting(const TextBlock& b, std::uint32_t partition_begin, F&& f) const {
+    if (!b.dense()) {
+      decode_postings(bytes.data() + b.bytes, bytes.data() + b.bytes_end, partition_begin, f);
+      return;
+    }
+    const Word* w = dense_bits.data() + b.bits;
+    const std::uint8_t* weight = bytes.data() + b.bytes;
+    std::uint32_t seen = 0;
+    for (std::uint32_t i = 0; seen < b.count; ++i) {
+      for (Word m = w[i]; m; m &= m - 1) {
+        f(partition_begin + i * 64 + static_cast<std::uint32_t>(std::countr_zero(m)),
+          weight[seen++]);
+      }
+    }
   }
 };
+
+// The typo lookup's key for the string a followed by b.
+std::uint64_t text_key_hash(std::string_view a, std::string_view b = {});
 
 // Field weights for text relevance: a word in the title says more than one in the description.
 inline constexpr int k_weight_title = 3;
@@ -162,6 +219,9 @@ class Segment {
   std::vector<std::uint32_t> area;
   std::vector<std::uint32_t> ppsf;
   std::vector<std::uint32_t> locality;
+  // The row's locality as its index in its partition's `localities`: lets a facet over a few
+  // rows count into a flat array instead of testing every locality's postings.
+  std::vector<std::uint16_t> locality_slot;
   std::vector<std::uint32_t> project;
   std::vector<std::int32_t> possession;
   std::vector<std::uint64_t> amenities;
@@ -174,7 +234,19 @@ class Segment {
   std::vector<std::uint32_t> rows_by_id;  // valid rows, ascending listing id
   TextIndex text;
 
+  // Where a row of a new segment comes from.
+  struct MergeSource {
+    std::uint32_t city;
+    std::int64_t posted_at;
+    std::int64_t id;
+    const Document* doc;  // null: base row `base_row`
+    std::uint32_t base_row;
+  };
+
  private:
+  static void build_columns(Segment& s, const Segment* base, const std::vector<MergeSource>& order,
+                            const std::vector<std::uint32_t>& row_of, std::uint32_t rows,
+                            std::span<const std::int64_t> price_buckets);
   std::size_t live_ = 0;
 };
 

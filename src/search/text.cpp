@@ -5,31 +5,19 @@
 
 namespace griha::search {
 
-namespace {
-constexpr std::array<std::string_view, 14> k_stop_words{
-    "a", "an", "and", "at", "for", "in", "is", "of", "on", "or", "the", "to", "with", "by"};
-
-bool word_char(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+namespace detail {
+bool is_stop_word(std::string_view word) {
+  static constexpr std::array<std::string_view, 14> k_stop_words{
+      "a", "an", "and", "at", "for", "in", "is", "of", "on", "or", "the", "to", "with", "by"};
+  if (word.size() > 4) return false;
+  return std::find(k_stop_words.begin(), k_stop_words.end(), word) != k_stop_words.end();
 }
-}  // namespace
+}  // namespace detail
 
 std::vector<std::string> tokenize(std::string_view text) {
   std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && !word_char(static_cast<unsigned char>(text[i]))) ++i;
-    std::string word;
-    while (i < text.size() && word_char(static_cast<unsigned char>(text[i]))) {
-      const unsigned char c = static_cast<unsigned char>(text[i++]);
-      word.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a')
-                                          : static_cast<char>(c));
-    }
-    if (!word.empty() &&
-        std::find(k_stop_words.begin(), k_stop_words.end(), word) == k_stop_words.end()) {
-      out.push_back(std::move(word));
-    }
-  }
+  std::string buf;
+  for_each_token(text, buf, [&](std::string_view t) { out.emplace_back(t); });
   return out;
 }
 

@@ -11,11 +11,36 @@ namespace griha::search {
 // Lower-cased ASCII letters and digits; bytes of multi-byte UTF-8 (Devanagari etc.) are word
 // characters kept as they are. Common English stop words are dropped.
 std::vector<std::string> tokenize(std::string_view text);
+// The same tokens without allocating one string each: f(token) gets a view into `buf`, valid
+// until the next call. Indexing a million listings spends most of its time here.
+template <class F>
+void for_each_token(std::string_view text, std::string& buf, F&& f);
 
 // Typos are forgiven only in words at least this long: shorter ones have too many neighbours.
 inline constexpr std::size_t k_typo_min_length = 5;
 
 // True when b is a, or one insertion, deletion or substitution away from it.
 bool within_one_edit(std::string_view a, std::string_view b);
+
+namespace detail {
+bool is_stop_word(std::string_view word);
+inline bool word_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+}  // namespace detail
+
+template <class F>
+void for_each_token(std::string_view text, std::string& buf, F&& f) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && !detail::word_char(static_cast<unsigned char>(text[i]))) ++i;
+    buf.clear();
+    while (i < text.size() && detail::word_char(static_cast<unsigned char>(text[i]))) {
+      const unsigned char c = static_cast<unsigned char>(text[i++]);
+      buf.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c));
+    }
+    if (!buf.empty() && !detail::is_stop_word(buf)) f(std::string_view(buf));
+  }
+}
 
 }  // namespace griha::search

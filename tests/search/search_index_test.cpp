@@ -249,6 +249,27 @@ TEST_F(SearchIndex, TamperedCursorIsRejected) {
   auto mixed = index_.search(q);
   ASSERT_FALSE(mixed);
   EXPECT_EQ(mixed.error().fields.at(0).field, "cursor");
+  // And one from a search with other filters, or other text, under the same sort.
+  q.sort = Sort::newest;
+  q.bhk = {2};
+  auto filtered = index_.search(q);
+  ASSERT_FALSE(filtered);
+  EXPECT_EQ(filtered.error().fields.at(0).field, "cursor");
+  q.bhk.clear();
+  q.text = "sunny";
+  EXPECT_FALSE(index_.search(q));
+  // The same filters written differently are the same search.
+  Query a = query(), b = query();
+  a.sort = b.sort = Sort::newest;
+  a.bhk = {2, 3};
+  b.bhk = {3, 2};
+  a.text = "Sunny  corner";
+  b.text = "sunny corner";
+  auto page = index_.search(a);
+  ASSERT_TRUE(page);
+  ASSERT_FALSE(page->next_cursor.empty());
+  b.cursor = index_.cursors().decode(page->next_cursor).value();
+  EXPECT_TRUE(index_.search(b));
   // And one signed with another key.
   IndexOptions other = options();
   other.cursor_key = "a-different-key-for-another-node";
@@ -344,6 +365,66 @@ TEST(SearchText, PrefixTyposAndRanking) {
   EXPECT_EQ(search("gard"), (std::vector<std::int64_t>{3}));              // last word: prefix
   EXPECT_EQ(search("gard villa"), (std::vector<std::int64_t>{}));         // earlier words: exact
   EXPECT_EQ(search("independant"), (std::vector<std::int64_t>{4}));
+}
+
+// A token whose variants are held together by the same listings sums to a frequency above
+// the listing count; the idf must stay positive or the best match would rank last.
+TEST(SearchText, CommonTokenStillRanksTitleFirst) {
+  Index index(options());
+  std::vector<Document> docs(3);
+  for (int i = 0; i < 3; ++i) {
+    docs[i].id = i + 1;
+    docs[i].city_id = 1;
+    docs[i].posted_at = 100 - i;
+    docs[i].description = "metro metros metropolitan";
+  }
+  docs[2].title = "Metro";
+  index.build(docs);
+  Query q;
+  q.text = "metro";
+  EXPECT_EQ(ids(index.search(q).value()), (std::vector<std::int64_t>{3, 1, 2}));
+}
+
+// Text postings are split by city, dense where a word is common: a city's matches must be
+// exactly the listings there holding every word, with writes in the delta and after merges.
+TEST_F(SearchIndex, TextMatchesExactlyPerCity) {
+  auto holds = [](const Document& d, const std::string& word, bool prefix) {
+    for (const auto* f : {&d.title, &d.description, &d.locality_name, &d.project_name}) {
+      for (const auto& t : tokenize(*f)) {
+        if (t == word || (prefix && t.starts_with(word))) return true;
+      }
+    }
+    return false;
+  };
+  auto check = [&](const std::vector<Document>& docs) {
+    for (std::uint32_t city : {1u, 3u}) {
+      for (const char* text : {"sunny corner", "metro", "marble bal", "school garden quiet"}) {
+        Query q = query();
+        q.city_id = city;
+        q.text = text;
+        const auto tokens = tokenize(text);
+        std::set<std::int64_t> want;
+        for (const auto& d : docs) {
+          bool all = d.city_id == city;
+          for (std::size_t i = 0; all && i < tokens.size(); ++i)
+            all = holds(d, tokens[i], i + 1 == tokens.size());
+          if (all) want.insert(d.id);
+        }
+        EXPECT_EQ(all_ids(index_, q), want) << text << " in city " << city;
+      }
+    }
+  };
+  check(docs_);
+  std::vector<Document> docs = docs_;
+  for (int i = 0; i < 40; ++i) {
+    Document& d = docs[static_cast<std::size_t>(i) * 7];
+    d.title = "Sunny corner flat";
+    d.city_id = 3;
+    index_.upsert(d);
+  }
+  check(docs);
+  index_.compact();
+  check(docs);
 }
 
 TEST(SearchGeo, PolygonValidation) {

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "search/index.hpp"
 #include "search/parse.hpp"
 
 namespace griha::search {
@@ -152,7 +153,9 @@ TEST(SearchParse, PolygonsTooBigOrCrossingAreRefused) {
 }
 
 TEST(SearchParse, CursorMustVerify) {
-  const std::string good = codec().encode({Sort::newest, {1, 42, 7}});
+  Query issuer;
+  issuer.sort = Sort::newest;
+  const std::string good = codec().encode({Sort::newest, {1, 42, 7}, filters_hash(issuer)});
   auto ok = parse_query({{"sort", "newest"}, {"cursor", good}}, codec(), 0);
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->cursor->after.id, 7);
@@ -163,6 +166,10 @@ TEST(SearchParse, CursorMustVerify) {
   // Valid, but issued for another sort.
   EXPECT_EQ(bad_fields(parse_query({{"sort", "price_asc"}, {"cursor", good}}, codec(), 0)),
             std::set<std::string>{"cursor"});
+  // Valid and for this sort, but issued for a search with other filters.
+  EXPECT_EQ(
+      bad_fields(parse_query({{"sort", "newest"}, {"bhk", "2"}, {"cursor", good}}, codec(), 0)),
+      std::set<std::string>{"cursor"});
 }
 
 }  // namespace

@@ -1,0 +1,67 @@
+#include "listings/media.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+namespace griha::listings {
+namespace {
+
+constexpr std::size_t k_key_bytes = 16;
+
+bool is_lower_hex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
+std::string_view to_string(MediaKind k) {
+  return k == MediaKind::photo ? "photo" : "floor_plan";
+}
+
+std::optional<MediaKind> media_kind_from_string(std::string_view s) {
+  if (s == "photo") return MediaKind::photo;
+  if (s == "floor_plan") return MediaKind::floor_plan;
+  return std::nullopt;
+}
+
+std::string new_storage_key() {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+  unsigned char bytes[k_key_bytes];
+  randombytes_buf(bytes, sizeof bytes);
+  char hex[2 * k_key_bytes + 1];
+  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  // Two hex digits as a directory keeps any one directory of the store small.
+  return std::string(hex, 2) + "/" + std::string(hex + 2);
+}
+
+std::string media_file_name(std::string_view storage_key, int width) {
+  return std::string(storage_key) + "-" + std::to_string(width) + ".webp";
+}
+
+bool is_media_file_name(std::string_view name) {
+  // "xx/" + 30 hex + "-" + width + ".webp"
+  if (name.size() < 3 + 30 + 1 + 5 || name[2] != '/' || !name.ends_with(".webp")) return false;
+  if (!is_lower_hex(name.substr(0, 2)) || !is_lower_hex(name.substr(3, 30)) || name[33] != '-')
+    return false;
+  const std::string_view width = name.substr(34, name.size() - 34 - 5);
+  return std::any_of(k_media_widths.begin(), k_media_widths.end(),
+                     [&](int w) { return width == std::to_string(w); });
+}
+
+boost::json::object to_json(const Media& m) {
+  boost::json::object urls;
+  for (int w : k_media_widths)
+    urls[std::to_string(w)] = "/media/" + media_file_name(m.storage_key, w);
+  return {{"id", m.id},
+          {"kind", to_string(m.kind)},
+          {"position", m.position},
+          {"cover", m.cover},
+          {"width", m.width},
+          {"height", m.height},
+          {"urls", std::move(urls)},
+          {"created_at", m.created_at}};
+}
+
+}  // namespace griha::listings

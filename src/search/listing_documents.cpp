@@ -1,0 +1,162 @@
+#include "search/listing_documents.hpp"
+
+#include <ctime>
+#include <mutex>
+
+namespace griha::search {
+namespace {
+
+// The columns the index and the cards need, in this order.
+constexpr std::string_view k_columns =
+    "SELECT id, city_id, locality_id, project_name, transaction_type, property_type, bhk, "
+    "bathrooms, price, carpet_area_sqft, built_up_area_sqft, super_built_up_area_sqft, "
+    "plot_area_sqyd, furnishing, possession, possession_date, posted_by, amenities, verified, "
+    "photo_count, facing, floor, total_floors, tenant_preference, pets_allowed, published_at, "
+    "rera_number, featured, latitude, longitude, title, description FROM listings "
+    "WHERE status = 'active' AND deleted_at IS NULL";
+
+const storage::Query& page_query() {
+  static const std::string sql = std::string(k_columns) + " AND id > $1 ORDER BY id LIMIT $2";
+  static const storage::Query q{"search.load_page", sql};
+  return q;
+}
+const storage::Query& one_query() {
+  static const std::string sql = std::string(k_columns) + " AND id = $1";
+  static const storage::Query q{"search.load_one", sql};
+  return q;
+}
+
+template <class E>
+E enum_of(std::span<const std::string_view> names, const std::string& text, E fallback) {
+  const auto i = enum_index(names, text);
+  return i ? static_cast<E>(*i) : fallback;
+}
+
+// "2026-11-24T03:10:05Z" -> unix seconds.
+std::int64_t unix_seconds(const std::string& iso) {
+  std::tm tm{};
+  if (iso.size() < 19 || !strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+// "2028-06" -> days since 1970-01-01 of the first of that month.
+std::int32_t month_days(const std::string& month) {
+  std::tm tm{};
+  if (!strptime((month + "-01").c_str(), "%Y-%m-%d", &tm)) return 0;
+  return static_cast<std::int32_t>(timegm(&tm) / 86400);
+}
+
+std::pair<Document, Card> from_row(const storage::Row& r) {
+  Document d;
+  Card c;
+  d.id = r.i64(0);
+  d.city_id = c.city_id = static_cast<std::uint32_t>(r.i64(1));
+  d.locality_id = c.locality_id = static_cast<std::uint32_t>(r.i64(2));
+  d.project_name = r.text(3);
+  d.project_id = project_id_of(d.city_id, d.project_name);
+  d.transaction = c.transaction =
+      enum_of(names_of_transaction(), r.text(4), Transaction::sale_resale);
+  d.property_type = c.property_type =
+      enum_of(names_of_property_type(), r.text(5), PropertyType::apartment);
+  d.bhk = static_cast<std::uint8_t>(std::min<std::int64_t>(r.i64(6), 5));
+  d.bathrooms = static_cast<std::uint8_t>(r.i64(7));
+  d.price = r.i64(8);
+  // The same area the listing quotes its price per sq ft on (Listing::reference_area_sqft).
+  std::int64_t area = 0;
+  for (std::size_t col : {9, 10, 11})
+    if (!area && !r.is_null(col)) area = r.i64(col);
+  if (!area && !r.is_null(12)) area = r.i64(12) * 9;
+  d.area_sqft = static_cast<std::uint32_t>(area);
+  d.price_per_sqft = c.price_per_sqft = derive_price_per_sqft(d.price, d.area_sqft);
+  d.furnishing = c.furnishing = enum_of(names_of_furnishing(), r.text(13), Furnishing::unfurnished);
+  d.ready_to_move = r.text(14) != "under_construction";
+  d.possession_days = d.ready_to_move ? 0 : month_days(r.text(15));
+  d.posted_by = c.posted_by = enum_of(names_of_posted_by(), r.text(16), PostedBy::owner);
+  d.amenities = static_cast<std::uint64_t>(r.i64(17));
+  d.verified = c.verified = r.i64(18) != 0;
+  c.photo_count = static_cast<std::uint16_t>(std::min<std::int64_t>(r.i64(19), 65535));
+  d.has_photos = c.photo_count > 0;
+  d.facing = enum_of(names_of_facing(), r.text(20), Facing::none);
+  d.floor = static_cast<std::int16_t>(r.i64(21));
+  d.total_floors = static_cast<std::int16_t>(r.i64(22));
+  d.tenant_preference = enum_of(names_of_tenant_preference(), r.text(23), TenantPreference::any);
+  d.pets_allowed = r.i64(24) != 0;
+  d.posted_at = unix_seconds(r.text(25));
+  d.rera_registered = !r.is_null(26);
+  d.featured = r.i64(27) != 0;
+  d.lat = static_cast<float>(r.f64(28));
+  d.lng = static_cast<float>(r.f64(29));
+  d.title = c.title = r.text(30);
+  d.description = r.text(31);
+  return {std::move(d), std::move(c)};
+}
+
+}  // namespace
+
+std::uint32_t project_id_of(std::uint32_t city_id, std::string_view project_name) {
+  if (project_name.empty()) return 0;
+  // FNV-1a over "city:name": stable everywhere, and collisions among one city's projects are
+  // vanishingly rare at 32 bits.
+  std::uint32_t h = 2166136261u;
+  auto mix = [&h](unsigned char ch) {
+    h ^= ch;
+    h *= 16777619u;
+  };
+  for (char ch : std::to_string(city_id)) mix(static_cast<unsigned char>(ch));
+  mix(':');
+  for (char ch : project_name)
+    mix(static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(ch))));
+  return h == 0 ? 1 : h;
+}
+
+ListingSearch::ListingSearch(storage::Database& db, IndexOptions options)
+    : db_(db), index_(std::move(options)) {}
+
+Result<std::size_t> ListingSearch::load() {
+  std::vector<Document> docs;
+  std::unordered_map<std::int64_t, Card> cards;
+  constexpr std::int64_t k_page = 50'000;  // bounds the rows held at once
+  for (std::int64_t after = 0;;) {
+    auto rows = db_.exec(page_query(), storage::params(after, k_page));
+    if (!rows) return rows.error();
+    for (const auto& r : rows->rows) {
+      auto [doc, card] = from_row(r);
+      cards.emplace(doc.id, std::move(card));
+      docs.push_back(std::move(doc));
+    }
+    if (static_cast<std::int64_t>(rows->rows.size()) < k_page) break;
+    after = docs.back().id;
+  }
+  index_.build(docs);
+  std::unique_lock lock(cards_mu_);
+  cards_ = std::move(cards);
+  return docs.size();
+}
+
+Result<void> ListingSearch::refresh(std::int64_t listing_id) {
+  auto rows = db_.exec(one_query(), storage::params(listing_id));
+  if (!rows) return rows.error();
+  if (rows->rows.empty()) {
+    index_.remove(listing_id);
+    std::unique_lock lock(cards_mu_);
+    cards_.erase(listing_id);
+    return {};
+  }
+  auto [doc, card] = from_row(rows->rows.front());
+  {
+    // The card first: a search that finds the listing must find its card.
+    std::unique_lock lock(cards_mu_);
+    cards_[listing_id] = std::move(card);
+  }
+  index_.upsert(doc);
+  return {};
+}
+
+std::optional<Card> ListingSearch::card(std::int64_t id) const {
+  std::shared_lock lock(cards_mu_);
+  const auto it = cards_.find(id);
+  if (it == cards_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace griha::search
