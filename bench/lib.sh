@@ -23,11 +23,11 @@ start_griha() {
   return 1
 }
 
-# wrk_json URL SECONDS CONNECTIONS: runs wrk (one thread, leaving the other core to the
+# wrk_json URL SECONDS CONNECTIONS [LUA]: runs wrk (one thread, leaving the other core to the
 # server) and prints {"rps":..,"p50_ms":..,"p99_ms":..,"errors":..}.
 wrk_json() {
-  local url=$1 seconds=$2 conns=$3 out
-  out=$(wrk -t1 -c"$conns" -d"${seconds}s" --latency "$url")
+  local url=$1 seconds=$2 conns=$3 script=${4:-} out
+  out=$(wrk -t1 -c"$conns" -d"${seconds}s" --latency ${script:+-s "$script"} "$url")
   python3 - "$out" <<'PY'
 import json, re, sys
 text = sys.argv[1]

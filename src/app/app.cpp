@@ -107,6 +107,15 @@ App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazette
   metrics_->add_collector([this](std::string& out) { append_pool_metrics(*db_, out); });
   metrics_->add_collector(http::append_process_metrics);
   metrics_->add_collector([this](std::string& out) {
+    const auto stats = search_->index().stats();
+    out += "# HELP griha_search_index_listings Active listings in the search index.\n";
+    out += "# TYPE griha_search_index_listings gauge\n";
+    out += "griha_search_index_listings " + std::to_string(stats.listings) + "\n";
+    out += "# HELP griha_search_index_bytes Memory of the search index's segments.\n";
+    out += "# TYPE griha_search_index_bytes gauge\n";
+    out += "griha_search_index_bytes " + std::to_string(stats.memory_bytes) + "\n";
+  });
+  metrics_->add_collector([this](std::string& out) {
     out += "# HELP griha_auth_password_verifications_total Argon2id verifications run.\n";
     out += "# TYPE griha_auth_password_verifications_total counter\n";
     out += "griha_auth_password_verifications_total " +
