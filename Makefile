@@ -28,6 +28,8 @@ build-debug:
 
 bench: deps build
 	bench/healthz_vs_nginx.sh $(BUILD_DIR)/griha
+	bench/listings_seed.sh $(BUILD_DIR)/griha
+	bench/listings_write.sh $(BUILD_DIR)/griha
 
 clean:
 	rm -rf build

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <optional>
+#include <regex>
 
 #include "listings/listing.hpp"
 
@@ -185,11 +186,14 @@ struct Column {
 };
 
 std::optional<std::int64_t> whole_number(std::string_view cell) {
-  // Spreadsheets format rupees with grouping commas, Indian (1,85,00,000) or western.
-  std::string digits;
-  for (char c : cell)
-    if (c != ',') digits += c;
-  if (digits.empty() || cell.front() == ',' || cell.back() == ',') return std::nullopt;
+  // Spreadsheets format rupees with grouping commas, Indian (1,85,00,000) or western
+  // (18,500,000); commas anywhere else make it no number.
+  static const std::regex k_grouped(R"(-?\d{1,3}((,\d{2})*,\d{3}|(,\d{3})*))");
+  std::string digits(cell);
+  if (cell.find(',') != std::string_view::npos) {
+    if (!std::regex_match(digits, k_grouped)) return std::nullopt;
+    std::erase(digits, ',');
+  }
   std::int64_t v = 0;
   const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
   if (ec != std::errc{} || p != digits.data() + digits.size()) return std::nullopt;
@@ -285,11 +289,12 @@ Result<std::vector<Column>> read_header(const std::vector<csv::Record>& records)
 Result<std::vector<ImportRow>> read_import_csv(std::string_view text) {
   auto records = csv::parse(text, {k_max_import_rows + 1, 100, 10'000});
   if (!records) {
-    if (records.error().code == "csv_too_many_rows")
-      records.error().message = "The file has more than " + std::to_string(k_max_import_rows) +
-                                " rows of listings; split it into files of at most " +
-                                std::to_string(k_max_import_rows) + ".";
-    return records.error();
+    Error e = records.error();
+    if (e.code == "csv_too_many_rows")
+      e.message = "The file has more than " + std::to_string(k_max_import_rows) +
+                  " rows of listings; split it into files of at most " +
+                  std::to_string(k_max_import_rows) + ".";
+    return e;
   }
   if (records->empty())
     return Error::make(ErrorKind::invalid, "empty_file",

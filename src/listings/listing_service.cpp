@@ -342,8 +342,7 @@ Result<int> ListingService::expire_due() {
   return expired;
 }
 
-Result<ImportReport> ListingService::import(const Actor& actor,
-                                            const std::vector<ImportRow>& rows,
+Result<ImportReport> ListingService::import(const Actor& actor, const std::vector<ImportRow>& rows,
                                             ImportOptions options) {
   if (actor.role != "agent" && actor.role != "builder")
     return Error::make(ErrorKind::forbidden, "forbidden",

@@ -123,6 +123,12 @@ TEST(ReadImportCsv, CellsThatDoNotConvertStayTextForApplyPatchToRefuse) {
   EXPECT_EQ(rows[0].fields.at("bhk"), "two");
   EXPECT_EQ(rows[0].fields.at("pets_allowed"), "maybe");
   EXPECT_EQ(rows[0].fields.at("price"), "1,,2");
+  for (const char* grouped : {"1,85,00,000", "18,500,000", "18500000"})
+    EXPECT_EQ(
+        read_import_csv(std::string("price\n\"") + grouped + "\"\n").value()[0].fields.at("price"),
+        18'500'000)
+        << grouped;
+  EXPECT_EQ(read_import_csv("price\n\"185,00,00\"\n").value()[0].fields.at("price"), "185,00,00");
   Listing l;
   auto r = apply_patch(l, rows[0].fields);
   ASSERT_FALSE(r);
