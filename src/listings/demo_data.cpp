@@ -232,13 +232,6 @@ constexpr storage::Query k_insert_lister{
     "updated_at) VALUES ($1, $2, $3, $4, $5, $5, $6, $6) "
     "ON CONFLICT (email) DO UPDATE SET name = excluded.name RETURNING id"};
 
-// A batch dirties pages all over the owner and expiry indexes. With SQLite's default 2 MiB page
-// cache they spill to the WAL mid-transaction and are written again and again, which doubled
-// the time of a 1M seed. 64 MiB holds a batch's dirty pages. It stays set on that pooled
-// connection, as a cap (pages are only taken as used). PostgreSQL sizes its buffers
-// server-side: nothing to do there.
-constexpr storage::Query k_bulk_page_cache{"demo.bulk_page_cache", "PRAGMA cache_size = -65536",
-                                           "SELECT 1"};
 
 }  // namespace
 
@@ -276,7 +269,6 @@ Result<DemoReport> seed_demo_listings(storage::Database& db, const Gazetteer& ga
   for (std::int64_t done = 0; done < count;) {
     auto tx = db.begin();
     if (!tx) return tx.error();
-    if (auto r = tx->exec(k_bulk_page_cache); !r) return r.error();
     const std::int64_t end = std::min(count, done + k_batch);
     for (; done < end; ++done) {
       const auto& [owner, role] = listers[rng.between(0, listers.size() - 1)];

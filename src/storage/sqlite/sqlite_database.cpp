@@ -210,9 +210,13 @@ Result<std::unique_ptr<Connection>> connect(const std::string& path,
   auto conn = std::make_unique<SqliteConnection>(std::move(db));
   // WAL lets readers run alongside the writer; synchronous=FULL syncs the WAL at every commit
   // so that a write acknowledged to a client survives a power cut; foreign keys are off by
-  // default in SQLite and must be turned on for each connection.
+  // default in SQLite and must be turned on for each connection. The 64 MiB page cache (a cap,
+  // taken only as used) keeps a large write transaction's dirty index pages in memory: with
+  // the default 2 MiB they spill to the WAL and are written again and again, which doubled
+  // the time of a 1M-listing seed.
   if (Result<void> r = conn->exec_script(
-          "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+          "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+          "PRAGMA cache_size=-65536;");
       !r)
     return r.error();
   return std::unique_ptr<Connection>(std::move(conn));
