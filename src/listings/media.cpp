@@ -37,15 +37,15 @@ std::string new_storage_key() {
 }
 
 std::string media_file_name(std::string_view storage_key, int width) {
-  return std::string(storage_key) + "-" + std::to_string(width) + ".webp";
+  return std::string(storage_key) + "-" + std::to_string(width) + ".jpg";
 }
 
 bool is_media_file_name(std::string_view name) {
-  // "xx/" + 30 hex + "-" + width + ".webp"
-  if (name.size() < 3 + 30 + 1 + 5 || name[2] != '/' || !name.ends_with(".webp")) return false;
+  // "xx/" + 30 hex + "-" + width + ".jpg"
+  if (name.size() < 3 + 30 + 1 + 4 || name[2] != '/' || !name.ends_with(".jpg")) return false;
   if (!is_lower_hex(name.substr(0, 2)) || !is_lower_hex(name.substr(3, 30)) || name[33] != '-')
     return false;
-  const std::string_view width = name.substr(34, name.size() - 34 - 5);
+  const std::string_view width = name.substr(34, name.size() - 34 - 4);
   return std::any_of(k_media_widths.begin(), k_media_widths.end(),
                      [&](int w) { return width == std::to_string(w); });
 }

@@ -42,6 +42,8 @@ Result<UploadForm> read_form(const http::Request& req) {
   UploadForm form;
   for (const auto& part : *parts) {
     if (part.filename) {
+      // What a browser sends for a file input left empty.
+      if (part.filename->empty() && part.body.empty()) continue;
       form.files.push_back({"files/" + std::to_string(form.files.size()), part.body});
     } else if (part.name == "kind") {
       const auto kind = media_kind_from_string(part.body);
@@ -147,7 +149,7 @@ http::Handler MediaHandlers::serve_file() const {
       co_return http::problem_response(
           Error::make(ErrorKind::not_found, "file_not_found", "No file lives at this path."),
           req.path);
-    http::Response res = http::text_response(std::move(**r), "image/webp");
+    http::Response res = http::text_response(std::move(**r), "image/jpeg");
     // A stored file never changes: a new upload gets a new random name.
     res.set(field::cache_control, "public, max-age=31536000, immutable");
     co_return res;

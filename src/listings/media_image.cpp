@@ -21,10 +21,10 @@ std::string vips_error_text() {
   return out;
 }
 
-Error field_error(ErrorKind kind, const std::string& field, std::string code,
-                  std::string message, std::string detail = {}) {
-  Error e = Error::make(kind, kind == ErrorKind::invalid ? "validation_failed" : code,
-                        message, std::move(detail));
+Error field_error(ErrorKind kind, const std::string& field, std::string code, std::string message,
+                  std::string detail = {}) {
+  Error e = Error::make(kind, kind == ErrorKind::invalid ? "validation_failed" : code, message,
+                        std::move(detail));
   e.fields.push_back({field, std::move(code), std::move(message)});
   return e;
 }
@@ -37,16 +37,16 @@ ImagePtr open_header(ImageType type, std::string_view bytes) {
   int failed = -1;
   switch (type) {
     case ImageType::jpeg:
-      failed = vips_jpegload_buffer(buf, bytes.size(), &out, "access", VIPS_ACCESS_SEQUENTIAL,
-                                    nullptr);
+      failed =
+          vips_jpegload_buffer(buf, bytes.size(), &out, "access", VIPS_ACCESS_SEQUENTIAL, nullptr);
       break;
     case ImageType::png:
-      failed = vips_pngload_buffer(buf, bytes.size(), &out, "access", VIPS_ACCESS_SEQUENTIAL,
-                                   nullptr);
+      failed =
+          vips_pngload_buffer(buf, bytes.size(), &out, "access", VIPS_ACCESS_SEQUENTIAL, nullptr);
       break;
     case ImageType::webp:
-      failed = vips_webpload_buffer(buf, bytes.size(), &out, "access", VIPS_ACCESS_SEQUENTIAL,
-                                    nullptr);
+      failed =
+          vips_webpload_buffer(buf, bytes.size(), &out, "access", VIPS_ACCESS_SEQUENTIAL, nullptr);
       break;
   }
   return ImagePtr(failed ? nullptr : out);
@@ -116,22 +116,44 @@ Result<ProcessedImage> ImageProcessor::process(std::string_view bytes,
     // Down only (never upscale); rotated upright from the EXIF orientation; colours moved
     // into sRGB through the embedded ICC profile, since the profile itself is dropped below.
     // A truncated file fails instead of coming back grey-filled.
-    if (vips_thumbnail_buffer(buf, bytes.size(), &raw, k_media_widths[i], "height",
-                              VIPS_MAX_COORD, "size", VIPS_SIZE_DOWN, "export_profile", "srgb",
-                              "option_string", "fail_on=truncated", nullptr) != 0)
+    if (vips_thumbnail_buffer(buf, bytes.size(), &raw, k_media_widths[i], "height", VIPS_MAX_COORD,
+                              "size", VIPS_SIZE_DOWN, "export_profile", "srgb", "option_string",
+                              "fail_on=truncated", nullptr) != 0)
       return field_error(ErrorKind::invalid, field, "image_unreadable",
                          "The file is not a readable image.", vips_error_text());
     ImagePtr thumb(raw);
+    // JPEG has no transparency: a floor plan drawn on a transparent PNG goes onto white.
+    if (vips_image_hasalpha(thumb.get())) {
+      double white[] = {255, 255, 255};
+      VipsArrayDouble* background = vips_array_double_new(white, 3);
+      VipsImage* flat = nullptr;
+      const int failed = vips_flatten(thumb.get(), &flat, "background", background, nullptr);
+      vips_area_unref(VIPS_AREA(background));
+      if (failed)
+        return field_error(ErrorKind::invalid, field, "image_unreadable",
+                           "The file is not a readable image.", vips_error_text());
+      thumb.reset(flat);
+    }
+    // Drop every metadata field (EXIF with GPS, XMP, IPTC, ICC, comments) and have the saver
+    // strip too: JPEG, not WebP, because libvips 8.14's webpsave writes EXIF even when told
+    // to strip.
+    VipsImage* copied = nullptr;
+    if (vips_copy(thumb.get(), &copied, nullptr) != 0)
+      return Error::internal("libvips copy: " + vips_error_text());
+    ImagePtr bare(copied);
+    gchar** names = vips_image_get_fields(bare.get());
+    for (gchar** name = names; *name; ++name) vips_image_remove(bare.get(), *name);
+    g_strfreev(names);
     void* encoded = nullptr;
     std::size_t size = 0;
-    // strip drops EXIF (GPS included), XMP, IPTC and the ICC profile.
-    if (vips_webpsave_buffer(thumb.get(), &encoded, &size, "Q", 80, "strip", TRUE, nullptr) != 0)
+    if (vips_jpegsave_buffer(bare.get(), &encoded, &size, "Q", 82, "optimize_coding", TRUE, "strip",
+                             TRUE, nullptr) != 0)
       return field_error(ErrorKind::invalid, field, "image_unreadable",
                          "The file is not a readable image.", vips_error_text());
-    out.webp[i].assign(static_cast<const char*>(encoded), size);
+    out.jpeg[i].assign(static_cast<const char*>(encoded), size);
     g_free(encoded);
-    out.width = vips_image_get_width(thumb.get());
-    out.height = vips_image_get_height(thumb.get());
+    out.width = vips_image_get_width(bare.get());
+    out.height = vips_image_get_height(bare.get());
   }
   return out;
 }

@@ -20,8 +20,8 @@ enum class ImageType { jpeg, png, webp };
 std::optional<ImageType> sniff_image_type(std::string_view bytes);
 
 struct ProcessedImage {
-  int width = 0, height = 0;  // of the largest rendition
-  std::array<std::string, k_media_widths.size()> webp;  // one per k_media_widths entry
+  int width = 0, height = 0;                            // of the largest rendition
+  std::array<std::string, k_media_widths.size()> jpeg;  // one per k_media_widths entry
 };
 
 struct ImageLimits {

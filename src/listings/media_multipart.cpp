@@ -91,7 +91,7 @@ Result<std::vector<FormPart>> parse_form_data(std::string_view boundary, std::st
 
   std::vector<FormPart> parts;
   for (;;) {
-    pos += dash.size();  // at a boundary line
+    pos += dash.size();                             // at a boundary line
     if (body.substr(pos, 2) == "--") return parts;  // the closing boundary; the epilogue is ignored
     while (pos < body.size() && (body[pos] == ' ' || body[pos] == '\t')) ++pos;
     if (body.substr(pos, 2) != "\r\n") return malformed("bad boundary line");
@@ -101,8 +101,8 @@ Result<std::vector<FormPart>> parse_form_data(std::string_view boundary, std::st
 
     const std::size_t header_end = body.find("\r\n\r\n", pos);
     const bool no_headers = body.substr(pos, 2) == "\r\n";
-    if (!no_headers && (header_end == std::string_view::npos ||
-                        header_end - pos > limits.max_part_header_bytes))
+    if (!no_headers &&
+        (header_end == std::string_view::npos || header_end - pos > limits.max_part_header_bytes))
       return malformed("part headers missing or too long");
     const std::string_view headers =
         no_headers ? std::string_view() : body.substr(pos, header_end - pos);
@@ -122,11 +122,11 @@ Result<std::vector<FormPart>> parse_form_data(std::string_view boundary, std::st
       if (!iequals(line.substr(0, colon), "content-disposition")) continue;
       std::string_view type;
       std::optional<std::string> name;
-      const bool ok = parse_header_value(line.substr(colon + 1), &type,
-                                         [&](std::string_view n, std::string v) {
-                                           if (iequals(n, "name")) name = std::move(v);
-                                           if (iequals(n, "filename")) part.filename = std::move(v);
-                                         });
+      const bool ok =
+          parse_header_value(line.substr(colon + 1), &type, [&](std::string_view n, std::string v) {
+            if (iequals(n, "name")) name = std::move(v);
+            if (iequals(n, "filename")) part.filename = std::move(v);
+          });
       if (!ok || !iequals(type, "form-data") || !name || disposition)
         return malformed("bad Content-Disposition");
       part.name = std::move(*name);

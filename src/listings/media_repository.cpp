@@ -5,9 +5,10 @@ namespace {
 
 using storage::Query;
 
-constexpr Query k_list{"media.list",
-                       "SELECT id, listing_id, kind, sort_order, cover, storage_key, width, height, "
-                       "created_at FROM listing_media WHERE listing_id = $1 ORDER BY sort_order, id"};
+constexpr Query k_list{
+    "media.list",
+    "SELECT id, listing_id, kind, sort_order, cover, storage_key, width, height, "
+    "created_at FROM listing_media WHERE listing_id = $1 ORDER BY sort_order, id"};
 constexpr Query k_lock_listing{"media.lock_listing", "SELECT id FROM listings WHERE id = $1",
                                "SELECT id FROM listings WHERE id = $1 FOR UPDATE"};
 constexpr Query k_insert{"media.insert",
@@ -66,9 +67,9 @@ Result<void> MediaRepository::lock_listing(storage::Transaction& tx, std::int64_
 }
 
 Result<void> MediaRepository::insert(storage::Transaction& tx, Media& m) {
-  auto rows = tx.exec(k_insert, storage::params(m.listing_id, to_string(m.kind), m.position,
-                                                m.cover, m.storage_key, m.width, m.height,
-                                                m.created_at));
+  auto rows =
+      tx.exec(k_insert, storage::params(m.listing_id, to_string(m.kind), m.position, m.cover,
+                                        m.storage_key, m.width, m.height, m.created_at));
   if (!rows) return rows.error();
   m.id = rows->rows.at(0).i64(0);
   return {};

@@ -9,9 +9,9 @@ namespace griha::listings {
 namespace {
 
 Error too_many(std::size_t max) {
-  return Error::make(ErrorKind::conflict, "too_many_photos",
-                     "A listing has at most " + std::to_string(max) +
-                         " photos and floor plans together.");
+  return Error::make(
+      ErrorKind::conflict, "too_many_photos",
+      "A listing has at most " + std::to_string(max) + " photos and floor plans together.");
 }
 
 std::vector<std::string> file_names(const std::vector<std::string>& keys) {
@@ -80,9 +80,9 @@ Result<std::vector<Media>> MediaService::upload(const Actor& actor, std::int64_t
   for (const auto& f : files)
     if (f.bytes.size() > options_.max_file_bytes) {
       Error e = Error::make(ErrorKind::too_large, "file_too_large", "A file is too large.");
-      e.fields.push_back({f.field, "file_too_large",
-                          "At most " + std::to_string(options_.max_file_bytes >> 20) +
-                              " MiB per file."});
+      e.fields.push_back(
+          {f.field, "file_too_large",
+           "At most " + std::to_string(options_.max_file_bytes >> 20) + " MiB per file."});
       return e;
     }
   // Refuse what the listing cannot take before the expensive part.
@@ -107,8 +107,7 @@ Result<std::vector<Media>> MediaService::upload(const Actor& actor, std::int64_t
   for (const auto& image : images) {
     keys.push_back(new_storage_key());
     for (std::size_t i = 0; i < k_media_widths.size(); ++i)
-      if (auto r = store_.put(media_file_name(keys.back(), k_media_widths[i]), image.webp[i]);
-          !r) {
+      if (auto r = store_.put(media_file_name(keys.back(), k_media_widths[i]), image.jpeg[i]); !r) {
         remove_files(keys);
         return r.error();
       }
@@ -173,8 +172,8 @@ Result<std::vector<Media>> MediaService::arrange(
                           "List the id of every photo and floor plan of the listing once.");
     std::vector<Media> sorted;
     for (std::int64_t id : *order)
-      sorted.push_back(*std::find_if(items->begin(), items->end(),
-                                     [&](const Media& m) { return m.id == id; }));
+      sorted.push_back(
+          *std::find_if(items->begin(), items->end(), [&](const Media& m) { return m.id == id; }));
     *items = std::move(sorted);
   }
   if (cover && std::none_of(items->begin(), items->end(), [&](const Media& m) {
@@ -196,8 +195,8 @@ Result<void> MediaService::remove(const Actor& actor, std::int64_t listing_id,
   if (auto l = writable(*tx, actor, listing_id); !l) return l.error();
   auto items = repo_.list(*tx, listing_id);
   if (!items) return items.error();
-  const auto gone = std::find_if(items->begin(), items->end(),
-                                 [&](const Media& m) { return m.id == media_id; });
+  const auto gone =
+      std::find_if(items->begin(), items->end(), [&](const Media& m) { return m.id == media_id; });
   if (gone == items->end())
     return Error::make(ErrorKind::not_found, "photo_not_found", "No such photo on this listing.");
   const std::string key = gone->storage_key;

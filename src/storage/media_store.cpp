@@ -43,8 +43,9 @@ Result<void> LocalMediaStore::put(std::string_view key, std::string_view bytes) 
   const auto path = root_ / key;
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) return Error::unavailable("media store: mkdir " + path.parent_path().string() + ": " +
-                                    ec.message());
+  if (ec)
+    return Error::unavailable("media store: mkdir " + path.parent_path().string() + ": " +
+                              ec.message());
   // A hidden temporary name: never a valid key, so never served while incomplete.
   const auto tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -93,8 +94,8 @@ Result<void> LocalMediaStore::remove(std::string_view key) {
   if (!valid_media_key(key)) return invalid_key(key);
   std::error_code ec;
   std::filesystem::remove(root_ / key, ec);
-  if (ec) return Error::unavailable("media store: remove " + std::string(key) + ": " +
-                                    ec.message());
+  if (ec)
+    return Error::unavailable("media store: remove " + std::string(key) + ": " + ec.message());
   return {};
 }
 

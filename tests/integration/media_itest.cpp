@@ -27,12 +27,11 @@ const std::string k_boundary = "griha-media-test-5f1c";
 std::string form(const std::vector<FilePart>& files, const std::string& kind = "") {
   std::string body;
   if (!kind.empty())
-    body += "--" + k_boundary + "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n" +
-            kind + "\r\n";
+    body += "--" + k_boundary + "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n" + kind +
+            "\r\n";
   for (const auto& f : files)
-    body += "--" + k_boundary +
-            "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + f.filename +
-            "\"\r\nContent-Type: " + f.content_type + "\r\n\r\n" + f.bytes + "\r\n";
+    body += "--" + k_boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" +
+            f.filename + "\"\r\nContent-Type: " + f.content_type + "\r\n\r\n" + f.bytes + "\r\n";
   return body + "--" + k_boundary + "--\r\n";
 }
 
@@ -67,8 +66,8 @@ class MediaApi : public ::testing::Test {
     return http_request(server_->port(), method, target, body, headers);
   }
 
-  static HttpResponse upload(std::int64_t id, const TestUser* as, const std::vector<FilePart>& files,
-                             const std::string& kind = "") {
+  static HttpResponse upload(std::int64_t id, const TestUser* as,
+                             const std::vector<FilePart>& files, const std::string& kind = "") {
     Headers headers = {{"Content-Type", "multipart/form-data; boundary=" + k_boundary}};
     return call(verb::post, photos(id), as, form(files, kind), headers);
   }
@@ -98,10 +97,10 @@ class MediaApi : public ::testing::Test {
     if (state == "active") {
       const std::string path = "/api/v1/listings/" + std::to_string(id);
       EXPECT_EQ(call(verb::post, path + "/submit", &as).result_int(), 200);
-      EXPECT_EQ(call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve",
-                     &admin_)
-                    .result_int(),
-                200);
+      EXPECT_EQ(
+          call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve", &admin_)
+              .result_int(),
+          200);
     }
     return id;
   }
@@ -134,9 +133,9 @@ std::string MediaApi::small_jpeg_;
 
 TEST_F(MediaApi, UploadListReorderCoverAndDeleteKeepPhotoCountInStep) {
   const auto id = listing_in("active");
-  auto first = upload(id, &owner_,
-                      {{make_image(2000, 1200, ".jpg")},
-                       {make_image(500, 300, ".png"), "b.png", "image/png"}});
+  auto first = upload(
+      id, &owner_,
+      {{make_image(2000, 1200, ".jpg")}, {make_image(500, 300, ".png"), "b.png", "image/png"}});
   ASSERT_EQ(first.result_int(), 201) << first.body();
   auto plan = upload(id, &owner_, {{make_image(900, 900, ".webp"), "plan.webp", "image/webp"}},
                      "floor_plan");
@@ -153,11 +152,11 @@ TEST_F(MediaApi, UploadListReorderCoverAndDeleteKeepPhotoCountInStep) {
   EXPECT_EQ(items[2].at("kind").as_string(), "floor_plan");
   EXPECT_EQ(items[1].at("width").as_int64(), 500);
 
-  // Three widths, never upscaled, served as immutable WebP.
+  // Three widths, never upscaled, served as immutable JPEG.
   const auto url = std::string(items[0].at("urls").at("800").as_string());
   auto file = http_get(server_->port(), url);
   ASSERT_EQ(file.result_int(), 200);
-  EXPECT_EQ(file[bhttp::field::content_type], "image/webp");
+  EXPECT_EQ(file[bhttp::field::content_type], "image/jpeg");
   EXPECT_EQ(file[bhttp::field::cache_control], "public, max-age=31536000, immutable");
   EXPECT_EQ(file["X-Content-Type-Options"], "nosniff");
   EXPECT_EQ(inspect(file.body()).width, 800);
@@ -165,8 +164,7 @@ TEST_F(MediaApi, UploadListReorderCoverAndDeleteKeepPhotoCountInStep) {
   EXPECT_EQ(inspect(media_file(items[1], "320")).width, 320);
   EXPECT_EQ(inspect(media_file(items[1], "1600")).width, 500);
   EXPECT_EQ(http_get(server_->port(), "/media/../griha.db").result_int(), 404);
-  EXPECT_EQ(http_get(server_->port(), url.substr(0, url.size() - 8) + "999.webp").result_int(),
-            404);
+  EXPECT_EQ(http_get(server_->port(), url.substr(0, url.size() - 7) + "999.jpg").result_int(), 404);
 
   // Reorder and choose the second photo as cover.
   const auto a = items[0].at("id").as_int64(), b = items[1].at("id").as_int64(),
@@ -180,9 +178,9 @@ TEST_F(MediaApi, UploadListReorderCoverAndDeleteKeepPhotoCountInStep) {
   EXPECT_EQ(now[2].at("id").as_int64(), a);
   EXPECT_TRUE(now[1].at("cover").as_bool());
   EXPECT_FALSE(now[2].at("cover").as_bool());
-  EXPECT_EQ(call(verb::patch, photos(id), &owner_, R"({"cover":)" + std::to_string(c) + "}")
-                .result_int(),
-            400);  // a floor plan is no cover
+  EXPECT_EQ(
+      call(verb::patch, photos(id), &owner_, R"({"cover":)" + std::to_string(c) + "}").result_int(),
+      400);  // a floor plan is no cover
   EXPECT_EQ(call(verb::patch, photos(id), &owner_, R"({"order":[)" + std::to_string(a) + "]}")
                 .result_int(),
             400);  // not every id
@@ -211,7 +209,7 @@ TEST_F(MediaApi, ScriptAfterAJpegHeaderNeverComesBack) {
     const std::string stored = media_file(item, w);
     EXPECT_EQ(stored.find("<script"), std::string::npos);
     EXPECT_EQ(stored.find("<html"), std::string::npos);
-    EXPECT_TRUE(stored.starts_with("RIFF"));
+    EXPECT_TRUE(stored.starts_with("\xFF\xD8\xFF"));
   }
   // Only a JPEG's first bytes, then the page: refused.
   auto fake = upload(id, &owner_, {{small_jpeg_.substr(0, 20) + html}});
@@ -246,13 +244,13 @@ TEST_F(MediaApi, BombsAndOversizedFilesAreRefusedWithoutTheServerGrowing) {
   expect_field_error(upload(id, &owner_, {{oversized}}), 413, "files/0");
   // A request over the route's 11 MiB is refused from its Content-Length, before the body.
   RawConnection conn(server_->port());
-  ASSERT_TRUE(conn.send("POST " + photos(id) + " HTTP/1.1\r\nHost: x\r\nAuthorization: " +
-                        owner_.bearer() + "\r\nContent-Type: multipart/form-data; boundary=" +
-                        k_boundary + "\r\nContent-Length: " + std::to_string(12 << 20) +
-                        "\r\n\r\n--" + k_boundary));
+  ASSERT_TRUE(
+      conn.send("POST " + photos(id) + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + owner_.bearer() +
+                "\r\nContent-Type: multipart/form-data; boundary=" + k_boundary +
+                "\r\nContent-Length: " + std::to_string(12 << 20) + "\r\n\r\n--" + k_boundary));
   bool closed = false;
-  EXPECT_TRUE(conn.read_until_closed(std::chrono::seconds(10), &closed).starts_with(
-      "HTTP/1.1 413"));
+  EXPECT_TRUE(
+      conn.read_until_closed(std::chrono::seconds(10), &closed).starts_with("HTTP/1.1 413"));
   const long after = proc_status_kb(server_->pid(), "VmHWM");
   EXPECT_LT(after - before, 150 * 1024) << "peak RSS grew from " << before << " kB to " << after;
   EXPECT_EQ(photo_count(id), 0);  // all or nothing: the good file went too

@@ -84,7 +84,8 @@ inline std::string png_bomb(std::uint32_t w, std::uint32_t h) {
   auto chunk = [&](const std::string& type, const std::string& body) {
     std::string typed = type + body;
     const auto crc = crc32(0, reinterpret_cast<const Bytef*>(typed.data()), typed.size());
-    return be32(static_cast<std::uint32_t>(body.size())) + typed + be32(static_cast<std::uint32_t>(crc));
+    return be32(static_cast<std::uint32_t>(body.size())) + typed +
+           be32(static_cast<std::uint32_t>(crc));
   };
   auto raw_deflate = [](std::size_t zeros, int flush) {
     z_stream z{};
@@ -119,8 +120,7 @@ struct ImageFacts {
   std::set<std::string> fields;  // every metadata field libvips finds
   bool has_metadata_from_camera() const {
     for (const auto& f : fields)
-      if (f.starts_with("exif-") || f == "xmp-data" || f == "iptc-data" ||
-          f == "icc-profile-data")
+      if (f.starts_with("exif-") || f == "xmp-data" || f == "iptc-data" || f == "icc-profile-data")
         return true;
     return false;
   }

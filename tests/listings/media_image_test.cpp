@@ -33,11 +33,34 @@ TEST(MediaImage, RendersThreeWidthsWithoutMetadataOrUpscaling) {
   EXPECT_EQ(out->height, 600);
   const int expected[] = {320, 800, 1000};
   for (std::size_t i = 0; i < k_media_widths.size(); ++i) {
-    const auto facts = test::inspect(out->webp[i]);
-    EXPECT_EQ(sniff_image_type(out->webp[i]), ImageType::webp);
+    const auto facts = test::inspect(out->jpeg[i]);
+    EXPECT_EQ(sniff_image_type(out->jpeg[i]), ImageType::jpeg);
     EXPECT_EQ(facts.width, expected[i]);
     EXPECT_FALSE(facts.has_metadata_from_camera()) << k_media_widths[i];
   }
+}
+
+TEST(MediaImage, FlattensTransparencyOntoWhite) {
+  test::start_vips();
+  VipsImage* clear = nullptr;  // four zero bands: black, fully transparent
+  ASSERT_EQ(vips_black(&clear, 40, 30, "bands", 4, nullptr), 0);
+  clear->Type = VIPS_INTERPRETATION_sRGB;
+  void* buf = nullptr;
+  std::size_t len = 0;
+  ASSERT_EQ(vips_image_write_to_buffer(clear, ".png", &buf, &len, nullptr), 0);
+  g_object_unref(clear);
+  const std::string png(static_cast<const char*>(buf), len);
+  g_free(buf);
+
+  auto out = ImageProcessor().process(png, "f");
+  ASSERT_TRUE(out) << out.error().detail;
+  VipsImage* im = vips_image_new_from_buffer(out->jpeg[0].data(), out->jpeg[0].size(), "", nullptr);
+  ASSERT_NE(im, nullptr);
+  double mean = 0;
+  vips_avg(im, &mean, nullptr);
+  EXPECT_EQ(vips_image_get_bands(im), 3);
+  EXPECT_GT(mean, 250);
+  g_object_unref(im);
 }
 
 TEST(MediaImage, RefusesTooManyPixelsFromTheHeader) {
@@ -75,7 +98,7 @@ TEST(MediaNames, AreRandomAndOnlyTheirOwnShapeIsServed) {
   EXPECT_EQ(a.size(), 33u);
   for (int w : k_media_widths) EXPECT_TRUE(is_media_file_name(media_file_name(a, w)));
   EXPECT_FALSE(is_media_file_name(a + "-321.webp"));
-  EXPECT_FALSE(is_media_file_name(a + "-320.jpg"));
+  EXPECT_FALSE(is_media_file_name(a + "-320.webp"));
   EXPECT_FALSE(is_media_file_name("../" + media_file_name(a, 320)));
   EXPECT_FALSE(is_media_file_name("AB" + media_file_name(a, 320).substr(2)));
   EXPECT_FALSE(is_media_file_name(""));

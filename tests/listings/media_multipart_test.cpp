@@ -11,8 +11,8 @@ const std::string k_b = "XyZ-123";
 
 std::string part(const std::string& disposition, const std::string& body,
                  const std::string& extra_headers = "") {
-  return "--" + k_b + "\r\nContent-Disposition: " + disposition + "\r\n" + extra_headers +
-         "\r\n" + body + "\r\n";
+  return "--" + k_b + "\r\nContent-Disposition: " + disposition + "\r\n" + extra_headers + "\r\n" +
+         body + "\r\n";
 }
 
 TEST(MediaMultipart, BoundaryComesFromTheContentType) {
@@ -59,8 +59,7 @@ TEST(MediaMultipart, RefusesMalformedBodies) {
       {"header without colon", part(R"(form-data; name="a")", "x", "Bogus\r\n") + end},
       {"garbage after boundary", "--" + k_b + "junk\r\n" + end},
       {"two dispositions",
-       part(R"(form-data; name="a")", "x", "Content-Disposition: form-data; name=\"b\"\r\n") +
-           end},
+       part(R"(form-data; name="a")", "x", "Content-Disposition: form-data; name=\"b\"\r\n") + end},
   };
   for (const auto& [why, body] : cases) {
     auto r = parse_form_data(k_b, body);
