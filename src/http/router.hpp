@@ -4,6 +4,8 @@
 // (literal > int > string > rest, segment by segment).
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,9 +48,7 @@ class Router {
   struct Compiled {
     std::vector<Segment> segments;
   };
-  // Per-segment specificity scores of a match, higher is more specific; empty if no match.
-  bool try_match(const Compiled& c, std::string_view path, std::vector<PathParam>* params,
-                 std::vector<int>* score) const;
+  std::int64_t score(const Compiled& c, std::span<const std::string_view> parts) const;
 
   std::vector<Route> routes_;
   std::vector<Compiled> compiled_;

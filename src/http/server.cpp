@@ -67,8 +67,7 @@ struct Server::Impl {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(std::shared_ptr<Connection> c);
-  asio::awaitable<Response> handle(RawRequest&& raw, const std::string& remote);
-  std::size_t body_limit_for(const RawRequest& req) const;
+  asio::awaitable<Response> handle(RawRequest&& raw, const std::string& remote, Match m);
   std::size_t largest_body_limit = 0;
   std::optional<Error> authorize(Request& req, const Access& access) const;
   void begin_shutdown();
@@ -126,11 +125,17 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
     // The whole request must arrive within the read timeout, however slowly it trickles.
     stream.expires_after(options.read_timeout);
     auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, k_no_throw);
+    Match match;
     if (!ec) {
-      const std::size_t limit = body_limit_for(parser.get());
+      // Routed once the header is in: the route decides the body limit and the handler.
+      const std::string_view target = parser.get().target();
+      match = router.match(parser.get().method(), target.substr(0, target.find('?')));
+      const std::size_t limit = match.route && match.route->max_body_bytes
+                                    ? match.route->max_body_bytes
+                                    : options.max_body_bytes;
       if (parser.content_length() && *parser.content_length() > limit) {
         ec = bhttp::error::body_limit;
-      } else {
+      } else if (!parser.is_done()) {  // most requests have no body: nothing more to read
         parser.body_limit(limit);
         std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, k_no_throw);
       }
@@ -155,7 +160,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
       break;
     }
     metrics.request_started();
-    Response res = co_await handle(parser.release(), remote);
+    Response res = co_await handle(parser.release(), remote, std::move(match));
     const bool keep_alive = res.keep_alive() && !stopping;
     res.keep_alive(keep_alive);
     stream.expires_after(options.read_timeout);
@@ -180,13 +185,8 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
   stream.socket().close(ignored);
 }
 
-std::size_t Server::Impl::body_limit_for(const RawRequest& req) const {
-  const std::string_view target = req.target();
-  const Match m = router.match(req.method(), target.substr(0, target.find('?')));
-  return m.route && m.route->max_body_bytes ? m.route->max_body_bytes : options.max_body_bytes;
-}
-
-asio::awaitable<Response> Server::Impl::handle(RawRequest&& raw, const std::string& remote) {
+asio::awaitable<Response> Server::Impl::handle(RawRequest&& raw, const std::string& remote,
+                                               Match m) {
   const auto start = std::chrono::steady_clock::now();
   Request req;
   req.raw = std::move(raw);
@@ -206,7 +206,6 @@ asio::awaitable<Response> Server::Impl::handle(RawRequest&& raw, const std::stri
   } else if (is_preflight(req.raw)) {
     res = preflight_response(req.raw, options.middleware);
   } else {
-    Match m = router.match(req.raw.method(), req.path);
     if (m.kind == Match::Kind::not_found) {
       res = problem_response(Error::make(ErrorKind::not_found, "route_not_found",
                                          "No resource lives at this path."),
