@@ -1,21 +1,24 @@
 -- A selective page: one locality, 2 BHK resale in a budget, cheapest first.
 \set n random(1, 40)
-SELECT l.id, l.price, l.title FROM listings l JOIN bench_params p ON p.n = :n
- WHERE l.status = 'active' AND l.deleted_at IS NULL AND l.city_id = p.city_id AND l.locality_id = p.locality_id AND l.bhk = 2
-   AND l.transaction_type = 'sale_resale' AND l.price BETWEEN p.price_min AND p.price_max
+-- Literal values for the planner, as a portal's own queries would have.
+SELECT city_id AS c, locality_id AS loc, lat, lng, price_min AS pmin, price_max AS pmax
+  FROM bench_params WHERE n = :n \gset
+SELECT l.id, l.price, l.title FROM listings l
+ WHERE l.status = 'active' AND l.deleted_at IS NULL AND l.city_id = :c AND l.locality_id = :loc AND l.bhk = 2
+   AND l.transaction_type = 'sale_resale' AND l.price BETWEEN :pmin AND :pmax
  ORDER BY l.price, l.id LIMIT 20;
-SELECT count(*) FROM listings l JOIN bench_params p ON p.n = :n
- WHERE l.status = 'active' AND l.deleted_at IS NULL AND l.city_id = p.city_id AND l.locality_id = p.locality_id AND l.bhk = 2
-   AND l.transaction_type = 'sale_resale' AND l.price BETWEEN p.price_min AND p.price_max;
-SELECT l.bhk, count(*) FROM listings l JOIN bench_params p ON p.n = :n
- WHERE l.status = 'active' AND l.deleted_at IS NULL AND l.city_id = p.city_id AND l.locality_id = p.locality_id
-   AND l.transaction_type = 'sale_resale' AND l.price BETWEEN p.price_min AND p.price_max
+SELECT count(*) FROM listings l
+ WHERE l.status = 'active' AND l.deleted_at IS NULL AND l.city_id = :c AND l.locality_id = :loc AND l.bhk = 2
+   AND l.transaction_type = 'sale_resale' AND l.price BETWEEN :pmin AND :pmax;
+SELECT l.bhk, count(*) FROM listings l
+ WHERE l.status = 'active' AND l.deleted_at IS NULL AND l.city_id = :c AND l.locality_id = :loc
+   AND l.transaction_type = 'sale_resale' AND l.price BETWEEN :pmin AND :pmax
  GROUP BY l.bhk;
-SELECT l.property_type, count(*) FROM listings l JOIN bench_params p ON p.n = :n
- WHERE l.status = 'active' AND l.deleted_at IS NULL AND l.city_id = p.city_id AND l.locality_id = p.locality_id AND l.bhk = 2
-   AND l.transaction_type = 'sale_resale' AND l.price BETWEEN p.price_min AND p.price_max
+SELECT l.property_type, count(*) FROM listings l
+ WHERE l.status = 'active' AND l.deleted_at IS NULL AND l.city_id = :c AND l.locality_id = :loc AND l.bhk = 2
+   AND l.transaction_type = 'sale_resale' AND l.price BETWEEN :pmin AND :pmax
  GROUP BY l.property_type;
-SELECT l.furnishing, count(*) FROM listings l JOIN bench_params p ON p.n = :n
- WHERE l.status = 'active' AND l.deleted_at IS NULL AND l.city_id = p.city_id AND l.locality_id = p.locality_id AND l.bhk = 2
-   AND l.transaction_type = 'sale_resale' AND l.price BETWEEN p.price_min AND p.price_max
+SELECT l.furnishing, count(*) FROM listings l
+ WHERE l.status = 'active' AND l.deleted_at IS NULL AND l.city_id = :c AND l.locality_id = :loc AND l.bhk = 2
+   AND l.transaction_type = 'sale_resale' AND l.price BETWEEN :pmin AND :pmax
  GROUP BY l.furnishing;

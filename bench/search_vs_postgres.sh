@@ -36,7 +36,7 @@ echo "== PostgreSQL: indexes for the mix, and the parameter table both sides dra
 psql -q "$pg_url" -f bench/search_pg_setup.sql
 python3 bench/search_params.py "$work/params.csv" "$work/urls.lua"
 psql -q "$pg_url" -c "\copy bench_params FROM '$work/params.csv' CSV"
-psql -q "$pg_url" -c "ANALYZE"
+psql -q "$pg_url" -c "VACUUM ANALYZE"
 
 echo "== PostgreSQL: pgbench, 4 clients, the four page kinds in equal shares"
 pg_out=$("$pgbin/pgbench" -n -c 4 -j 2 -T "$seconds" \

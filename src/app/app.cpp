@@ -5,7 +5,10 @@
 
 #include <sodium.h>
 
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "app/routes.hpp"
 #include "auth/handlers.hpp"
@@ -142,7 +145,24 @@ int App::serve() {
   const auto port = server.listen();
   // Tests and people both read this line to learn where the server is.
   std::cout << "Griha is serving on http://" << config_.server.host << ":" << port << std::endl;
+  // Housekeeping off the I/O threads: listings past their expiry leave the market (and the
+  // search index). Every node may run it: an expiry is a versioned write, so two nodes
+  // expiring the same listing cannot both succeed.
+  std::jthread housekeeping([this](std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      if (auto n = listings_->expire_due(); !n)
+        spdlog::error("listing expiry sweep failed: {}", n.error().detail);
+      else if (*n > 0)
+        spdlog::info("expired {} listing(s)", *n);
+      std::unique_lock lock(mu);
+      wake.wait_for(lock, stop, std::chrono::seconds(config_.listing_sweep_seconds),
+                    [] { return false; });
+    }
+  });
   server.run();
+  housekeeping.request_stop();
   workers_.stop();
   spdlog::info("stopped");
   return 0;

@@ -336,8 +336,10 @@ Result<int> ListingService::expire_due() {
     if (!l) return l.error();
     if (!*l || (*l)->status != Status::active) continue;
     (*l)->status = Status::expired;
-    if (auto r = save(*tx, std::move(**l), 0, Status::active, "expired"); !r) return r.error();
-    ++expired;
+    auto saved = save(*tx, std::move(**l), 0, Status::active, "expired");
+    if (saved) ++expired;
+    // Someone (another node's sweep, a renewal) wrote first: theirs stands.
+    else if (saved.error().kind != ErrorKind::precondition_failed) return saved.error();
   }
   return expired;
 }

@@ -91,6 +91,7 @@ TEST(Config, ExampleFileMatchesTheDefaults) {
   EXPECT_EQ(c->seed_demo, d.seed_demo);
   EXPECT_EQ(c->seed_listings, d.seed_listings);
   EXPECT_EQ(c->listing_expiry_days, d.listing_expiry_days);
+  EXPECT_EQ(c->listing_sweep_seconds, d.listing_sweep_seconds);
   EXPECT_EQ(c->auth.issuer, d.auth.issuer);
   EXPECT_EQ(c->auth.audience, d.auth.audience);
   EXPECT_EQ(c->auth.public_url, d.auth.public_url);
