@@ -4,21 +4,28 @@
 set -euo pipefail
 mode=${1:-test}
 
+# Libraries and build tools, checked as Debian packages.
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev zlib1g-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libvips-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm
 )
+# Programs, checked as commands: a machine may already have them from elsewhere (Node.js
+# with its own npm, a full nginx), and installing Debian's package over those would conflict.
+commands=("node:nodejs" "npm:npm")
 if [ "$mode" = test ]; then
-  packages+=(postgresql-15 postgresql-client-15 nginx-light wrk curl)
+  packages+=(postgresql-15 postgresql-client-15)
+  commands+=("nginx:nginx-light" "wrk:wrk" "curl:curl" "bc:bc")
 fi
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+for c in "${commands[@]}"; do
+  command -v "${c%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${c%%:*}" ] || missing+=("${c#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
