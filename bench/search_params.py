@@ -5,8 +5,8 @@ import csv
 import sys
 
 csv_path, lua_path = sys.argv[1:3]
-cities = {r["city_id"]: r for r in csv.DictReader(open("data/gazetteer/cities.csv"))}
-localities = sorted(csv.DictReader(open("data/gazetteer/localities.csv")),
+cities = {r["city_id"]: r for r in csv.DictReader(open("gazetteer/cities.csv"))}
+localities = sorted(csv.DictReader(open("gazetteer/localities.csv")),
                     key=lambda r: -int(r["popularity"]))[:40]
 facets = "facets=bhk,property_type,furnishing"
 urls = []

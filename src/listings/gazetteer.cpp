@@ -169,10 +169,10 @@ double distance_km(double lat1, double lng1, double lat2, double lng2) {
 }
 
 Result<Gazetteer> Gazetteer::load() {
-  const auto cities = resources::find("data/gazetteer/cities.csv");
-  const auto localities = resources::find("data/gazetteer/localities.csv");
+  const auto cities = resources::find("gazetteer/cities.csv");
+  const auto localities = resources::find("gazetteer/localities.csv");
   if (!cities || !localities)
-    return Error::internal("gazetteer: data/gazetteer/*.csv not compiled into the binary");
+    return Error::internal("gazetteer: gazetteer/*.csv not compiled into the binary");
   return parse(*cities, *localities);
 }
 

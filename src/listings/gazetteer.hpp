@@ -1,4 +1,4 @@
-// India's cities and localities, shipped as data (data/gazetteer/*.csv, compiled into the
+// India's cities and localities, shipped as data (gazetteer/*.csv, compiled into the
 // binary): validates a listing's place, places a listing from its pin, powers autocomplete.
 #pragma once
 
