@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <mutex>
+#include <thread>
 
 namespace griha::search {
 namespace {
@@ -16,10 +17,13 @@ constexpr std::string_view k_columns =
     "WHERE status = 'active' AND deleted_at IS NULL";
 
 const storage::Query& page_query() {
-  static const std::string sql = std::string(k_columns) + " AND id > $1 ORDER BY id LIMIT $2";
+  static const std::string sql =
+      std::string(k_columns) + " AND id > $1 AND id <= $2 ORDER BY id LIMIT $3";
   static const storage::Query q{"search.load_page", sql};
   return q;
 }
+constexpr storage::Query k_max_id{"search.max_id", "SELECT COALESCE(MAX(id), 0) FROM listings"};
+
 const storage::Query& one_query() {
   static const std::string sql = std::string(k_columns) + " AND id = $1";
   static const storage::Query q{"search.load_one", sql};
@@ -113,24 +117,49 @@ ListingSearch::ListingSearch(storage::Database& db, IndexOptions options)
     : db_(db), index_(std::move(options)) {}
 
 Result<std::size_t> ListingSearch::load() {
-  std::vector<Document> docs;
-  std::unordered_map<std::int64_t, Card> cards;
-  constexpr std::int64_t k_page = 50'000;  // bounds the rows held at once
-  for (std::int64_t after = 0;;) {
-    auto rows = db_.exec(page_query(), storage::params(after, k_page));
-    if (!rows) return rows.error();
-    for (const auto& r : rows->rows) {
-      auto [doc, card] = from_row(r);
-      cards.emplace(doc.id, std::move(card));
-      docs.push_back(std::move(doc));
+  auto max_id = db_.exec(k_max_id);
+  if (!max_id) return max_id.error();
+  const std::int64_t last = max_id->rows.at(0).i64(0);
+
+  // Reading and converting rows dominates the start-up; two halves of the id range load on
+  // two threads over two pooled connections (SQLite's WAL readers run side by side).
+  struct Part {
+    std::vector<Document> docs;
+    std::unordered_map<std::int64_t, Card> cards;
+    std::optional<Error> error;
+  };
+  auto load_range = [this](std::int64_t from, std::int64_t to, Part& part) {
+    constexpr std::int64_t k_page = 50'000;  // bounds the rows held at once
+    for (std::int64_t after = from;;) {
+      auto rows = db_.exec(page_query(), storage::params(after, to, k_page));
+      if (!rows) {
+        part.error = rows.error();
+        return;
+      }
+      for (const auto& r : rows->rows) {
+        auto [doc, card] = from_row(r);
+        part.cards.emplace(doc.id, std::move(card));
+        part.docs.push_back(std::move(doc));
+      }
+      if (static_cast<std::int64_t>(rows->rows.size()) < k_page) return;
+      after = part.docs.back().id;
     }
-    if (static_cast<std::int64_t>(rows->rows.size()) < k_page) break;
-    after = docs.back().id;
+  };
+  Part low, high;
+  const std::int64_t mid = last / 2;
+  {
+    std::jthread other([&] { load_range(mid, last, high); });
+    load_range(0, mid, low);
   }
-  index_.build(docs);
+  if (low.error) return *low.error;
+  if (high.error) return *high.error;
+  low.docs.insert(low.docs.end(), std::make_move_iterator(high.docs.begin()),
+                  std::make_move_iterator(high.docs.end()));
+  low.cards.merge(high.cards);
+  index_.build(low.docs);
   std::unique_lock lock(cards_mu_);
-  cards_ = std::move(cards);
-  return docs.size();
+  cards_ = std::move(low.cards);
+  return low.docs.size();
 }
 
 Result<void> ListingSearch::refresh(std::int64_t listing_id) {
