@@ -30,6 +30,9 @@ bench: deps build
 	bench/healthz_vs_nginx.sh $(BUILD_DIR)/griha
 	bench/listings_seed.sh $(BUILD_DIR)/griha
 	bench/listings_write.sh $(BUILD_DIR)/griha
+	bench/auth_signin_load.sh $(BUILD_DIR)/griha
+	bench/search_index.sh
+	bench/search_vs_postgres.sh $(BUILD_DIR)/griha
 
 clean:
 	rm -rf build

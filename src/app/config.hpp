@@ -31,9 +31,9 @@ struct Config {
   bool seed_demo = true;              // `serve` seeds demo data into an empty database
   std::int64_t seed_listings = 2000;  // how many demo listings `serve` seeds
 
-  int listing_expiry_days = 90;  // an active listing expires this long after approval
+  int listing_expiry_days = 90;     // an active listing expires this long after approval
   int listing_sweep_seconds = 300;  // how often `serve` looks for listings past their expiry
-  std::string search_cursor_key;  // signs search cursors; the same on every node (empty: random)
+  std::string search_cursor_key;    // signs search cursors; the same on every node (empty: random)
 
   auth::AuthOptions auth;
   notify::EmailOptions email;

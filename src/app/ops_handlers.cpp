@@ -18,12 +18,18 @@ using http::bhttp::status;
 
 std::string_view content_type_for(std::string_view path) {
   static const std::pair<std::string_view, std::string_view> k_types[] = {
-      {".html", "text/html; charset=utf-8"}, {".js", "application/javascript; charset=utf-8"},
-      {".mjs", "application/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"},        {".svg", "image/svg+xml"},
-      {".png", "image/png"},                {".jpg", "image/jpeg"},
-      {".webp", "image/webp"},              {".woff2", "font/woff2"},
-      {".map", "application/json"},         {".txt", "text/plain; charset=utf-8"}};
+      {".html", "text/html; charset=utf-8"},
+      {".js", "application/javascript; charset=utf-8"},
+      {".mjs", "application/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".webp", "image/webp"},
+      {".woff2", "font/woff2"},
+      {".map", "application/json"},
+      {".txt", "text/plain; charset=utf-8"}};
   for (const auto& [ext, type] : k_types)
     if (path.ends_with(ext)) return type;
   return "application/octet-stream";
@@ -70,8 +76,8 @@ http::Handler healthz() {
 }
 
 http::Handler readyz(const RouteDeps& deps) {
-  return [&db = deps.db, &workers = deps.workers](http::Request& req)
-             -> asio::awaitable<http::Response> {
+  return [&db = deps.db,
+          &workers = deps.workers](http::Request& req) -> asio::awaitable<http::Response> {
     auto status = co_await workers.run([&db]() -> Result<storage::MigrationStatus> {
       if (auto ping = db.ping(); !ping) return ping.error();
       return storage::migration_status(db);
@@ -85,10 +91,11 @@ http::Handler readyz(const RouteDeps& deps) {
     const auto pool = db.stats();
     co_return http::json_response(
         {{"status", "ready"},
-         {"database", {{"dialect", db.dialect() == storage::Dialect::sqlite ? "sqlite" : "postgres"},
-                       {"schema_version", status->current},
-                       {"pool_in_use", pool.in_use},
-                       {"pool_size", pool.size}}}});
+         {"database",
+          {{"dialect", db.dialect() == storage::Dialect::sqlite ? "sqlite" : "postgres"},
+           {"schema_version", status->current},
+           {"pool_in_use", pool.in_use},
+           {"pool_size", pool.size}}}});
   };
 }
 
@@ -108,8 +115,8 @@ http::Handler openapi_document() {
 }
 
 http::Handler api_reference_page(const RouteDeps& deps) {
-  return [root = deps.config.web_root, &workers = deps.workers](
-             http::Request& req) -> asio::awaitable<http::Response> {
+  return [root = deps.config.web_root,
+          &workers = deps.workers](http::Request& req) -> asio::awaitable<http::Response> {
     auto page = co_await workers.run(
         [&root] { return read_file(std::filesystem::path(root) / "docs.html"); });
     if (!page) co_return http::problem_response(not_found(), req.path);
@@ -124,8 +131,8 @@ http::Handler api_reference_page(const RouteDeps& deps) {
 }
 
 http::Handler static_assets(const RouteDeps& deps) {
-  return [root = deps.config.web_root, &workers = deps.workers](
-             http::Request& req) -> asio::awaitable<http::Response> {
+  return [root = deps.config.web_root,
+          &workers = deps.workers](http::Request& req) -> asio::awaitable<http::Response> {
     const std::string rel = req.param("path")->value;
     if (!safe_relative_path(rel)) co_return http::problem_response(not_found(), req.path);
     auto body = co_await workers.run(

@@ -54,8 +54,7 @@ struct Error {
   }
   static Error unavailable(std::string detail) {
     return make(ErrorKind::unavailable, "service_unavailable",
-                "A service Griha depends on is unavailable; try again shortly.",
-                std::move(detail));
+                "A service Griha depends on is unavailable; try again shortly.", std::move(detail));
   }
 };
 
@@ -70,8 +69,7 @@ class ErrorException : public std::exception {
   Error error_;
 };
 
-[[noreturn]] inline void throw_exception_from_error(const Error& e,
-                                                    const boost::source_location&) {
+[[noreturn]] inline void throw_exception_from_error(const Error& e, const boost::source_location&) {
   throw ErrorException(e);
 }
 

@@ -40,7 +40,11 @@ class WorkerPool {
     // its own executor, and exceptions travel back to the caller.
     if constexpr (std::is_void_v<R>) {
       co_await boost::asio::co_spawn(
-          ioc_, [&]() -> boost::asio::awaitable<void> { fn(); co_return; },
+          ioc_,
+          [&]() -> boost::asio::awaitable<void> {
+            fn();
+            co_return;
+          },
           boost::asio::use_awaitable);
     } else {
       // optional<R>: the completion handler needs a default-constructible value type.

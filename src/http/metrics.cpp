@@ -38,8 +38,8 @@ std::string Metrics::render() const {
       const auto n = s.by_status[i].load(std::memory_order_relaxed);
       if (n == 0) continue;
       const std::string status = i < k_statuses.size() ? std::to_string(k_statuses[i]) : "other";
-      out += "griha_http_requests_total{route=\"" + names_[r] + "\",status=\"" + status +
-             "\"} " + std::to_string(n) + "\n";
+      out += "griha_http_requests_total{route=\"" + names_[r] + "\",status=\"" + status + "\"} " +
+             std::to_string(n) + "\n";
     }
   }
   out += "# HELP griha_http_request_duration_seconds Time from parsed request to response.\n";

@@ -30,15 +30,14 @@ class Metrics {
   std::string render() const;
 
  private:
-  static constexpr std::array<double, 12> k_buckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                       0.005,  0.01,    0.025,  0.05,  0.1,
-                                                       0.5,    2.5};
-  static constexpr std::array<unsigned, 22> k_statuses = {
-      200, 201, 202, 204, 206, 301, 302, 304, 400, 401, 403,
-      404, 405, 409, 412, 413, 415, 422, 429, 431, 500, 503};
+  static constexpr std::array<double, 12> k_buckets = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5};
+  static constexpr std::array<unsigned, 22> k_statuses = {200, 201, 202, 204, 206, 301, 302, 304,
+                                                          400, 401, 403, 404, 405, 409, 412, 413,
+                                                          415, 422, 429, 431, 500, 503};
   struct Slot {
     std::array<std::atomic<std::uint64_t>, k_statuses.size() + 1> by_status{};  // +1: other
-    std::array<std::atomic<std::uint64_t>, k_buckets.size() + 1> buckets{};    // +1: +Inf
+    std::array<std::atomic<std::uint64_t>, k_buckets.size() + 1> buckets{};     // +1: +Inf
     std::atomic<std::uint64_t> sum_ns{0};
   };
   std::atomic<std::int64_t> in_flight_{0};

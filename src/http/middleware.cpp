@@ -32,8 +32,8 @@ bool accepts_gzip(std::string_view accept) {
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     if (item.starts_with("gzip") || item.starts_with("*")) {
       const auto q = item.find("q=");
-      return q == std::string_view::npos || item.substr(q + 2).find_first_not_of("0.") !=
-                                                std::string_view::npos;
+      return q == std::string_view::npos ||
+             item.substr(q + 2).find_first_not_of("0.") != std::string_view::npos;
     }
     pos = end + 1;
   }
@@ -44,7 +44,8 @@ bool accepts_gzip(std::string_view accept) {
 
 std::string request_id_for(std::string_view header) {
   const bool plain =
-      !header.empty() && header.size() <= 64 && std::all_of(header.begin(), header.end(), [](char c) {
+      !header.empty() && header.size() <= 64 &&
+      std::all_of(header.begin(), header.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
       });
   if (plain) return std::string(header);
@@ -84,7 +85,8 @@ void finish_response(const RawRequest& req, Response& res, std::string_view requ
   if (origin_allowed(origin, o)) {
     res.set(bhttp::field::access_control_allow_origin, origin);
     res.set(bhttp::field::access_control_allow_credentials, "true");
-    res.set(bhttp::field::access_control_expose_headers, "ETag, Location, Retry-After, X-Request-Id");
+    res.set(bhttp::field::access_control_expose_headers,
+            "ETag, Location, Retry-After, X-Request-Id");
     res.set(bhttp::field::vary, "Origin");
   }
   res.set("X-Content-Type-Options", "nosniff");
@@ -92,7 +94,8 @@ void finish_response(const RawRequest& req, Response& res, std::string_view requ
   res.set("X-Frame-Options", "DENY");
   if (!res.count("Content-Security-Policy"))
     res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-  if (o.hsts) res.set(bhttp::field::strict_transport_security, "max-age=31536000; includeSubDomains");
+  if (o.hsts)
+    res.set(bhttp::field::strict_transport_security, "max-age=31536000; includeSubDomains");
 
   if (res.body().size() >= o.gzip_min_bytes && !res.count(bhttp::field::content_encoding) &&
       compressible(res[bhttp::field::content_type]) &&
@@ -100,7 +103,8 @@ void finish_response(const RawRequest& req, Response& res, std::string_view requ
     res.body() = gzip(res.body());
     res.set(bhttp::field::content_encoding, "gzip");
     const std::string_view vary = res[bhttp::field::vary];
-    res.set(bhttp::field::vary, vary.empty() ? "Accept-Encoding" : std::string(vary) + ", Accept-Encoding");
+    res.set(bhttp::field::vary,
+            vary.empty() ? "Accept-Encoding" : std::string(vary) + ", Accept-Encoding");
   }
 }
 

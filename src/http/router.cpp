@@ -34,7 +34,8 @@ Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
     Compiled c;
     std::array<std::string_view, k_max_segments> parts;
     std::size_t count = 0;
-    if (!split_path(r.pattern, parts, count)) throw std::logic_error("route too deep: " + r.pattern);
+    if (!split_path(r.pattern, parts, count))
+      throw std::logic_error("route too deep: " + r.pattern);
     for (std::size_t i = 0; i < count; ++i) {
       const std::string_view seg = parts[i];
       if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') {
@@ -89,7 +90,8 @@ std::int64_t Router::score(const Compiled& c, std::span<const std::string_view> 
         if (part.empty()) return -1;
         score |= 1;
         break;
-      case SegKind::rest: break;  // handled above
+      case SegKind::rest:
+        break;  // handled above
     }
   }
   if (c.segments.size() != parts.size()) return -1;

@@ -92,11 +92,10 @@ asio::awaitable<void> Server::Impl::accept_loop() {
       std::lock_guard lock(mu);
       connections.push_back(conn);
     }
-    asio::co_spawn(conn->stream.get_executor(), session(conn),
-                   [this, conn](std::exception_ptr e) {
-                     if (e) spdlog::error("connection ended by an exception");
-                     forget(conn);
-                   });
+    asio::co_spawn(conn->stream.get_executor(), session(conn), [this, conn](std::exception_ptr e) {
+      if (e) spdlog::error("connection ended by an exception");
+      forget(conn);
+    });
   }
 }
 
@@ -143,12 +142,15 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> c) {
     if (ec) {
       std::optional<Response> refusal;
       if (ec == bhttp::error::body_limit)
-        refusal = early_problem(bhttp::status::payload_too_large, "payload_too_large", "The request body is too large.");
+        refusal = early_problem(bhttp::status::payload_too_large, "payload_too_large",
+                                "The request body is too large.");
       else if (ec == bhttp::error::header_limit)
-        refusal = early_problem(bhttp::status::request_header_fields_too_large, "headers_too_large", "The request headers are too large.");
+        refusal = early_problem(bhttp::status::request_header_fields_too_large, "headers_too_large",
+                                "The request headers are too large.");
       else if (ec.category() == beast::error_code(bhttp::error::body_limit).category() &&
                ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-        refusal = early_problem(bhttp::status::bad_request, "bad_request", "The request is not valid HTTP/1.1.");
+        refusal = early_problem(bhttp::status::bad_request, "bad_request",
+                                "The request is not valid HTTP/1.1.");
       if (refusal) {
         const auto start = std::chrono::steady_clock::now();
         stream.expires_after(options.read_timeout);
@@ -207,9 +209,9 @@ asio::awaitable<Response> Server::Impl::handle(RawRequest&& raw, const std::stri
     res = preflight_response(req.raw, options.middleware);
   } else {
     if (m.kind == Match::Kind::not_found) {
-      res = problem_response(Error::make(ErrorKind::not_found, "route_not_found",
-                                         "No resource lives at this path."),
-                             req.path);
+      res = problem_response(
+          Error::make(ErrorKind::not_found, "route_not_found", "No resource lives at this path."),
+          req.path);
     } else if (m.kind == Match::Kind::method_not_allowed) {
       res = problem_response(Error::make(ErrorKind::invalid, "method_not_allowed",
                                          "This resource does not support that method."),
@@ -228,8 +230,7 @@ asio::awaitable<Response> Server::Impl::handle(RawRequest&& raw, const std::stri
         }
       } catch (const ErrorException& e) {
         // A Result<T>::value() on an error nobody expected: the code says so, but it is a bug.
-        spdlog::error("request {} failed: {} {}", req.request_id, e.error().code,
-                      e.error().detail);
+        spdlog::error("request {} failed: {} {}", req.request_id, e.error().code, e.error().detail);
         res = problem_response(e.error(), req.path);
       } catch (const std::exception& e) {
         spdlog::error("request {} threw: {}", req.request_id, e.what());
@@ -264,9 +265,8 @@ std::optional<Error> Server::Impl::authorize(Request& req, const Access& access)
   if (!req.principal)
     return Error::make(ErrorKind::unauthenticated, "unauthenticated",
                        "Sign in to do this: send an access token as 'Authorization: Bearer'.");
-  if (access.kind == Access::Kind::roles &&
-      std::find(access.roles.begin(), access.roles.end(), req.principal->role) ==
-          access.roles.end())
+  if (access.kind == Access::Kind::roles && std::find(access.roles.begin(), access.roles.end(),
+                                                      req.principal->role) == access.roles.end())
     return Error::make(ErrorKind::forbidden, "forbidden", "Your role may not do this.");
   return std::nullopt;
 }

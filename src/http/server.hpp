@@ -25,8 +25,8 @@ struct ServerOptions {
   int io_threads = 2;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
-  std::chrono::milliseconds read_timeout{10'000};   // whole request, once its first byte came
-  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request
+  std::chrono::milliseconds read_timeout{10'000};  // whole request, once its first byte came
+  std::chrono::milliseconds idle_timeout{60'000};  // keep-alive wait for the next request
   std::chrono::milliseconds shutdown_timeout{20'000};
   MiddlewareOptions middleware;
 };

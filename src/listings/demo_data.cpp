@@ -232,7 +232,6 @@ constexpr storage::Query k_insert_lister{
     "updated_at) VALUES ($1, $2, $3, $4, $5, $5, $6, $6) "
     "ON CONFLICT (email) DO UPDATE SET name = excluded.name RETURNING id"};
 
-
 }  // namespace
 
 Result<DemoReport> seed_demo_listings(storage::Database& db, const Gazetteer& gazetteer,

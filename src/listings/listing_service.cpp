@@ -339,7 +339,8 @@ Result<int> ListingService::expire_due() {
     auto saved = save(*tx, std::move(**l), 0, Status::active, "expired");
     if (saved) ++expired;
     // Someone (another node's sweep, a renewal) wrote first: theirs stands.
-    else if (saved.error().kind != ErrorKind::precondition_failed) return saved.error();
+    else if (saved.error().kind != ErrorKind::precondition_failed)
+      return saved.error();
   }
   return expired;
 }

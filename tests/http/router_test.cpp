@@ -79,9 +79,9 @@ TEST(Router, UnknownPathsAndTrailingSegmentsAreNotFound) {
 }
 
 TEST(Router, DuplicateRoutesAreRefused) {
-  EXPECT_THROW(Router({{bhttp::verb::get, "/a/{x}", named("1")},
-                       {bhttp::verb::get, "/a/{y}", named("2")}}),
-               std::logic_error);
+  EXPECT_THROW(
+      Router({{bhttp::verb::get, "/a/{x}", named("1")}, {bhttp::verb::get, "/a/{y}", named("2")}}),
+      std::logic_error);
 }
 
 TEST(Router, OpenApiPathDropsTypes) {

@@ -30,7 +30,8 @@ TEST(Cli, BadConfigValueStopsWithTheKeyAndWhatIsAllowed) {
   for (const auto& b : std::vector<Bad>{
            {"GRIHA_SERVER_PORT", "eighty", "server.port: must be an integer from 0 to 65535"},
            {"GRIHA_SERVER_IO_THREADS", "0", "server.io_threads: must be an integer from 1 to 64"},
-           {"GRIHA_DATABASE_URL", "mysql://x", "database.url: must be sqlite://PATH or postgres://"},
+           {"GRIHA_DATABASE_URL", "mysql://x",
+            "database.url: must be sqlite://PATH or postgres://"},
            {"GRIHA_LOG_LEVEL", "loud", "log.level: must be one of trace, debug"},
        }) {
     auto r = run_griha({"migrate"}, {{b.var, b.value}});
@@ -40,7 +41,8 @@ TEST(Cli, BadConfigValueStopsWithTheKeyAndWhatIsAllowed) {
 }
 
 TEST(Cli, ConfigFileIsReadAndEnvironmentWins) {
-  const auto dir = std::filesystem::temp_directory_path() / ("griha-cfg-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("griha-cfg-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   {
     std::ofstream f(dir / "griha.toml");
@@ -73,8 +75,8 @@ int in_flight(std::uint16_t port) {
 }
 
 TEST(Shutdown, SigtermFinishesInFlightRequestsThenExitsZero) {
-  GrihaProcess server({{"GRIHA_SERVER_DEBUG_ROUTES", "true"},
-                       {"GRIHA_SERVER_SHUTDOWN_TIMEOUT_MS", "30000"}});
+  GrihaProcess server(
+      {{"GRIHA_SERVER_DEBUG_ROUTES", "true"}, {"GRIHA_SERVER_SHUTDOWN_TIMEOUT_MS", "30000"}});
   constexpr int k_requests = 100;
   std::vector<std::future<unsigned>> results;
   for (int i = 0; i < k_requests; ++i)
@@ -96,8 +98,8 @@ TEST(Shutdown, SigtermFinishesInFlightRequestsThenExitsZero) {
 }
 
 TEST(Shutdown, IdleKeepAliveConnectionsDoNotHoldShutdown) {
-  GrihaProcess server({{"GRIHA_SERVER_SHUTDOWN_TIMEOUT_MS", "30000"},
-                       {"GRIHA_SERVER_IDLE_TIMEOUT_MS", "600000"}});
+  GrihaProcess server(
+      {{"GRIHA_SERVER_SHUTDOWN_TIMEOUT_MS", "30000"}, {"GRIHA_SERVER_IDLE_TIMEOUT_MS", "600000"}});
   RawConnection idle(server.port());
   ASSERT_TRUE(idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
   bool closed = false;

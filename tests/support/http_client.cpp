@@ -38,7 +38,9 @@ HttpResponse http_request(std::uint16_t port, bhttp::verb method, const std::str
   return parser.release();
 }
 
-boost::json::value json_body(const HttpResponse& res) { return boost::json::parse(res.body()); }
+boost::json::value json_body(const HttpResponse& res) {
+  return boost::json::parse(res.body());
+}
 
 RawConnection::RawConnection(std::uint16_t port) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -70,8 +72,8 @@ std::string RawConnection::read_until_closed(std::chrono::milliseconds timeout, 
   *closed = false;
   while (std::chrono::steady_clock::now() < end) {
     pollfd p{fd_, POLLIN, 0};
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - std::chrono::steady_clock::now());
     if (::poll(&p, 1, static_cast<int>(std::max<long>(left.count(), 1))) <= 0) continue;
     char buf[4096];
     const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
