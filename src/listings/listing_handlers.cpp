@@ -12,11 +12,6 @@ namespace asio = boost::asio;
 using http::bhttp::field;
 using http::bhttp::status;
 
-std::optional<Actor> actor_of(const http::Request& req) {
-  if (!req.principal) return std::nullopt;
-  return Actor{req.principal->user_id, req.principal->role};
-}
-
 // Only called on routes whose Access requires a principal.
 Actor signed_in_actor(const http::Request& req) {
   return *actor_of(req);

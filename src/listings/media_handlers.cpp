@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "http/problem.hpp"
+#include "listings/listing_handlers.hpp"
 #include "listings/media_multipart.hpp"
 
 namespace griha::listings {
@@ -11,11 +12,6 @@ namespace {
 namespace asio = boost::asio;
 using http::bhttp::field;
 using http::bhttp::status;
-
-std::optional<Actor> actor_of(const http::Request& req) {
-  if (!req.principal) return std::nullopt;
-  return Actor{req.principal->user_id, req.principal->role};
-}
 
 http::Response media_list(const std::vector<Media>& items, status code = status::ok) {
   boost::json::array out;
