@@ -461,8 +461,9 @@ TEST(AuthKeys, RotationKeepsOldTokensValid) {
     return tok.substr(0, tok.find('.'));  // the header, which names the kid
   };
   EXPECT_NE(kid(first), kid(second)) << "a new key signs after the rotation period";
+  // At least the old and the new key are published (a slow machine may rotate once more).
   auto keys = json_body(http_get(g.port(), "/.well-known/jwks.json")).at("keys").as_array();
-  EXPECT_EQ(keys.size(), 2u);
+  EXPECT_GE(keys.size(), 2u);
   for (const auto* t : {&first, &second})
     EXPECT_EQ(
         http_get(g.port(), "/api/v1/me",
