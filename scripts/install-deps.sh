@@ -10,6 +10,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libsqlite3-dev libpq-dev libsodium-dev libssl-dev zlib1g-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libvips-dev
+  libkainjow-mustache-dev libical-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Programs, checked as commands: a machine may already have them from elsewhere (Node.js
@@ -18,6 +19,9 @@ commands=("node:nodejs" "npm:npm")
 if [ "$mode" = test ]; then
   packages+=(postgresql-15 postgresql-client-15)
   commands+=("nginx:nginx-light" "wrk:wrk" "curl:curl" "bc:bc")
+  # The web app's browser tests drive Debian's Chromium through playwright-core; browsers
+  # are never downloaded by npm.
+  packages+=(chromium)
 fi
 
 missing=()
@@ -44,3 +48,8 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
 fi
 mkdir -p web/assets/vendor
 cp node_modules/redoc/bundles/redoc.standalone.js web/assets/vendor/
+# The web app's libraries: Leaflet for the maps, Chart.js for the admin statistics.
+mkdir -p web/assets/vendor/leaflet/images
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css web/assets/vendor/leaflet/
+cp node_modules/leaflet/dist/images/*.png web/assets/vendor/leaflet/images/
+cp node_modules/chart.js/dist/chart.umd.min.js web/assets/vendor/

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "app/idempotency.hpp"
 #include "app/routes.hpp"
 #include "auth/handlers.hpp"
 #include "http/server.hpp"
@@ -80,7 +81,10 @@ App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazette
       workers_(config_.worker_threads),
       email_(notify::make_email_sender(config_.email)),
       sms_(notify::make_sms_sender(config_.sms)),
-      auth_(std::make_unique<auth::AuthService>(config_.auth, *db_, *email_, *sms_)),
+      dispatcher_(std::make_unique<notify::Dispatcher>(*db_, *email_, *sms_, config_.dispatch,
+                                                       system_clock())),
+      auth_(std::make_unique<auth::AuthService>(config_.auth, *db_,
+                                                [this] { dispatcher_->wake(); })),
       search_(std::make_unique<search::ListingSearch>(*db_, search_options(config_))),
       listings_(std::make_unique<listings::ListingService>(
           *db_, gazetteer_, listings::ListingOptions{config_.listing_expiry_days}, system_clock(),
@@ -99,10 +103,31 @@ App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazette
             // photo_count and the cover changed; as for listing writes, the upload stands.
             if (auto r = search_->refresh(id); !r)
               spdlog::error("search refresh of listing {} failed: {}", id, r.error().detail);
-          })) {
+          })),
+      leads_(std::make_unique<leads::LeadService>(*db_, gazetteer_, config_.leads,
+                                                  config_.auth.public_url, system_clock(),
+                                                  [this] { dispatcher_->wake(); })),
+      visits_(std::make_unique<visits::VisitService>(
+          *db_, *listings_, gazetteer_,
+          visits::deployment_options(config_.visits, config_.auth.public_url, config_.email.from),
+          system_clock(), [this] { dispatcher_->wake(); })) {
+  unsubscribe_tokens_ = std::make_unique<saved::UnsubscribeTokens>(config_.alerts_unsubscribe_key);
+  shortlist_ = std::make_unique<saved::ShortlistService>(*db_, *listings_, saved::ShortlistOptions{});
+  saved_searches_ = std::make_unique<saved::SavedSearchService>(*db_, *unsubscribe_tokens_,
+                                                                saved::SavedSearchOptions{});
+  saved::AlertOptions alert_options;
+  alert_options.public_url = config_.auth.public_url;
+  alerts_ = std::make_unique<saved::AlertSweeper>(*db_, gazetteer_, *unsubscribe_tokens_,
+                                                  std::move(alert_options), system_clock(),
+                                                  [this] { dispatcher_->wake(); });
   RouteDeps deps{config_,    *db_,        workers_,        [this] { return metrics_->render(); },
                  gazetteer_, auth_.get(), listings_.get(), search_.get()};
   deps.media = media_.get();
+  deps.dispatcher = dispatcher_.get();
+  deps.leads = leads_.get();
+  deps.visits = visits_.get();
+  deps.shortlist = shortlist_.get();
+  deps.saved_searches = saved_searches_.get();
   router_ = std::make_unique<http::Router>(build_routes(deps));
   std::vector<std::string> names;
   for (const auto& r : router_->routes()) names.push_back(r.pattern);
@@ -123,6 +148,16 @@ App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazette
     out += "# TYPE griha_auth_password_verifications_total counter\n";
     out += "griha_auth_password_verifications_total " +
            std::to_string(auth_->password_verifications()) + "\n";
+  });
+  metrics_->add_collector([this](std::string& out) {
+    out += "# HELP griha_outbox_deliveries_total Outbox send attempts by outcome.\n";
+    out += "# TYPE griha_outbox_deliveries_total counter\n";
+    out += "griha_outbox_deliveries_total{outcome=\"sent\"} " +
+           std::to_string(dispatcher_->sent_total()) + "\n";
+    out += "griha_outbox_deliveries_total{outcome=\"failed\"} " +
+           std::to_string(dispatcher_->failed_total()) + "\n";
+    out += "griha_outbox_deliveries_total{outcome=\"dead\"} " +
+           std::to_string(dispatcher_->dead_total()) + "\n";
   });
 }
 
@@ -156,12 +191,34 @@ int App::serve() {
         spdlog::error("listing expiry sweep failed: {}", n.error().detail);
       else if (*n > 0)
         spdlog::info("expired {} listing(s)", *n);
+      if (auto n = purge_idempotency_keys(*db_, now_utc_iso()); !n)
+        spdlog::error("idempotency key purge failed: {}", n.error().detail);
       std::unique_lock lock(mu);
       wake.wait_for(lock, stop, std::chrono::seconds(config_.listing_sweep_seconds),
                     [] { return false; });
     }
   });
+  // The outbox dispatcher: sends what committed transactions enqueued. Every node may run
+  // one; claims keep them from sending the same message at once.
+  std::jthread dispatch([this](std::stop_token stop) { dispatcher_->run(stop); });
+  // Saved-search alerts, on their own interval (instant alerts want it short). Every node may
+  // sweep: a search's watermark moves with its email in one transaction, and only once.
+  std::jthread alerts([this](std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      if (auto n = alerts_->sweep(); !n)
+        spdlog::error("saved-search alert sweep failed: {}", n.error().detail);
+      else if (*n > 0)
+        spdlog::info("queued {} saved-search alert(s)", *n);
+      std::unique_lock lock(mu);
+      wake.wait_for(lock, stop, std::chrono::seconds(config_.alerts_sweep_seconds),
+                    [] { return false; });
+    }
+  });
   server.run();
+  alerts.request_stop();
+  dispatch.request_stop();
   housekeeping.request_stop();
   workers_.stop();
   spdlog::info("stopped");

@@ -9,11 +9,17 @@
 #include "core/worker_pool.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
+#include "leads/lead_service.hpp"
 #include "listings/gazetteer.hpp"
 #include "listings/listing_service.hpp"
 #include "listings/media_service.hpp"
+#include "notify/outbox.hpp"
+#include "saved/alerts.hpp"
+#include "saved/saved_search_service.hpp"
+#include "saved/shortlist_service.hpp"
 #include "search/listing_documents.hpp"
 #include "storage/database.hpp"
+#include "visits/visit_service.hpp"
 
 namespace griha::app {
 
@@ -40,12 +46,19 @@ class App {
   WorkerPool workers_;
   std::unique_ptr<notify::EmailSender> email_;
   std::unique_ptr<notify::SmsSender> sms_;
+  std::unique_ptr<notify::Dispatcher> dispatcher_;
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<search::ListingSearch> search_;  // before listings_: it tells search of writes
   std::unique_ptr<listings::ListingService> listings_;
   std::unique_ptr<storage::MediaStore> media_store_;
   std::unique_ptr<listings::ImageProcessor> images_;
   std::unique_ptr<listings::MediaService> media_;
+  std::unique_ptr<leads::LeadService> leads_;
+  std::unique_ptr<visits::VisitService> visits_;
+  std::unique_ptr<saved::UnsubscribeTokens> unsubscribe_tokens_;
+  std::unique_ptr<saved::ShortlistService> shortlist_;
+  std::unique_ptr<saved::SavedSearchService> saved_searches_;
+  std::unique_ptr<saved::AlertSweeper> alerts_;
   std::unique_ptr<http::Router> router_;
   std::unique_ptr<http::Metrics> metrics_;
 };

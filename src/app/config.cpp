@@ -77,6 +77,31 @@ bool is_http_url(const std::string& v) {
   return v.starts_with("http://") || v.starts_with("https://");
 }
 
+// The tile URL's origin goes into a Content-Security-Policy header, so it may hold only
+// host characters (and Leaflet's {s} subdomain placeholder); the rest may not break out of
+// the header either.
+bool is_tile_url(const std::string& v) {
+  if (v.empty() || v.size() > 500) return false;
+  for (unsigned char ch : v)
+    if (ch <= 0x20 || ch >= 0x7f || ch == '"' || ch == '\'' || ch == ';' || ch == ',' ||
+        ch == '<' || ch == '>' || ch == '\\')
+      return false;
+  if (v.starts_with("/")) return !v.starts_with("//");
+  const auto scheme_end = v.find("://");
+  if (scheme_end == std::string::npos) return false;
+  const std::string scheme = v.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") return false;
+  const auto host_end = v.find('/', scheme_end + 3);
+  const std::string host = v.substr(scheme_end + 3, host_end == std::string::npos
+                                                         ? std::string::npos
+                                                         : host_end - scheme_end - 3);
+  if (host.empty()) return false;
+  for (unsigned char ch : host)
+    if (!(std::isalnum(ch) || ch == '.' || ch == '-' || ch == ':' || ch == '{' || ch == '}'))
+      return false;
+  return true;
+}
+
 const std::vector<Key>& keys() {
   using ms = std::chrono::milliseconds;
   static const std::vector<Key> k_keys = {
@@ -124,6 +149,13 @@ const std::vector<Key>& keys() {
                                 [](const std::string& v) { return !v.empty(); }, "a directory")},
       {"web.root", text([](Config& c, const std::string& v) { c.web_root = v; },
                         [](const std::string& v) { return !v.empty(); }, "a directory")},
+      {"web.tile_url", text([](Config& c, const std::string& v) { c.web_tile_url = v; },
+                            is_tile_url,
+                            "an http(s) URL template such as "
+                            "https://tile.openstreetmap.org/{z}/{x}/{y}.png, or a path from /")},
+      {"web.tile_attribution",
+       text([](Config& c, const std::string& v) { c.web_tile_attribution = v; },
+            [](const std::string& v) { return v.size() <= 300; }, "at most 300 characters")},
       {"log.level", text([](Config& c, const std::string& v) { c.log_level = v; },
                          [](const std::string& v) {
                            return v == "trace" || v == "debug" || v == "info" || v == "warn" ||
@@ -134,6 +166,37 @@ const std::vector<Key>& keys() {
       {"demo.listings", integer([](Config& c, long long v) { c.seed_listings = v; }, 0, 5'000'000)},
       {"search.cursor_key",
        text([](Config& c, const std::string& v) { c.search_cursor_key = v; },
+            [](const std::string& v) { return v.size() >= 16; }, "at least 16 characters")},
+      {"notify.max_attempts",
+       integer([](Config& c, long long v) { c.dispatch.max_attempts = int(v); }, 1, 100)},
+      {"notify.retry_base_seconds",
+       integer([](Config& c, long long v) { c.dispatch.retry_base_seconds = int(v); }, 1, 86400)},
+      {"notify.retry_max_seconds",
+       integer([](Config& c, long long v) { c.dispatch.retry_max_seconds = int(v); }, 1, 604800)},
+      {"notify.poll_seconds",
+       integer([](Config& c, long long v) { c.dispatch.poll_seconds = int(v); }, 1, 3600)},
+      {"leads.contact_key",
+       text([](Config& c, const std::string& v) { c.leads.contact_key = v; },
+            [](const std::string& v) { return v.size() >= 16; }, "at least 16 characters")},
+      {"leads.contact_token_ttl_seconds",
+       integer([](Config& c, long long v) { c.leads.contact_token_ttl_seconds = v; }, 1, 86400)},
+      {"leads.code_resend_seconds",
+       integer([](Config& c, long long v) { c.leads.code_resend_seconds = v; }, 0, 3600)},
+      {"leads.ip_rate_per_minute",
+       integer([](Config& c, long long v) { c.leads.ip_rate_per_minute = int(v); }, 1, 1000000)},
+      {"leads.seeker_rate_per_minute",
+       integer([](Config& c, long long v) { c.leads.seeker_rate_per_minute = int(v); }, 1,
+               1000000)},
+      {"leads.guest_daily_cap",
+       integer([](Config& c, long long v) { c.leads.guest_daily_cap = int(v); }, 1, 100000)},
+      {"visits.min_notice_minutes",
+       integer([](Config& c, long long v) { c.visits.min_notice_minutes = int(v); }, 0, 7 * 1440)},
+      {"visits.horizon_days",
+       integer([](Config& c, long long v) { c.visits.horizon_days = int(v); }, 1, 365)},
+      {"alerts.sweep_seconds",
+       integer([](Config& c, long long v) { c.alerts_sweep_seconds = int(v); }, 1, 86400)},
+      {"alerts.unsubscribe_key",
+       text([](Config& c, const std::string& v) { c.alerts_unsubscribe_key = v; },
             [](const std::string& v) { return v.size() >= 16; }, "at least 16 characters")},
       {"listings.sweep_seconds",
        integer([](Config& c, long long v) { c.listing_sweep_seconds = int(v); }, 1, 86400)},

@@ -12,7 +12,9 @@
 #include "auth/options.hpp"
 #include "core/error.hpp"
 #include "http/server.hpp"
+#include "leads/options.hpp"
 #include "notify/options.hpp"
+#include "visits/options.hpp"
 
 namespace griha::app {
 
@@ -27,6 +29,10 @@ struct Config {
 
   std::string data_dir = "data";
   std::string web_root = "web";
+  // The map pages' tile layer: a Leaflet URL template ({z}/{x}/{y}, optional {s}) on an http(s)
+  // host, or a path on this server; its origin is allowed in the pages' CSP.
+  std::string web_tile_url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+  std::string web_tile_attribution = "© OpenStreetMap contributors";
   std::string log_level = "info";
   bool seed_demo = true;              // `serve` seeds demo data into an empty database
   std::int64_t seed_listings = 2000;  // how many demo listings `serve` seeds
@@ -34,10 +40,17 @@ struct Config {
   int listing_expiry_days = 90;     // an active listing expires this long after approval
   int listing_sweep_seconds = 300;  // how often `serve` looks for listings past their expiry
   std::string search_cursor_key;    // signs search cursors; the same on every node (empty: random)
+  int alerts_sweep_seconds = 60;    // how often `serve` looks for saved-search alerts to send
+  // Signs the unsubscribe links in alert emails; the same on every node (empty: random, so
+  // links from before a restart stop working).
+  std::string alerts_unsubscribe_key;
 
   auth::AuthOptions auth;
   notify::EmailOptions email;
   notify::SmsOptions sms;
+  notify::DispatchOptions dispatch;
+  leads::LeadOptions leads;
+  visits::VisitOptions visits;  // [visits]; its URL and organizer come from auth and email
 };
 
 // Loads `path` (if given; a missing file named explicitly is an error) and applies `env`.

@@ -2,12 +2,14 @@
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/json/array.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "core/resources.hpp"
 #include "http/problem.hpp"
+#include "listings/listing.hpp"
 #include "storage/migrations.hpp"
 
 namespace griha::app {
@@ -140,6 +142,50 @@ http::Handler static_assets(const RouteDeps& deps) {
     if (!body) co_return http::problem_response(not_found(), req.path);
     http::Response res = http::text_response(std::move(*body), content_type_for(rel));
     res.set(http::bhttp::field::cache_control, "public, max-age=86400");
+    co_return res;
+  };
+}
+
+std::string web_app_csp(const std::string& tile_url) {
+  // An absolute template's origin, with Leaflet's {s} subdomain placeholder as a wildcard;
+  // a path on this server is covered by 'self'. config.cpp has checked its characters.
+  std::string tiles;
+  if (const auto scheme_end = tile_url.find("://"); scheme_end != std::string::npos) {
+    const auto host_end = tile_url.find('/', scheme_end + 3);
+    tiles = " " + tile_url.substr(0, host_end);
+    if (const auto s = tiles.find("{s}"); s != std::string::npos) tiles.replace(s, 3, "*");
+  }
+  std::string frames;
+  for (const auto host : listings::embeddable_media_hosts())
+    frames += " https://" + std::string(host);
+  return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:" + tiles +
+         "; connect-src 'self'; font-src 'self'; frame-src" + frames +
+         "; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+}
+
+http::Handler web_app_page(const RouteDeps& deps) {
+  return [root = deps.config.web_root, csp = web_app_csp(deps.config.web_tile_url),
+          &workers = deps.workers](http::Request& req) -> asio::awaitable<http::Response> {
+    auto page = co_await workers.run(
+        [&root] { return read_file(std::filesystem::path(root) / "index.html"); });
+    if (!page) co_return http::problem_response(not_found(), req.path);
+    http::Response res = http::text_response(std::move(*page), "text/html; charset=utf-8");
+    res.set(http::bhttp::field::cache_control, "no-cache");
+    res.set("Content-Security-Policy", csp);
+    co_return res;
+  };
+}
+
+http::Handler web_config(const RouteDeps& deps) {
+  boost::json::array hosts;
+  for (const auto host : listings::embeddable_media_hosts()) hosts.emplace_back(host);
+  boost::json::object body{{"tile_url", deps.config.web_tile_url},
+                           {"tile_attribution", deps.config.web_tile_attribution},
+                           {"oidc", !deps.config.auth.oidc.issuer.empty()},
+                           {"embed_hosts", std::move(hosts)}};
+  return [body = std::move(body)](http::Request&) -> asio::awaitable<http::Response> {
+    http::Response res = http::json_response(body);
+    res.set(http::bhttp::field::cache_control, "public, max-age=300");
     co_return res;
   };
 }

@@ -4,11 +4,15 @@
 
 #include "app/ops_handlers.hpp"
 #include "auth/handlers.hpp"
+#include "leads/lead_handlers.hpp"
 #include "listings/import_handlers.hpp"
 #include "listings/listing_handlers.hpp"
 #include "listings/media_handlers.hpp"
 #include "listings/places_handlers.hpp"
+#include "notify/handlers.hpp"
+#include "saved/saved_handlers.hpp"
 #include "search/search_handlers.hpp"
+#include "visits/visit_handlers.hpp"
 
 namespace griha::app {
 
@@ -22,6 +26,10 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
   const listings::MediaHandlers m{*d.media, d.workers};
   const auto lister_or_admin = Access::role({"owner", "agent", "builder", "admin"});
   const search::SearchHandlers s{*d.search, d.gazetteer, system_clock()};
+  const notify::NotifyHandlers n{d.db, d.workers, *d.dispatcher, system_clock()};
+  const leads::LeadHandlers ld{*d.leads, d.workers};
+  const visits::VisitHandlers vh{*d.visits, d.workers};
+  const saved::SavedHandlers sv{*d.shortlist, *d.saved_searches, d.gazetteer, d.workers};
   std::vector<http::Route> routes = {
       {verb::get, "/healthz", healthz()},
       {verb::get, "/readyz", readyz(d)},
@@ -29,6 +37,18 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
       {verb::get, "/openapi.json", openapi_document()},
       {verb::get, "/docs", api_reference_page(d)},
       {verb::get, "/assets/{path...}", static_assets(d)},
+
+      // The web app: one HTML shell for every page; the app routes in the browser.
+      {verb::get, "/", web_app_page(d)},
+      {verb::get, "/search", web_app_page(d)},
+      {verb::get, "/listings/{id:int}", web_app_page(d)},
+      {verb::get, "/compare", web_app_page(d)},
+      {verb::get, "/account/{path...}", web_app_page(d)},
+      {verb::get, "/dashboard", web_app_page(d)},
+      {verb::get, "/dashboard/{path...}", web_app_page(d)},
+      {verb::get, "/admin", web_app_page(d)},
+      {verb::get, "/admin/{path...}", web_app_page(d)},
+      {verb::get, "/api/v1/web-config", web_config(d)},
 
       {verb::get, "/.well-known/jwks.json", auth::jwks(a)},
       {verb::post, "/api/v1/auth/register", auth::register_account(a)},
@@ -86,6 +106,56 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
       {verb::delete_, "/api/v1/listings/{id:int}/photos/{photo_id:int}", m.remove(),
        lister_or_admin},
       {verb::get, "/media/{path...}", m.serve_file()},
+
+      {verb::get, "/api/v1/me/notifications", n.my_notifications(), Access::signed_in()},
+      {verb::post, "/api/v1/me/notifications/{id:int}/read", n.mark_read(), Access::signed_in()},
+      {verb::post, "/api/v1/me/notifications/read-all", n.mark_all_read(), Access::signed_in()},
+      {verb::get, "/api/v1/admin/outbox", n.admin_outbox(), admin},
+      {verb::post, "/api/v1/admin/outbox/{id:int}/retry", n.admin_retry(), admin},
+
+      {verb::post, "/api/v1/listings/{id:int}/inquiries", ld.inquire()},
+      {verb::post, "/api/v1/inquiries/contact/verify-request", ld.request_contact_code()},
+      {verb::post, "/api/v1/inquiries/contact/verify", ld.verify_contact_code()},
+      {verb::get, "/api/v1/me/inquiries", ld.my_inquiries(), Access::signed_in()},
+      {verb::get, "/api/v1/me/leads", ld.my_leads(), Access::signed_in()},
+      {verb::get, "/api/v1/me/leads/stats", ld.my_lead_stats(), Access::signed_in()},
+      {verb::get, "/api/v1/me/leads/export", ld.export_leads(), Access::signed_in()},
+      {verb::get, "/api/v1/leads/{id:int}", ld.get(), Access::signed_in()},
+      {verb::patch, "/api/v1/leads/{id:int}", ld.update(), Access::signed_in()},
+      {verb::post, "/api/v1/leads/{id:int}/notes", ld.add_note(), Access::signed_in()},
+      {verb::get, "/api/v1/me/agency/agents", ld.agency_agents(), lister_or_admin},
+      {verb::post, "/api/v1/admin/agencies", ld.create_agency(), admin},
+      {verb::put, "/api/v1/admin/users/{id:int}/agency", ld.set_user_agency(), admin},
+      {verb::get, "/api/v1/admin/leads", ld.admin_leads(), admin},
+      {verb::get, "/api/v1/admin/stats", ld.admin_stats(), admin},
+
+      {verb::get, "/api/v1/listings/{id:int}/availability", vh.get_availability(),
+       lister_or_admin},
+      {verb::put, "/api/v1/listings/{id:int}/availability", vh.put_availability(),
+       lister_or_admin},
+      {verb::get, "/api/v1/listings/{id:int}/slots", vh.slots()},
+      {verb::post, "/api/v1/listings/{id:int}/visits", vh.book(), Access::signed_in()},
+      {verb::get, "/api/v1/visits/{id:int}", vh.get(), Access::signed_in()},
+      {verb::post, "/api/v1/visits/{id:int}/reschedule", vh.reschedule(), Access::signed_in()},
+      {verb::post, "/api/v1/visits/{id:int}/cancel", vh.cancel(), Access::signed_in()},
+      {verb::post, "/api/v1/visits/{id:int}/outcome", vh.outcome(), Access::signed_in()},
+      {verb::get, "/api/v1/me/visits", vh.mine(), Access::signed_in()},
+      {verb::get, "/api/v1/me/hosted-visits", vh.hosted(), Access::signed_in()},
+
+      {verb::get, "/api/v1/me/shortlist", sv.shortlist_list(), Access::signed_in()},
+      {verb::put, "/api/v1/me/shortlist/{listing_id:int}", sv.shortlist_add(),
+       Access::signed_in()},
+      {verb::delete_, "/api/v1/me/shortlist/{listing_id:int}", sv.shortlist_remove(),
+       Access::signed_in()},
+      {verb::get, "/api/v1/compare", sv.compare()},
+      {verb::get, "/api/v1/me/saved-searches", sv.search_list(), Access::signed_in()},
+      {verb::post, "/api/v1/me/saved-searches", sv.search_create(), Access::signed_in()},
+      {verb::patch, "/api/v1/me/saved-searches/{id:int}", sv.search_update(),
+       Access::signed_in()},
+      {verb::delete_, "/api/v1/me/saved-searches/{id:int}", sv.search_delete(),
+       Access::signed_in()},
+      {verb::get, "/api/v1/saved-searches/unsubscribe", sv.unsubscribe_page()},
+      {verb::post, "/api/v1/saved-searches/unsubscribe", sv.unsubscribe()},
   };
   if (d.config.debug_routes) routes.push_back({verb::get, "/_debug/sleep", debug_sleep()});
   return routes;

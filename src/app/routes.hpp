@@ -9,11 +9,16 @@
 #include "auth/service.hpp"
 #include "core/worker_pool.hpp"
 #include "http/router.hpp"
+#include "leads/lead_service.hpp"
 #include "listings/gazetteer.hpp"
 #include "listings/listing_service.hpp"
 #include "listings/media_service.hpp"
+#include "notify/outbox.hpp"
+#include "saved/saved_search_service.hpp"
+#include "saved/shortlist_service.hpp"
 #include "search/listing_documents.hpp"
 #include "storage/database.hpp"
+#include "visits/visit_service.hpp"
 
 namespace griha::app {
 
@@ -30,6 +35,11 @@ struct RouteDeps {
   listings::ListingService* listings = nullptr;
   search::ListingSearch* search = nullptr;
   listings::MediaService* media = nullptr;
+  notify::Dispatcher* dispatcher = nullptr;
+  leads::LeadService* leads = nullptr;
+  visits::VisitService* visits = nullptr;
+  saved::ShortlistService* shortlist = nullptr;
+  saved::SavedSearchService* saved_searches = nullptr;
 };
 
 std::vector<http::Route> build_routes(const RouteDeps& deps);

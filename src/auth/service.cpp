@@ -8,6 +8,7 @@
 
 #include "auth/crypto.hpp"
 #include "auth/repository.hpp"
+#include "notify/outbox.hpp"
 
 namespace griha::auth {
 namespace {
@@ -66,12 +67,11 @@ bool has_control(const std::string& s) {
 
 }  // namespace
 
-AuthService::AuthService(AuthOptions options, storage::Database& db, notify::EmailSender& email,
-                         notify::SmsSender& sms, Clock clock)
+AuthService::AuthService(AuthOptions options, storage::Database& db,
+                         std::function<void()> wake, Clock clock)
     : options_(std::move(options)),
       db_(db),
-      email_(email),
-      sms_(sms),
+      wake_(wake ? std::move(wake) : [] {}),
       clock_(clock ? std::move(clock) : Clock([] { return std::int64_t(std::time(nullptr)); })),
       hasher_(options_.argon2_memory_kib, options_.argon2_iterations),
       policy_{options_.issuer, options_.audience, options_.access_ttl_seconds},
@@ -79,9 +79,7 @@ AuthService::AuthService(AuthOptions options, storage::Database& db, notify::Ema
       account_limiter_(options_.account_rate_per_minute),
       oidc_(options_.oidc) {}
 
-AuthService::~AuthService() {
-  outbound_.join();
-}
+AuthService::~AuthService() = default;
 
 Result<void> AuthService::start() {
   dummy_hash_ = hasher_.hash(random_token(16));
@@ -158,18 +156,10 @@ Result<void> AuthService::check_rate(const std::string& action, const Caller& ca
   return {};
 }
 
-void AuthService::send_later(notify::Email email) {
-  boost::asio::post(outbound_, [this, email = std::move(email)] {
-    if (auto r = email_.send(email); !r)
-      spdlog::error("email to {} failed: {} {}", email.to, r.error().code, r.error().detail);
-  });
-}
-
-void AuthService::sms_later(std::string to, std::string text) {
-  boost::asio::post(outbound_, [this, to = std::move(to), text = std::move(text)] {
-    if (auto r = sms_.send(to, text); !r)
-      spdlog::error("sms to {} failed: {} {}", to, r.error().code, r.error().detail);
-  });
+Result<void> AuthService::email_later(storage::Transaction& tx, const std::string& to,
+                                      const std::string& subject, const std::string& text) {
+  notify::Outgoing m{notify::Channel::email, "auth.email", to, subject, text};
+  return notify::enqueue(tx, m, iso_time(now()));
 }
 
 void AuthService::revoke_locally(const std::vector<std::string>& session_ids) {
@@ -265,10 +255,15 @@ Result<void> AuthService::register_account(const Registration& in, const Caller&
   if (!existing) return existing.error();
   if (*existing) {
     // Same answer as a new account; the owner of the address learns of the attempt.
-    send_later({*email, "Someone tried to register with your email",
-                "Someone tried to create a Griha account with this email address, which "
-                "already has one.\nIf it was you, sign in or reset your password at " +
-                    options_.public_url + "/account/reset-password\n"});
+    if (auto r = email_later(*tx, *email, "Someone tried to register with your email",
+                             "Someone tried to create a Griha account with this email address, "
+                             "which already has one.\nIf it was you, sign in or reset your "
+                             "password at " +
+                                 options_.public_url + "/account/reset-password\n");
+        !r)
+      return r.error();
+    if (auto c = tx->commit(); !c) return c.error();
+    wake_();
     return {};
   }
   if (phone) {
@@ -290,11 +285,15 @@ Result<void> AuthService::register_account(const Registration& in, const Caller&
   if (!id) return id.error();
   auto token = issue_link_token(*tx, *id, "verify_email", k_verify_email_ttl);
   if (!token) return token.error();
+  if (auto r = email_later(
+          *tx, *email, "Verify your email for Griha",
+          "Welcome to Griha" + (name.empty() ? std::string() : ", " + name) +
+              ".\nConfirm your email address by opening this link within 24 hours:\n" +
+              options_.public_url + "/account/verify-email?token=" + *token + "\n");
+      !r)
+    return r.error();
   if (auto c = tx->commit(); !c) return c.error();
-  send_later({*email, "Verify your email for Griha",
-              "Welcome to Griha" + (name.empty() ? std::string() : ", " + name) +
-                  ".\nConfirm your email address by opening this link within 24 hours:\n" +
-                  options_.public_url + "/account/verify-email?token=" + *token + "\n"});
+  wake_();
   return {};
 }
 
@@ -530,10 +529,14 @@ Result<void> AuthService::send_email_verification(std::int64_t user_id) {
   if (!tx) return tx.error();
   auto token = issue_link_token(*tx, user_id, "verify_email", k_verify_email_ttl);
   if (!token) return token.error();
+  if (auto r = email_later(*tx, *u->email, "Verify your email for Griha",
+                           "Confirm your email address by opening this link within 24 hours:\n" +
+                               options_.public_url + "/account/verify-email?token=" + *token +
+                               "\n");
+      !r)
+    return r.error();
   if (auto c = tx->commit(); !c) return c.error();
-  send_later({*u->email, "Verify your email for Griha",
-              "Confirm your email address by opening this link within 24 hours:\n" +
-                  options_.public_url + "/account/verify-email?token=" + *token + "\n"});
+  wake_();
   return {};
 }
 
@@ -562,12 +565,16 @@ Result<void> AuthService::forgot_password(const std::string& email_in, const Cal
   if (!*u || (*u)->status == "deleted") return {};
   auto token = issue_link_token(*tx, (*u)->id, "reset_password", k_reset_ttl);
   if (!token) return token.error();
+  if (auto r = email_later(
+          *tx, *email, "Reset your Griha password",
+          "Someone asked to reset the password of your Griha account.\nIf it was you, open "
+          "this link within 30 minutes to choose a new one:\n" +
+              options_.public_url + "/account/reset-password?token=" + *token +
+              "\nIf it was not you, ignore this email; your password stays as it is.\n");
+      !r)
+    return r.error();
   if (auto c = tx->commit(); !c) return c.error();
-  send_later({*email, "Reset your Griha password",
-              "Someone asked to reset the password of your Griha account.\nIf it was you, "
-              "open this link within 30 minutes to choose a new one:\n" +
-                  options_.public_url + "/account/reset-password?token=" + *token +
-                  "\nIf it was not you, ignore this email; your password stays as it is.\n"});
+  wake_();
   return {};
 }
 
@@ -620,10 +627,14 @@ Result<void> AuthService::request_otp(const std::string& phone_in, const Caller&
                              iso_time(t));
       !r)
     return r.error();
+  notify::Outgoing sms{notify::Channel::sms, "auth.otp", *phone};
+  sms.text = code + " is your Griha sign-in code. It expires in 5 minutes. Do not share it "
+                    "with anyone.";
+  // An OTP is useless after it expires: the dispatcher's retries are bounded by its backoff,
+  // and a late code is simply refused.
+  if (auto r = notify::enqueue(*tx, sms, iso_time(t)); !r) return r.error();
   if (auto c = tx->commit(); !c) return c.error();
-  sms_later(*phone, code +
-                        " is your Griha sign-in code. It expires in 5 minutes. Do not share "
-                        "it with anyone.");
+  wake_();
   return {};
 }
 

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <atomic>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/json/object.hpp>
 #include <functional>
 #include <memory>
@@ -20,8 +19,6 @@
 #include "auth/options.hpp"
 #include "auth/password.hpp"
 #include "auth/rate_limiter.hpp"
-#include "notify/email.hpp"
-#include "notify/sms.hpp"
 #include "storage/database.hpp"
 
 namespace griha::auth {
@@ -74,8 +71,10 @@ class AuthService {
 
   std::uint64_t password_verifications() const { return hasher_.verifications(); }
 
-  AuthService(AuthOptions options, storage::Database& db, notify::EmailSender& email,
-              notify::SmsSender& sms, Clock clock = {});
+  // Emails and SMS go through the outbox in the transaction that causes them; `wake` tells
+  // the dispatcher after the commit.
+  AuthService(AuthOptions options, storage::Database& db, std::function<void()> wake,
+              Clock clock = {});
   ~AuthService();
 
   // Loads the signing keys, creating the first one on a new database.
@@ -129,15 +128,14 @@ class AuthService {
   Result<Tokens> open_session(storage::Transaction& tx, const User& u, const Caller& caller);
   Tokens access_for(const User& u, Tokens t);
   void revoke_locally(const std::vector<std::string>& session_ids);
-  void send_later(notify::Email email);
-  void sms_later(std::string to, std::string text);
+  Result<void> email_later(storage::Transaction& tx, const std::string& to,
+                           const std::string& subject, const std::string& text);
   Result<std::string> issue_link_token(storage::Transaction& tx, std::int64_t user_id,
                                        const std::string& purpose, std::int64_t ttl);
 
   AuthOptions options_;
   storage::Database& db_;
-  notify::EmailSender& email_;
-  notify::SmsSender& sms_;
+  std::function<void()> wake_;
   Clock clock_;
   PasswordHasher hasher_;
   std::string dummy_hash_;  // verified against when there is no account, to equalise timing
@@ -152,7 +150,6 @@ class AuthService {
   std::int64_t next_rotation_at_ = 0;
   // Emails and SMS leave after the response, so that whether one was sent (and how slowly
   // the provider took it) cannot be timed from outside.
-  boost::asio::thread_pool outbound_{1};
 };
 
 }  // namespace griha::auth

@@ -224,6 +224,10 @@ std::span<const FieldSpec> listing_fields() {
   return k_fields;
 }
 
+std::span<const std::string_view> embeddable_media_hosts() {
+  return k_media_hosts;
+}
+
 std::optional<std::int64_t> Listing::reference_area_sqft() const {
   if (carpet_area_sqft) return carpet_area_sqft;
   if (built_up_area_sqft) return built_up_area_sqft;

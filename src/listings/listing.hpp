@@ -70,6 +70,9 @@ struct FieldSpec {
   Member member = &Listing::title;
 };
 std::span<const FieldSpec> listing_fields();
+// The hosts that virtual_tour_url and video_url may name (https only); the web pages embed
+// their players, so the pages' CSP allows exactly these as frame sources.
+std::span<const std::string_view> embeddable_media_hosts();
 
 // Applies a JSON object of writable fields to `listing`. Every problem is reported at once,
 // field by field: unknown fields, fields the lister may not write (status, owner_id,

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 
@@ -66,13 +67,16 @@ class SmtpEmailSender final : public EmailSender {
   Result<void> send(const Email& email) override {
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
     if (!curl) return Error::internal("curl_easy_init failed");
-    unsigned char id[12];
-    randombytes_buf(id, sizeof id);
-    char hex[sizeof id * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, id, sizeof id);
-    Upload upload{format_message(email, options_.from,
-                                 std::string("<") + hex + "@" + domain_of_from() + ">",
-                                 rfc5322_date())};
+    std::string id = email.message_id;
+    if (id.empty()) {
+      unsigned char r[12];
+      randombytes_buf(r, sizeof r);
+      char hex[sizeof r * 2 + 1];
+      sodium_bin2hex(hex, sizeof hex, r, sizeof r);
+      id = hex;
+    }
+    Upload upload{
+        format_message(email, options_.from, "<" + id + "@" + domain_of_from() + ">", rfc5322_date())};
     CURL* h = curl.get();
     curl_slist* rcpt = curl_slist_append(nullptr, ("<" + header_safe(email.to) + ">").c_str());
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> guard(rcpt, curl_slist_free_all);
@@ -108,6 +112,52 @@ class SmtpEmailSender final : public EmailSender {
 
 }  // namespace
 
+namespace {
+
+// Bodies go out base64-encoded in lines of 76: no line can exceed SMTP's 998-octet limit,
+// and no line can start with the dot that ends an SMTP message, whatever users typed.
+std::string base64_lines(std::string_view data) {
+  std::string b64(sodium_base64_encoded_len(data.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                    data.size(), sodium_base64_VARIANT_ORIGINAL);
+  b64.resize(std::strlen(b64.c_str()));
+  std::string out;
+  for (std::size_t i = 0; i < b64.size(); i += 76) out += b64.substr(i, 76) + "\r\n";
+  return out;
+}
+
+// RFC 2047: a header value with non-ASCII text (₹, Devanagari names) as an encoded word.
+std::string encoded_header(const std::string& value) {
+  const auto v = header_safe(value);
+  if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return c < 0x80; })) return v;
+  std::string b64(sodium_base64_encoded_len(v.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(v.data()),
+                    v.size(), sodium_base64_VARIANT_ORIGINAL);
+  b64.resize(std::strlen(b64.c_str()));
+  return "=?UTF-8?B?" + b64 + "?=";
+}
+
+std::string part(const std::string& content_type, std::string_view body,
+                 const std::string& disposition = {}) {
+  std::string p = "Content-Type: " + header_safe(content_type) + "\r\n";
+  if (!disposition.empty()) p += "Content-Disposition: " + header_safe(disposition) + "\r\n";
+  p += "Content-Transfer-Encoding: base64\r\n\r\n";
+  return p + base64_lines(body);
+}
+
+std::string multipart(const std::string& subtype, const std::vector<std::string>& parts) {
+  unsigned char r[12];
+  randombytes_buf(r, sizeof r);
+  char hex[sizeof r * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, r, sizeof r);
+  const std::string boundary = std::string("griha-") + hex;
+  std::string m = "Content-Type: multipart/" + subtype + "; boundary=\"" + boundary + "\"\r\n\r\n";
+  for (const auto& p : parts) m += "--" + boundary + "\r\n" + p + "\r\n";
+  return m + "--" + boundary + "--\r\n";
+}
+
+}  // namespace
+
 std::string format_message(const Email& email, const std::string& from,
                            const std::string& message_id, const std::string& date) {
   std::string m;
@@ -115,22 +165,23 @@ std::string format_message(const Email& email, const std::string& from,
   m += "From: " + header_safe(from) + "\r\n";
   m += "To: <" + header_safe(email.to) + ">\r\n";
   m += "Message-ID: " + header_safe(message_id) + "\r\n";
-  m += "Subject: " + header_safe(email.subject) + "\r\n";
+  m += "Subject: " + encoded_header(email.subject) + "\r\n";
+  for (const auto& [name, value] : email.headers)
+    m += header_safe(name) + ": " + header_safe(value) + "\r\n";
   m += "MIME-Version: 1.0\r\n";
-  m += "Content-Type: text/plain; charset=utf-8\r\n";
-  m += "Content-Transfer-Encoding: 8bit\r\n\r\n";
-  // SMTP bodies are CRLF lines, and a line that is a lone "." would end the message early.
-  std::size_t pos = 0;
-  while (pos < email.text.size()) {
-    auto end = email.text.find('\n', pos);
-    if (end == std::string::npos) end = email.text.size();
-    std::string line = email.text.substr(pos, end - pos);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty() && line.front() == '.') line.insert(0, ".");
-    m += line + "\r\n";
-    pos = end + 1;
+  std::string body = part("text/plain; charset=utf-8", email.text);
+  if (!email.html.empty())
+    body = multipart("alternative", {body, part("text/html; charset=utf-8", email.html)});
+  if (!email.attachments.empty()) {
+    std::vector<std::string> parts{body};
+    for (const auto& a : email.attachments) {
+      std::string name = a.filename;
+      std::erase_if(name, [](char c) { return c == '"' || c == '\\'; });
+      parts.push_back(part(a.content_type, a.content, "attachment; filename=\"" + name + "\""));
+    }
+    body = multipart("mixed", parts);
   }
-  return m;
+  return m + body;
 }
 
 std::unique_ptr<EmailSender> make_email_sender(const EmailOptions& options) {

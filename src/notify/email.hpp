@@ -4,16 +4,31 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 #include "notify/options.hpp"
 
 namespace griha::notify {
 
+struct Attachment {
+  std::string filename;      // e.g. "visit.ics"
+  std::string content_type;  // e.g. "text/calendar; method=REQUEST"
+  std::string content;
+};
+
 struct Email {
   std::string to;
   std::string subject;
   std::string text;  // plain-text body
+  std::string html;  // optional HTML alternative
+  std::vector<Attachment> attachments;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // The Message-ID's local part: the outbox passes its delivery id so that a resend after a
+  // lost acknowledgement carries the same id and receivers can drop the duplicate. Random
+  // when empty.
+  std::string message_id;
 };
 
 class EmailSender {

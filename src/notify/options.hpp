@@ -17,10 +17,21 @@ struct EmailOptions {
 struct SmsOptions {
   std::string provider = "log";  // "log" or "http"
   std::string http_url;          // the gateway's endpoint, POSTed to
-  // The request body; {{to}} and {{text}} are replaced, JSON-escaped.
+  // The request body; {{to}}, {{text}} and {{id}} (the delivery id, also sent as the
+  // Idempotency-Key header) are replaced, JSON-escaped.
   std::string http_body_template = R"({"to":"{{to}}","text":"{{text}}"})";
   std::string http_content_type = "application/json";
   std::string http_authorization;  // sent as the Authorization header when set
+};
+
+// How the outbox dispatcher retries (config [notify]).
+struct DispatchOptions {
+  int max_attempts = 8;         // then the message is dead-lettered
+  int retry_base_seconds = 30;  // backoff: base * 2^(attempt-1), capped, with jitter
+  int retry_max_seconds = 3600;
+  int poll_seconds = 2;         // how often the loop looks for due messages
+  int batch = 20;               // messages claimed per round
+  int claim_seconds = 120;      // a claimed message is retried by others after this
 };
 
 }  // namespace griha::notify

@@ -21,7 +21,8 @@ void replace_all(std::string& s, std::string_view from, const std::string& to) {
 
 class LogSmsSender final : public SmsSender {
  public:
-  Result<void> send(const std::string& to, const std::string& text) override {
+  Result<void> send(const std::string& to, const std::string& text,
+                    const std::string&) override {
     spdlog::info("sms (log provider) to={} text=\"{}\"", to, text);
     return {};
   }
@@ -31,12 +32,15 @@ class HttpSmsSender final : public SmsSender {
  public:
   explicit HttpSmsSender(SmsOptions options) : options_(std::move(options)) {}
 
-  Result<void> send(const std::string& to, const std::string& text) override {
+  Result<void> send(const std::string& to, const std::string& text,
+                    const std::string& delivery_id) override {
     HttpCall call;
     call.method = "POST";
     call.url = options_.http_url;
-    call.body = render_sms_body(options_.http_body_template, to, text);
+    call.body = render_sms_body(options_.http_body_template, to, text, delivery_id);
     call.headers.emplace_back("Content-Type", options_.http_content_type);
+    // Gateways that deduplicate (most take a client reference) see the same id on a resend.
+    if (!delivery_id.empty()) call.headers.emplace_back("Idempotency-Key", delivery_id);
     if (!options_.http_authorization.empty())
       call.headers.emplace_back("Authorization", options_.http_authorization);
     auto res = http_call(call);
@@ -53,10 +57,11 @@ class HttpSmsSender final : public SmsSender {
 }  // namespace
 
 std::string render_sms_body(const std::string& templ, const std::string& to,
-                            const std::string& text) {
+                            const std::string& text, const std::string& delivery_id) {
   std::string body = templ;
   replace_all(body, "{{to}}", json_escaped(to));
   replace_all(body, "{{text}}", json_escaped(text));
+  replace_all(body, "{{id}}", json_escaped(delivery_id));
   return body;
 }
 

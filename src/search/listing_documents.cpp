@@ -30,6 +30,15 @@ const storage::Query& one_query() {
   return q;
 }
 
+const storage::Query& published_query() {
+  static const std::string sql =
+      std::string(k_columns) +
+      " AND published_at IS NOT NULL AND (published_at > $1 OR (published_at = $1 AND id > $2))"
+      " ORDER BY published_at, id LIMIT $3";
+  static const storage::Query q{"search.load_published", sql};
+  return q;
+}
+
 template <class E>
 E enum_of(std::span<const std::string_view> names, const std::string& text, E fallback) {
   const auto i = enum_index(names, text);
@@ -111,6 +120,19 @@ std::uint32_t project_id_of(std::uint32_t city_id, std::string_view project_name
   for (char ch : project_name)
     mix(static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(ch))));
   return h == 0 ? 1 : h;
+}
+
+Result<std::vector<PublishedListing>> load_published_page(storage::Database& db,
+                                                          const std::string& after_published_at,
+                                                          std::int64_t after_id,
+                                                          std::size_t limit) {
+  auto rows = db.exec(published_query(), storage::params(after_published_at, after_id,
+                                                         static_cast<std::int64_t>(limit)));
+  if (!rows) return rows.error();
+  std::vector<PublishedListing> out;
+  out.reserve(rows->rows.size());
+  for (const auto& r : rows->rows) out.push_back({r.text(25), from_row(r).first});
+  return out;
 }
 
 ListingSearch::ListingSearch(storage::Database& db, IndexOptions options)

@@ -33,6 +33,21 @@ struct Card {
 // nodes (a hash of the city and the lower-cased name), 0 for none.
 std::uint32_t project_id_of(std::uint32_t city_id, std::string_view project_name);
 
+// An active listing as an index document, with the publish time it is ordered by.
+struct PublishedListing {
+  std::string published_at;  // UTC ISO-8601, as stored
+  Document document;
+};
+
+// Active listings in order of first publication (published_at, then id), the page after the
+// position (after_published_at, after_id): pass (since, 0) to start at `since`, inclusive.
+// Read from the database, not from an index, so that every node sees every listing
+// (saved-search alerts match them against a search on a small index of their own).
+Result<std::vector<PublishedListing>> load_published_page(storage::Database& db,
+                                                          const std::string& after_published_at,
+                                                          std::int64_t after_id,
+                                                          std::size_t limit);
+
 class ListingSearch {
  public:
   ListingSearch(storage::Database& db, IndexOptions options);

@@ -38,7 +38,11 @@ TEST(Config, BadValuesNameTheKeyAndTheRule) {
        std::vector<Bad>{{"GRIHA_SERVER_PORT", "70000", "server.port"},
                         {"GRIHA_SERVER_HSTS", "yes", "server.hsts"},
                         {"GRIHA_SERVER_CORS_ORIGINS", "evil.com", "server.cors_origins"},
-                        {"GRIHA_DATABASE_POOL_SIZE", "-1", "database.pool_size"}}) {
+                        {"GRIHA_DATABASE_POOL_SIZE", "-1", "database.pool_size"},
+                        // The tile URL's origin goes into the pages' CSP header.
+                        {"GRIHA_WEB_TILE_URL", "https://t.in; script-src *", "web.tile_url"},
+                        {"GRIHA_WEB_TILE_URL", "ftp://t.in/{z}/{x}/{y}.png", "web.tile_url"},
+                        {"GRIHA_WEB_TILE_URL", "//t.in/{z}/{x}/{y}.png", "web.tile_url"}}) {
     auto c = load_config(std::nullopt, {{b.var, b.value}});
     ASSERT_FALSE(c) << b.var;
     EXPECT_TRUE(c.error().message.starts_with(b.key + ": must be")) << c.error().message;
@@ -87,11 +91,15 @@ TEST(Config, ExampleFileMatchesTheDefaults) {
   EXPECT_EQ(c->database_pool_size, d.database_pool_size);
   EXPECT_EQ(c->data_dir, d.data_dir);
   EXPECT_EQ(c->web_root, d.web_root);
+  EXPECT_EQ(c->web_tile_url, d.web_tile_url);
+  EXPECT_EQ(c->web_tile_attribution, d.web_tile_attribution);
   EXPECT_EQ(c->log_level, d.log_level);
   EXPECT_EQ(c->seed_demo, d.seed_demo);
   EXPECT_EQ(c->seed_listings, d.seed_listings);
   EXPECT_EQ(c->listing_expiry_days, d.listing_expiry_days);
   EXPECT_EQ(c->listing_sweep_seconds, d.listing_sweep_seconds);
+  EXPECT_EQ(c->alerts_sweep_seconds, d.alerts_sweep_seconds);
+  EXPECT_EQ(c->alerts_unsubscribe_key, d.alerts_unsubscribe_key);
   EXPECT_EQ(c->auth.issuer, d.auth.issuer);
   EXPECT_EQ(c->auth.audience, d.auth.audience);
   EXPECT_EQ(c->auth.public_url, d.auth.public_url);
@@ -104,6 +112,12 @@ TEST(Config, ExampleFileMatchesTheDefaults) {
   EXPECT_EQ(c->auth.otp_resend_seconds, d.auth.otp_resend_seconds);
   EXPECT_EQ(c->auth.argon2_memory_kib, d.auth.argon2_memory_kib);
   EXPECT_EQ(c->auth.argon2_iterations, d.auth.argon2_iterations);
+  EXPECT_EQ(c->leads.contact_key, d.leads.contact_key);
+  EXPECT_EQ(c->leads.contact_token_ttl_seconds, d.leads.contact_token_ttl_seconds);
+  EXPECT_EQ(c->leads.code_resend_seconds, d.leads.code_resend_seconds);
+  EXPECT_EQ(c->leads.ip_rate_per_minute, d.leads.ip_rate_per_minute);
+  EXPECT_EQ(c->leads.seeker_rate_per_minute, d.leads.seeker_rate_per_minute);
+  EXPECT_EQ(c->leads.guest_daily_cap, d.leads.guest_daily_cap);
   EXPECT_EQ(c->auth.oidc.issuer, d.auth.oidc.issuer);
   EXPECT_EQ(c->auth.oidc.scopes, d.auth.oidc.scopes);
   EXPECT_EQ(c->email.provider, d.email.provider);

@@ -8,38 +8,16 @@ import { after, before, test } from 'node:test';
 
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import Provider from 'oidc-provider';
-import { SMTPServer } from 'smtp-server';
 
-import { CookieJar, freePort, postJson, startGriha } from './support.mjs';
+import { CookieJar, freePort, postJson, startGriha, startSmtp } from './support.mjs';
 
 const PASSWORD = 'a monsoon evening in pune';
 const OIDC_EMAIL = 'oidc.user@example.in';
-const mails = [];
 let smtp;
 let idp;
 let griha;
 let oidcIssuer;
 let redirectUri;
-
-function startSmtp(port) {
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true, // loopback only; production SMTP runs over TLS
-    onAuth(auth, session, cb) {
-      if (auth.username === 'griha' && auth.password === 'smtp-secret') cb(null, { user: 'griha' });
-      else cb(new Error('bad credentials'));
-    },
-    onData(stream, session, cb) {
-      let data = '';
-      stream.on('data', (c) => (data += c));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), user: session.user, data });
-        cb();
-      });
-    },
-  });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
-}
 
 // A provider that signs in its one test user without showing pages: each interaction
 // (login, then consent) is finished at once, as a user clicking through would.
@@ -84,17 +62,17 @@ function startProvider(port) {
 }
 
 async function waitForMail(to, subjectPart) {
-  for (let i = 0; i < 200; i++) {
-    const m = mails.find((x) => x.to.includes(to) && x.data.includes(subjectPart));
-    if (m) return m;
-    await new Promise((r) => setTimeout(r, 50));
+  try {
+    return await smtp.waitFor((x) => x.to.includes(to) && x.subject.includes(subjectPart),
+      `mail to ${to} about "${subjectPart}"`);
+  } catch (e) {
+    throw new Error(`${e.message}\n${griha.log()}`);
   }
-  throw new Error(`no mail to ${to} about "${subjectPart}"; got ${mails.length}:\n${griha.log()}`);
 }
 
 function linkIn(mail, pathPart) {
-  const m = mail.data.match(new RegExp(`(http://\\S+${pathPart}\\?token=[A-Za-z0-9_-]+)`));
-  assert.ok(m, `no ${pathPart} link in:\n${mail.data}`);
+  const m = mail.text.match(new RegExp(`(http://\\S+${pathPart}\\?token=[A-Za-z0-9_-]+)`));
+  assert.ok(m, `no ${pathPart} link in:\n${mail.text}`);
   return m[1];
 }
 
@@ -102,7 +80,7 @@ before(async () => {
   const [smtpPort, idpPort, grihaPort] = [await freePort(), await freePort(), await freePort()];
   oidcIssuer = `http://127.0.0.1:${idpPort}`;
   redirectUri = `http://127.0.0.1:${grihaPort}/api/v1/auth/oidc/callback`;
-  smtp = await startSmtp(smtpPort);
+  smtp = await startSmtp(smtpPort, { username: 'griha', password: 'smtp-secret' });
   idp = await startProvider(idpPort);
   griha = await startGriha(grihaPort, {
     GRIHA_AUTH_PUBLIC_URL: `http://127.0.0.1:${grihaPort}`,
@@ -120,7 +98,7 @@ before(async () => {
 
 after(async () => {
   await griha?.stop();
-  await new Promise((r) => (smtp ? smtp.close(r) : r()));
+  if (smtp) await smtp.close();
   await new Promise((r) => (idp ? idp.close(r) : r()));
 });
 

@@ -105,3 +105,56 @@ export class CookieJar {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 }
+
+// A real SMTP server (npm smtp-server) on 127.0.0.1:port that keeps every message, parsed by
+// npm mailparser: {to, user, subject, text, html, attachments, messageId, raw}. With `auth`
+// ({username, password}) it requires those credentials. waitFor(pred) polls for a message.
+export async function startSmtp(port, auth) {
+  const { SMTPServer } = await import('smtp-server');
+  const { simpleParser } = await import('mailparser');
+  const mails = [];
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS'],
+    allowInsecureAuth: true, // loopback only; production SMTP runs over TLS
+    authOptional: !auth,
+    onAuth(a, session, cb) {
+      if (auth && a.username === auth.username && a.password === auth.password)
+        cb(null, { user: a.username });
+      else cb(new Error('bad credentials'));
+    },
+    onData(stream, session, cb) {
+      const chunks = [];
+      stream.on('data', (c) => chunks.push(c));
+      stream.on('end', async () => {
+        const raw = Buffer.concat(chunks);
+        const parsed = await simpleParser(raw);
+        mails.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          user: session.user,
+          subject: parsed.subject ?? '',
+          text: parsed.text ?? '',
+          html: parsed.html || '',
+          attachments: parsed.attachments,
+          messageId: parsed.messageId,
+          headers: parsed.headers,
+          raw: raw.toString('utf8'),
+        });
+        cb();
+      });
+    },
+  });
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    mails,
+    close: () => new Promise((resolve) => server.close(resolve)),
+    async waitFor(pred, what = 'a matching mail', timeoutMs = 15000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        const m = mails.find(pred);
+        if (m) return m;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no ${what}; got ${mails.length}: ${mails.map((m) => m.subject).join(' | ')}`);
+    },
+  };
+}

@@ -1,0 +1,156 @@
+#include "app/idempotency.hpp"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <exception>
+
+#include "http/problem.hpp"
+
+namespace griha::app {
+namespace {
+
+using storage::params;
+using storage::Query;
+
+constexpr std::time_t k_key_lifetime_seconds = 24 * 3600;
+constexpr std::size_t k_max_key_length = 255;
+constexpr std::size_t k_max_kept_body = 256 * 1024;  // larger answers are not replayable
+
+constexpr Query k_claim{"idempotency_claim", R"(
+INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at, expires_at)
+VALUES ($1, $2, $3, 'started', $4, $5) ON CONFLICT (scope, idem_key) DO NOTHING)"};
+constexpr Query k_get{"idempotency_get", R"(
+SELECT request_hash, state, status, content_type, body, expires_at
+FROM idempotency_keys WHERE scope = $1 AND idem_key = $2)"};
+constexpr Query k_finish{"idempotency_finish", R"(
+UPDATE idempotency_keys SET state = 'done', status = $3, content_type = $4, body = $5
+WHERE scope = $1 AND idem_key = $2)"};
+constexpr Query k_forget{"idempotency_forget", R"(
+DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2)"};
+constexpr Query k_forget_expired_one{"idempotency_forget_expired_one", R"(
+DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND expires_at <= $3)"};
+constexpr Query k_purge{"idempotency_purge", R"(
+DELETE FROM idempotency_keys WHERE expires_at <= $1)"};
+
+std::string request_hash(const http::Request& req) {
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  const std::string head = std::string(req.raw.method_string()) + " " +
+                           std::string(req.raw.target()) + "\n";
+  crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(head.data()), head.size());
+  crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(req.raw.body().data()),
+                            req.raw.body().size());
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, out);
+  char hex[sizeof out * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return hex;
+}
+
+bool valid_key(std::string_view key) {
+  if (key.empty() || key.size() > k_max_key_length) return false;
+  return std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+struct Kept {
+  std::string hash, state;
+  int status = 0;
+  std::string content_type, body;
+};
+
+// Claims the key for this request (nullopt: ours now, run the handler) or returns what an
+// earlier request with it left.
+Result<std::optional<Kept>> claim(storage::Database& db, const std::string& scope,
+                                  const std::string& key, const std::string& hash,
+                                  std::time_t now) {
+  for (int round = 0; round < 2; ++round) {
+    auto inserted = db.exec(
+        k_claim, params(scope, key, hash, iso_utc(now), iso_utc(now + k_key_lifetime_seconds)));
+    if (!inserted) return inserted.error();
+    if (inserted->affected == 1) return std::optional<Kept>{};
+    auto got = db.exec(k_get, params(scope, key));
+    if (!got) return got.error();
+    if (got->empty()) continue;  // deleted in between: claim again
+    const auto& row = got->rows.front();
+    if (row.text(5) <= iso_utc(now)) {  // expired: the key is free again
+      if (auto r = db.exec(k_forget_expired_one, params(scope, key, iso_utc(now))); !r)
+        return r.error();
+      continue;
+    }
+    return std::optional<Kept>(
+        Kept{row.text(0), row.text(1), int(row.i64(2)), row.text(3), row.text(4)});
+  }
+  return Error::make(ErrorKind::conflict, "idempotency_request_in_progress",
+                     "A request with this Idempotency-Key is being processed; retry shortly.");
+}
+
+}  // namespace
+
+http::Handler idempotent(storage::Database& db, WorkerPool& workers, Clock clock,
+                         http::Handler inner) {
+  return [&db, &workers, clock = std::move(clock),
+          inner = std::move(inner)](http::Request& req) -> boost::asio::awaitable<http::Response> {
+    const auto header = req.raw.find("Idempotency-Key");
+    if (header == req.raw.end()) co_return co_await inner(req);
+    const std::string key(header->value());
+    if (!valid_key(key))
+      co_return http::problem_response(
+          Error::field("Idempotency-Key", "invalid_idempotency_key",
+                       "Idempotency-Key must be 1 to 255 visible ASCII characters."),
+          req.path);
+    const std::string scope = req.principal ? "user:" + std::to_string(req.principal->user_id)
+                                            : "ip:" + req.remote_ip;
+    const std::string hash = request_hash(req);
+    auto kept = co_await workers.run([&] { return claim(db, scope, key, hash, clock()); });
+    if (!kept) co_return http::problem_response(kept.error(), req.path);
+    if (*kept) {
+      const auto& k = **kept;
+      if (k.hash != hash)
+        co_return http::problem_response(
+            Error::make(ErrorKind::invalid, "idempotency_key_reused",
+                        "This Idempotency-Key was used with a different request."),
+            req.path, http::bhttp::status::unprocessable_entity);
+      if (k.state != "done") {
+        auto e = Error::make(ErrorKind::conflict, "idempotency_request_in_progress",
+                             "A request with this Idempotency-Key is being processed; retry "
+                             "shortly.");
+        e.retry_after_seconds = 1;
+        co_return http::problem_response(e, req.path);
+      }
+      auto res = http::text_response(k.body, k.content_type, http::bhttp::status(k.status));
+      res.set("Idempotent-Replayed", "true");
+      co_return res;
+    }
+    std::optional<http::Response> res;
+    std::exception_ptr failed;
+    try {
+      res = co_await inner(req);
+    } catch (...) {
+      failed = std::current_exception();  // no co_await inside a handler: clean up below
+    }
+    if (failed) {
+      co_await workers.run([&] { return db.exec(k_forget, params(scope, key)); });
+      std::rethrow_exception(failed);
+    }
+    const auto status = res->result_int();
+    const bool keep = status < 500 && res->body().size() <= k_max_kept_body;
+    const std::string content_type(res->base()[http::bhttp::field::content_type]);
+    auto stored = co_await workers.run([&] {
+      return keep ? db.exec(k_finish, params(scope, key, status, content_type, res->body()))
+                  : db.exec(k_forget, params(scope, key));
+    });
+    // The request itself succeeded; a key that could not be recorded only loses replay.
+    if (!stored) spdlog::error("idempotency key not recorded: {}", stored.error().detail);
+    co_return std::move(*res);
+  };
+}
+
+Result<std::int64_t> purge_idempotency_keys(storage::Database& db, const std::string& now) {
+  auto r = db.exec(k_purge, params(now));
+  if (!r) return r.error();
+  return r->affected;
+}
+
+}  // namespace griha::app

@@ -1,0 +1,23 @@
+// Idempotency-Key on POSTs that create things (inquiries, visit bookings), with Stripe's
+// semantics: the first request with a key runs and its response is kept; the same key with
+// the same body gets that response again (Idempotent-Replayed: true) without running twice;
+// the same key with a different body is refused (422 idempotency_key_reused); a retry while
+// the first is still running gets 409. Keys belong to the caller (their account, or their IP
+// address when signed out) and expire after 24 hours. 5xx answers are not kept, so that the
+// client can retry them.
+#pragma once
+
+#include "core/time.hpp"
+#include "core/worker_pool.hpp"
+#include "http/types.hpp"
+#include "storage/database.hpp"
+
+namespace griha::app {
+
+http::Handler idempotent(storage::Database& db, WorkerPool& workers, Clock clock,
+                         http::Handler inner);
+
+// Deletes expired keys; returns how many. Run by serve's housekeeping.
+Result<std::int64_t> purge_idempotency_keys(storage::Database& db, const std::string& now);
+
+}  // namespace griha::app

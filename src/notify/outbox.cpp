@@ -1,0 +1,259 @@
+#include "notify/outbox.hpp"
+
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+
+namespace griha::notify {
+namespace {
+
+namespace json = boost::json;
+using storage::params;
+using storage::Query;
+
+constexpr Query k_insert{"outbox_insert", R"(
+INSERT INTO outbox (delivery_id, channel, kind, recipient, subject, body_text, body_html, extras,
+                    cancel_key, status, attempts, next_attempt_at, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $11))"};
+
+constexpr Query k_insert_notification{"notification_insert", R"(
+INSERT INTO notifications (user_id, kind, title, body, link, created_at)
+VALUES ($1, $2, $3, $4, $5, $6))"};
+
+constexpr Query k_cancel{"outbox_cancel", R"(
+UPDATE outbox SET status = 'cancelled' WHERE cancel_key = $1 AND status = 'pending')"};
+
+// Claims up to $3 due messages for $1 (the claim's end): other dispatchers skip them until
+// then. PostgreSQL's SKIP LOCKED lets several nodes claim side by side; SQLite has one writer.
+constexpr Query k_claim{"outbox_claim", R"(
+UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
+WHERE id IN (SELECT id FROM outbox
+             WHERE status = 'pending' AND next_attempt_at <= $2
+               AND (claimed_until IS NULL OR claimed_until <= $2)
+             ORDER BY next_attempt_at, id LIMIT $3)
+RETURNING id, delivery_id, channel, kind, recipient, subject, body_text, body_html, extras,
+          attempts)",
+                        R"(
+UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
+WHERE id IN (SELECT id FROM outbox
+             WHERE status = 'pending' AND next_attempt_at <= $2
+               AND (claimed_until IS NULL OR claimed_until <= $2)
+             ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+RETURNING id, delivery_id, channel, kind, recipient, subject, body_text, body_html, extras,
+          attempts)"};
+
+// Only a message still pending changes: one cancelled while in flight stays cancelled.
+constexpr Query k_mark_sent{"outbox_mark_sent", R"(
+UPDATE outbox SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = ''
+WHERE id = $1 AND status = 'pending')"};
+constexpr Query k_mark_retry{"outbox_mark_retry", R"(
+UPDATE outbox SET next_attempt_at = $2, claimed_until = NULL, last_error = $3
+WHERE id = $1 AND status = 'pending')"};
+constexpr Query k_mark_dead{"outbox_mark_dead", R"(
+UPDATE outbox SET status = 'dead', claimed_until = NULL, last_error = $2
+WHERE id = $1 AND status = 'pending')"};
+
+constexpr Query k_list{"outbox_list", R"(
+SELECT id, delivery_id, channel, kind, recipient, subject, status, last_error, attempts,
+       next_attempt_at, created_at, sent_at
+FROM outbox WHERE status = $1 AND id < $2 ORDER BY id DESC LIMIT $3)"};
+
+constexpr Query k_retry_dead{"outbox_retry_dead", R"(
+UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, claimed_until = NULL
+WHERE id = $1 AND status = 'dead')"};
+
+std::string random_hex(std::size_t bytes) {
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  std::string hex(bytes * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(raw.data()),
+                 raw.size());
+  hex.pop_back();
+  return hex;
+}
+
+std::string extras_json(const Outgoing& m) {
+  json::array attachments;
+  for (const auto& a : m.attachments)
+    attachments.push_back(
+        {{"filename", a.filename}, {"content_type", a.content_type}, {"content", a.content}});
+  json::array headers;
+  for (const auto& [k, v] : m.headers) headers.push_back(json::array{k, v});
+  return json::serialize(json::object{{"attachments", attachments}, {"headers", headers}});
+}
+
+void read_extras(const std::string& text, Email& e) {
+  const auto v = json::parse(text);
+  for (const auto& a : v.at("attachments").as_array())
+    e.attachments.push_back({std::string(a.at("filename").as_string()),
+                             std::string(a.at("content_type").as_string()),
+                             std::string(a.at("content").as_string())});
+  for (const auto& h : v.at("headers").as_array())
+    e.headers.emplace_back(std::string(h.as_array().at(0).as_string()),
+                           std::string(h.as_array().at(1).as_string()));
+}
+
+}  // namespace
+
+Result<void> enqueue(storage::Transaction& tx, const Outgoing& m, const std::string& now) {
+  if (m.to.empty()) return Error::internal("outbox message " + m.kind + " has no recipient");
+  const std::optional<std::string> cancel_key =
+      m.cancel_key.empty() ? std::nullopt : std::optional(m.cancel_key);
+  auto r = tx.exec(k_insert,
+                   params(random_hex(16), m.channel == Channel::email ? "email" : "sms", m.kind,
+                          m.to, m.subject, m.text, m.html, extras_json(m), cancel_key,
+                          m.send_at.empty() ? now : m.send_at, now));
+  if (!r) return r.error();
+  return {};
+}
+
+Result<void> notify_in_app(storage::Transaction& tx, const InAppNotification& n,
+                           const std::string& now) {
+  auto r = tx.exec(k_insert_notification, params(n.user_id, n.kind, n.title, n.body, n.link, now));
+  if (!r) return r.error();
+  return {};
+}
+
+Result<std::int64_t> cancel_pending(storage::Transaction& tx, const std::string& cancel_key) {
+  auto r = tx.exec(k_cancel, params(cancel_key));
+  if (!r) return r.error();
+  return r->affected;
+}
+
+struct Dispatcher::State {
+  std::mutex mu;
+  std::condition_variable_any cv;
+  bool woken = false;
+  std::atomic<std::int64_t> sent{0}, failed{0}, dead{0};
+};
+
+Dispatcher::Dispatcher(storage::Database& db, EmailSender& email, SmsSender& sms,
+                       DispatchOptions options, Clock clock)
+    : db_(db),
+      email_(email),
+      sms_(sms),
+      options_(options),
+      clock_(std::move(clock)),
+      state_(std::make_shared<State>()) {}
+
+Result<int> Dispatcher::run_once() {
+  const auto now = clock_();
+  auto claimed = db_.exec(
+      k_claim, params(iso_utc(now + options_.claim_seconds), iso_utc(now), options_.batch));
+  if (!claimed) return claimed.error();
+  int sent = 0;
+  for (const auto& row : claimed->rows) {
+    const auto id = row.i64(0);
+    const auto delivery_id = row.text(1);
+    const auto channel = row.text(2);
+    const auto attempts = row.i64(9);
+    Result<void> outcome;
+    if (channel == "email") {
+      Email e;
+      e.to = row.text(4);
+      e.subject = row.text(5);
+      e.text = row.text(6);
+      e.html = row.text(7);
+      e.message_id = delivery_id;
+      read_extras(row.text(8), e);
+      outcome = email_.send(e);
+    } else {
+      outcome = sms_.send(row.text(4), row.text(6), delivery_id);
+    }
+    // Marking uses the time after the send: a slow provider must not make the retry early.
+    const auto after = clock_();
+    if (outcome) {
+      ++sent;
+      state_->sent++;
+      if (auto r = db_.exec(k_mark_sent, params(id, iso_utc(after))); !r) return r.error();
+      continue;
+    }
+    state_->failed++;
+    const auto error = outcome.error().code + ": " + outcome.error().detail;
+    if (attempts >= options_.max_attempts) {
+      state_->dead++;
+      spdlog::error("outbox {} ({} to {}) dead after {} attempts: {}", id, row.text(3),
+                    row.text(4), attempts, error);
+      if (auto r = db_.exec(k_mark_dead, params(id, error)); !r) return r.error();
+      continue;
+    }
+    // Exponential backoff with ±20% jitter so that a provider coming back is not hit by
+    // every message at the same second.
+    const double base = std::min<double>(options_.retry_max_seconds,
+                                         options_.retry_base_seconds *
+                                             std::pow(2.0, static_cast<double>(attempts - 1)));
+    const double jitter = 0.8 + 0.4 * (randombytes_uniform(1001) / 1000.0);
+    const auto delay = static_cast<std::time_t>(std::max(1.0, std::round(base * jitter)));
+    spdlog::warn("outbox {} ({} to {}) attempt {} failed, retry in {} s: {}", id, row.text(3),
+                 row.text(4), attempts, delay, error);
+    if (auto r = db_.exec(k_mark_retry, params(id, iso_utc(after + delay), error)); !r)
+      return r.error();
+  }
+  return sent;
+}
+
+void Dispatcher::run(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    auto r = run_once();
+    if (!r) spdlog::error("outbox dispatch failed: {}", r.error().detail);
+    // A full batch means more may be due: go again at once.
+    if (r && *r >= options_.batch) continue;
+    std::unique_lock lock(state_->mu);
+    state_->cv.wait_for(lock, stop, std::chrono::seconds(options_.poll_seconds),
+                        [this] { return state_->woken; });
+    state_->woken = false;
+  }
+}
+
+void Dispatcher::wake() {
+  {
+    std::lock_guard lock(state_->mu);
+    state_->woken = true;
+  }
+  state_->cv.notify_all();
+}
+
+std::int64_t Dispatcher::sent_total() const { return state_->sent; }
+std::int64_t Dispatcher::failed_total() const { return state_->failed; }
+std::int64_t Dispatcher::dead_total() const { return state_->dead; }
+
+Result<std::vector<OutboxEntry>> list_outbox(storage::Database& db, const std::string& status,
+                                             std::int64_t before_id, int limit) {
+  auto r = db.exec(k_list, params(status, before_id, limit));
+  if (!r) return r.error();
+  std::vector<OutboxEntry> out;
+  for (const auto& row : r->rows) {
+    OutboxEntry e;
+    e.id = row.i64(0);
+    e.delivery_id = row.text(1);
+    e.channel = row.text(2);
+    e.kind = row.text(3);
+    e.recipient = row.text(4);
+    e.subject = row.text(5);
+    e.status = row.text(6);
+    e.last_error = row.text(7);
+    e.attempts = row.i64(8);
+    e.next_attempt_at = row.text(9);
+    e.created_at = row.text(10);
+    e.sent_at = row.opt_text(11);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<void> retry_dead(storage::Database& db, std::int64_t id, const std::string& now) {
+  auto r = db.exec(k_retry_dead, params(id, now));
+  if (!r) return r.error();
+  if (r->affected == 0)
+    return Error::make(ErrorKind::not_found, "message_not_found",
+                       "No dead-lettered message has this id.");
+  return {};
+}
+
+}  // namespace griha::notify

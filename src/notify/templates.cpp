@@ -1,0 +1,119 @@
+#include "notify/templates.hpp"
+
+#include <kainjow/mustache.hpp>
+
+#include <boost/json.hpp>
+#include <set>
+
+#include "core/resources.hpp"
+
+namespace griha::notify {
+namespace {
+
+namespace mu = kainjow::mustache;
+
+mu::data to_data(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::object: {
+      mu::data d{mu::data::type::object};
+      for (const auto& [k, item] : v.get_object()) d.set(std::string(k), to_data(item));
+      return d;
+    }
+    case boost::json::kind::array: {
+      mu::data d{mu::data::type::list};
+      for (const auto& item : v.get_array()) d.push_back(to_data(item));
+      return d;
+    }
+    case boost::json::kind::string:
+      return mu::data{std::string(v.get_string())};
+    case boost::json::kind::bool_:
+      return v.get_bool() ? mu::data{mu::data::type::bool_true}
+                          : mu::data{mu::data::type::bool_false};
+    case boost::json::kind::int64:
+      return mu::data{std::to_string(v.get_int64())};
+    case boost::json::kind::uint64:
+      return mu::data{std::to_string(v.get_uint64())};
+    case boost::json::kind::double_:
+      return mu::data{fmt::format("{}", v.get_double())};
+    case boost::json::kind::null:
+      break;
+  }
+  return mu::data{mu::data::type::bool_false};
+}
+
+// The library's context, remembering every name it could not resolve so that a template
+// naming a value the caller did not pass fails instead of rendering a hole.
+class StrictContext final : public mu::context<std::string> {
+ public:
+  explicit StrictContext(const mu::data* root) : mu::context<std::string>(root) {}
+  const mu::data* get(const std::string& name) const override {
+    const auto* found = mu::context<std::string>::get(name);
+    if (!found) missing.insert(name);
+    return found;
+  }
+  mutable std::set<std::string> missing;
+};
+
+std::string escape_html(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+Result<std::string> render_part(std::string_view name, std::string_view part, bool html,
+                                const mu::data& data) {
+  const auto source = resources::find(std::string("templates/") + std::string(name) +
+                                      std::string(part));
+  if (!source) {
+    if (part == ".html") return std::string();
+    return Error::internal("no message template " + std::string(name) + std::string(part));
+  }
+  mu::mustache tmpl{std::string(*source)};
+  if (!tmpl.is_valid())
+    return Error::internal("template " + std::string(name) + std::string(part) + ": " +
+                           tmpl.error_message());
+  // The library's default escape is HTML's; plain text and subjects insert values as given.
+  if (html)
+    tmpl.set_custom_escape(escape_html);
+  else
+    tmpl.set_custom_escape([](const std::string& s) { return s; });
+  StrictContext ctx(&data);
+  auto out = tmpl.render(ctx);
+  if (!tmpl.is_valid())
+    return Error::internal("template " + std::string(name) + std::string(part) + ": " +
+                           tmpl.error_message());
+  if (!ctx.missing.empty())
+    return Error::internal("template " + std::string(name) + std::string(part) +
+                           " names a value not given: " + *ctx.missing.begin());
+  return out;
+}
+
+}  // namespace
+
+Result<Rendered> render(std::string_view name, const boost::json::object& values) {
+  const auto data = to_data(values);
+  Rendered r;
+  auto subject = render_part(name, ".subject", false, data);
+  if (!subject) return subject.error();
+  r.subject = std::move(*subject);
+  std::erase_if(r.subject, [](char c) { return c == '\r' || c == '\n'; });
+  auto text = render_part(name, ".txt", false, data);
+  if (!text) return text.error();
+  r.text = std::move(*text);
+  auto html = render_part(name, ".html", true, data);
+  if (!html) return html.error();
+  r.html = std::move(*html);
+  return r;
+}
+
+}  // namespace griha::notify

@@ -1,0 +1,213 @@
+#include "saved/saved_handlers.hpp"
+
+#include <boost/json.hpp>
+
+#include "http/problem.hpp"
+
+namespace griha::saved {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::bhttp::field;
+using http::bhttp::status;
+
+template <class T>
+http::Response problem(const Result<T>& r, const http::Request& req) {
+  return http::problem_response(r.error(), req.path);
+}
+
+http::Response no_content() {
+  return http::Response{status::no_content, 11};
+}
+
+// Only called on routes whose Access requires a principal.
+std::int64_t user_of(const http::Request& req) {
+  return req.principal->user_id;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+http::Response page(std::string_view title, const std::string& body_html,
+                    status code = status::ok) {
+  auto res = http::text_response(
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      "content=\"width=device-width\"><meta name=\"referrer\" content=\"no-referrer\"><title>" +
+          html_escape(title) + " · Griha</title></head><body><main><h1>" + html_escape(title) +
+          "</h1>" + body_html + "</main></body></html>",
+      "text/html; charset=utf-8", code);
+  // The token is in the URL: keep it out of caches and Referer headers.
+  res.set(field::cache_control, "no-store");
+  res.set("Referrer-Policy", "no-referrer");
+  return res;
+}
+
+http::Response bad_link(const Error& e) {
+  return page("Link not valid", "<p>" + html_escape(e.message) + "</p>",
+              http::status_for(e.kind));
+}
+
+json::object search_json(const SavedSearch& s) {
+  return to_json(s);
+}
+
+}  // namespace
+
+http::Handler SavedHandlers::shortlist_add() const {
+  return [&s = shortlist, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    const auto user = user_of(req);
+    const auto listing = req.int_param("listing_id");
+    auto r = co_await w.run([&] { return s.add(user, listing); });
+    if (!r) co_return problem(r, req);
+    co_return no_content();
+  };
+}
+
+http::Handler SavedHandlers::shortlist_remove() const {
+  return [&s = shortlist, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    const auto user = user_of(req);
+    const auto listing = req.int_param("listing_id");
+    auto r = co_await w.run([&] { return s.remove(user, listing); });
+    if (!r) co_return problem(r, req);
+    co_return no_content();
+  };
+}
+
+http::Handler SavedHandlers::shortlist_list() const {
+  return [&s = shortlist, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    const auto user = user_of(req);
+    auto r = co_await w.run([&] { return s.list(user); });
+    if (!r) co_return problem(r, req);
+    json::array items;
+    for (const auto& e : *r) {
+      json::object o{{"listing_id", e.listing_id},
+                     {"title", e.title},
+                     {"added_at", e.added_at},
+                     {"available", e.listing.has_value()}};
+      o["listing"] = e.listing ? json::value(listings::to_json(*e.listing,
+                                                               listings::View::public_view))
+                               : json::value(nullptr);
+      items.push_back(std::move(o));
+    }
+    auto res = http::json_response({{"items", std::move(items)}});
+    res.set(field::cache_control, "private, no-cache");
+    co_return res;
+  };
+}
+
+http::Handler SavedHandlers::compare() const {
+  return [&s = shortlist, &g = gazetteer,
+          &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    auto ids = parse_compare_ids(req.query_param("ids").value_or(""));
+    if (!ids) co_return problem(ids, req);
+    auto r = co_await w.run([&] { return s.compare(*ids); });
+    if (!r) co_return problem(r, req);
+    co_return http::json_response(compare_json(*r, g));
+  };
+}
+
+http::Handler SavedHandlers::search_create() const {
+  return [&s = searches, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    auto body = http::json_object_body(req);
+    if (!body) co_return problem(body, req);
+    const auto user = user_of(req);
+    auto r = co_await w.run([&] { return s.create(user, *body); });
+    if (!r) co_return problem(r, req);
+    auto res = http::json_response(search_json(*r), status::created);
+    res.set(field::location, "/api/v1/me/saved-searches/" + std::to_string(r->id));
+    co_return res;
+  };
+}
+
+http::Handler SavedHandlers::search_list() const {
+  return [&s = searches, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    const auto user = user_of(req);
+    auto r = co_await w.run([&] { return s.list(user); });
+    if (!r) co_return problem(r, req);
+    json::array items;
+    for (const auto& one : *r) items.push_back(search_json(one));
+    co_return http::json_response({{"saved_searches", std::move(items)}});
+  };
+}
+
+http::Handler SavedHandlers::search_update() const {
+  return [&s = searches, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    auto body = http::json_object_body(req);
+    if (!body) co_return problem(body, req);
+    const auto user = user_of(req);
+    const auto id = req.int_param("id");
+    auto r = co_await w.run([&] { return s.update(user, id, *body); });
+    if (!r) co_return problem(r, req);
+    co_return http::json_response(search_json(*r));
+  };
+}
+
+http::Handler SavedHandlers::search_delete() const {
+  return [&s = searches, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    const auto user = user_of(req);
+    const auto id = req.int_param("id");
+    auto r = co_await w.run([&] { return s.remove(user, id); });
+    if (!r) co_return problem(r, req);
+    co_return no_content();
+  };
+}
+
+http::Handler SavedHandlers::unsubscribe_page() const {
+  return [&s = searches, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    const auto token = req.query_param("token").value_or("");
+    auto r = co_await w.run([&] { return s.by_token(token); });
+    if (!r) co_return bad_link(r.error());
+    if (!*r)
+      co_return page("Alerts are off",
+                     "<p>This saved search no longer exists, so no alerts will be sent for it.</p>");
+    const SavedSearch& found = **r;
+    if (found.frequency == Frequency::off)
+      co_return page("Alerts are off", "<p>You get no more alerts for “" +
+                                           html_escape(found.name) + "”.</p>");
+    // A button, not an action on GET: mail scanners open links to check them.
+    co_return page(
+        "Stop these alerts?",
+        "<p>Stop the email alerts for your saved search “" + html_escape(found.name) +
+            "”? The search stays saved; you can turn alerts back on from your account.</p>"
+            "<form method=\"post\" action=\"/api/v1/saved-searches/unsubscribe?token=" +
+            html_escape(token) +
+            "\"><button type=\"submit\" name=\"List-Unsubscribe\" value=\"One-Click\">"
+            "Stop alerts</button></form>");
+  };
+}
+
+http::Handler SavedHandlers::unsubscribe() const {
+  return [&s = searches, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    const auto token = req.query_param("token").value_or("");
+    auto r = co_await w.run([&] { return s.unsubscribe(token); });
+    if (!r) co_return bad_link(r.error());
+    co_return page("Alerts are off",
+                   "<p>You will get no more email alerts for this saved search.</p>");
+  };
+}
+
+}  // namespace griha::saved

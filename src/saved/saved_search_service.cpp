@@ -1,0 +1,187 @@
+#include "saved/saved_search_service.hpp"
+
+#include <boost/json.hpp>
+
+#include "notify/outbox.hpp"
+
+namespace griha::saved {
+namespace {
+
+Error not_found() {
+  return Error::make(ErrorKind::not_found, "saved_search_not_found", "No such saved search.");
+}
+
+Error invalid_token() {
+  return Error::make(ErrorKind::invalid, "invalid_token",
+                     "This unsubscribe link is not valid. Use the link from the latest email, or "
+                     "turn alerts off from your saved searches.");
+}
+
+Result<Frequency> read_frequency(const boost::json::value& v) {
+  const auto f = v.is_string() ? frequency_from_string(std::string_view(v.as_string()))
+                               : std::nullopt;
+  if (!f)
+    return Error::field("frequency", "invalid_value", "must be instant, daily, weekly or off");
+  return *f;
+}
+
+}  // namespace
+
+std::string alert_cancel_key(std::int64_t saved_search_id) {
+  return "saved_search:" + std::to_string(saved_search_id);
+}
+
+SavedSearchService::SavedSearchService(storage::Database& db, const UnsubscribeTokens& tokens,
+                                       SavedSearchOptions options, Clock clock)
+    : db_(db), repo_(db), tokens_(tokens), options_(options), clock_(std::move(clock)) {}
+
+Result<SavedSearch> SavedSearchService::create(std::int64_t user_id,
+                                               const boost::json::object& body) {
+  const std::time_t now = clock_();
+  Error errors = Error::make(ErrorKind::invalid, "validation_failed",
+                             "The saved search has invalid fields.");
+  SavedSearch s;
+  s.user_id = user_id;
+  s.frequency = Frequency::daily;
+  bool has_name = false, has_query = false;
+  for (const auto& [key, value] : body) {
+    if (key == "name") {
+      has_name = true;
+      if (auto n = clean_name(value))
+        s.name = std::move(*n);
+      else
+        errors.fields.push_back(n.error().fields.at(0));
+    } else if (key == "query") {
+      has_query = true;
+      if (!value.is_string()) {
+        errors.fields.push_back({"query", "invalid_type", "must be a search query string"});
+        continue;
+      }
+      s.query = std::string(value.as_string());
+      if (s.query.starts_with('?')) s.query.erase(0, 1);
+      if (auto q = parse_saved_query(s.query, now); !q)
+        for (auto& f : q.error().fields) errors.fields.push_back(std::move(f));
+    } else if (key == "frequency") {
+      if (auto f = read_frequency(value))
+        s.frequency = *f;
+      else
+        errors.fields.push_back(f.error().fields.at(0));
+    } else {
+      errors.fields.push_back({std::string(key), "unknown_field",
+                               "is not a saved search field (name, query, frequency)"});
+    }
+  }
+  if (!has_name) errors.fields.push_back({"name", "required", "is required"});
+  if (!has_query) errors.fields.push_back({"query", "required", "is required"});
+  if (!errors.fields.empty()) return errors;
+
+  s.created_at = s.updated_at = s.checked_at = iso_utc(now);
+  auto tx = db_.begin();
+  if (!tx) return tx.error();
+  if (auto r = repo_.lock_user(*tx, user_id); !r) return r.error();
+  auto count = repo_.search_count(*tx, user_id);
+  if (!count) return count.error();
+  if (*count >= options_.cap)
+    return Error::make(ErrorKind::conflict, "saved_searches_full",
+                       "You can keep " + std::to_string(options_.cap) +
+                           " saved searches at most; delete one to save another.");
+  auto id = repo_.insert_search(*tx, s);
+  if (!id) return id.error();
+  if (auto r = tx->commit(); !r) return r.error();
+  s.id = *id;
+  return s;
+}
+
+Result<std::vector<SavedSearch>> SavedSearchService::list(std::int64_t user_id) {
+  return repo_.searches_of(user_id);
+}
+
+Result<SavedSearch> SavedSearchService::owned(storage::Transaction& tx, std::int64_t user_id,
+                                              std::int64_t id) {
+  auto found = repo_.find_search(tx, id);
+  if (!found) return found.error();
+  // Someone else's search is "not found": walking ids reveals nothing.
+  if (!*found || (*found)->user_id != user_id) return not_found();
+  return std::move(**found);
+}
+
+Result<SavedSearch> SavedSearchService::update(std::int64_t user_id, std::int64_t id,
+                                               const boost::json::object& patch) {
+  Error errors = Error::make(ErrorKind::invalid, "validation_failed",
+                             "The saved search has invalid fields.");
+  std::optional<std::string> name;
+  std::optional<Frequency> frequency;
+  for (const auto& [key, value] : patch) {
+    if (key == "name") {
+      if (auto n = clean_name(value))
+        name = std::move(*n);
+      else
+        errors.fields.push_back(n.error().fields.at(0));
+    } else if (key == "frequency") {
+      if (auto f = read_frequency(value))
+        frequency = *f;
+      else
+        errors.fields.push_back(f.error().fields.at(0));
+    } else {
+      errors.fields.push_back(
+          {std::string(key), "field_not_writable", "only name and frequency can be changed"});
+    }
+  }
+  if (!errors.fields.empty()) return errors;
+  auto tx = db_.begin();
+  if (!tx) return tx.error();
+  auto s = owned(*tx, user_id, id);
+  if (!s) return s.error();
+  const std::string now = iso_utc(clock_());
+  if (name) s->name = *name;
+  if (frequency && *frequency != s->frequency) {
+    // Back on after being off: alerts resume from now rather than replaying the gap.
+    if (s->frequency == Frequency::off) s->checked_at = now;
+    if (*frequency != Frequency::off) s->unsubscribed_at.reset();
+    s->frequency = *frequency;
+  }
+  s->updated_at = now;
+  if (auto r = repo_.update_search(*tx, *s); !r) return r.error();
+  if (s->frequency == Frequency::off)
+    if (auto r = notify::cancel_pending(*tx, alert_cancel_key(id)); !r) return r.error();
+  if (auto r = tx->commit(); !r) return r.error();
+  return std::move(*s);
+}
+
+Result<void> SavedSearchService::remove(std::int64_t user_id, std::int64_t id) {
+  auto tx = db_.begin();
+  if (!tx) return tx.error();
+  auto s = owned(*tx, user_id, id);
+  if (!s) return s.error();
+  if (auto r = repo_.delete_search(*tx, id); !r) return r.error();
+  if (auto r = notify::cancel_pending(*tx, alert_cancel_key(id)); !r) return r.error();
+  return tx->commit();
+}
+
+Result<std::optional<SavedSearch>> SavedSearchService::by_token(std::string_view token) {
+  const auto id = tokens_.verify(token);
+  if (!id) return invalid_token();
+  return repo_.find_search(*id);
+}
+
+Result<void> SavedSearchService::unsubscribe(std::string_view token) {
+  const auto id = tokens_.verify(token);
+  if (!id) return invalid_token();
+  auto tx = db_.begin();
+  if (!tx) return tx.error();
+  auto found = repo_.find_search(*tx, *id);
+  if (!found) return found.error();
+  if (!*found) return {};
+  SavedSearch& s = **found;
+  if (s.frequency != Frequency::off) {
+    const std::string now = iso_utc(clock_());
+    s.frequency = Frequency::off;
+    s.unsubscribed_at = now;
+    s.updated_at = now;
+    if (auto r = repo_.update_search(*tx, s); !r) return r.error();
+  }
+  if (auto r = notify::cancel_pending(*tx, alert_cancel_key(*id)); !r) return r.error();
+  return tx->commit();
+}
+
+}  // namespace griha::saved

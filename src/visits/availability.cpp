@@ -1,0 +1,362 @@
+#include "visits/availability.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "core/time.hpp"
+
+namespace griha::visits {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono;
+
+constexpr std::array<std::string_view, 7> k_days = {"mon", "tue", "wed", "thu",
+                                                    "fri", "sat", "sun"};
+
+// Parses exactly `n` digits at `s[pos]`.
+std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) {
+  if (pos + n > s.size()) return std::nullopt;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+struct Problems {
+  std::vector<FieldError> fields;
+  void add(std::string field, std::string code, std::string message) {
+    fields.push_back({std::move(field), std::move(code), std::move(message)});
+  }
+};
+
+std::optional<int> integer_in(const json::object& body, std::string_view key, int lo, int hi,
+                              Problems& p) {
+  const auto* v = body.if_contains(key);
+  if (!v) {
+    p.add(std::string(key), "required", "is required");
+    return std::nullopt;
+  }
+  const std::string range = "must be a whole number from " + std::to_string(lo) + " to " +
+                            std::to_string(hi);
+  if (!v->is_int64() && !v->is_uint64()) {
+    p.add(std::string(key), "invalid_type", range);
+    return std::nullopt;
+  }
+  const auto n = v->is_int64() ? v->as_int64() : static_cast<std::int64_t>(v->as_uint64());
+  if (n < lo || n > hi) {
+    p.add(std::string(key), "out_of_range", range);
+    return std::nullopt;
+  }
+  return static_cast<int>(n);
+}
+
+void sort_windows(std::vector<Window>& w) {
+  std::sort(w.begin(), w.end(), [](const Window& a, const Window& b) {
+    return std::tie(a.day, a.start_minute) < std::tie(b.day, b.start_minute);
+  });
+}
+
+}  // namespace
+
+std::string_view day_name(int day) {
+  return k_days.at(static_cast<std::size_t>(day));
+}
+
+std::optional<int> day_from_name(std::string_view name) {
+  for (std::size_t i = 0; i < k_days.size(); ++i)
+    if (k_days[i] == name) return static_cast<int>(i);
+  return std::nullopt;
+}
+
+int day_of_week(LocalDate date) {
+  // iso_encoding: Monday = 1 ... Sunday = 7.
+  return static_cast<int>(weekday(date).iso_encoding()) - 1;
+}
+
+bool Availability::is_blackout(LocalDate date) const {
+  return std::binary_search(blackout.begin(), blackout.end(), date);
+}
+
+Result<Availability> parse_availability(const json::object& body) {
+  Problems p;
+  Availability a;
+  for (const auto& [key, value] : body) {
+    if (key != "timezone" && key != "slot_minutes" && key != "visitors_per_slot" &&
+        key != "windows" && key != "blackout_dates")
+      p.add(std::string(key), "unknown_field",
+            "is not an availability field (timezone, slot_minutes, visitors_per_slot, windows, "
+            "blackout_dates)");
+  }
+  if (const auto* tz = body.if_contains("timezone")) {
+    if (!tz->is_string() || tz->as_string() != k_timezone)
+      p.add("timezone", "unsupported_timezone",
+            "only Asia/Kolkata is supported for now (India Standard Time, UTC+05:30)");
+  }
+  const auto slot = integer_in(body, "slot_minutes", k_min_slot_minutes, k_max_slot_minutes, p);
+  if (slot) a.slot_minutes = *slot;
+  if (auto v = integer_in(body, "visitors_per_slot", k_min_visitors, k_max_visitors, p))
+    a.visitors_per_slot = *v;
+
+  const auto* windows = body.if_contains("windows");
+  if (!windows) {
+    p.add("windows", "required", "is required (an empty list takes no bookings)");
+  } else if (!windows->is_array()) {
+    p.add("windows", "invalid_type", "must be a list of {day, start, end}");
+  } else if (windows->as_array().size() > k_max_windows) {
+    p.add("windows", "too_many", "at most " + std::to_string(k_max_windows) + " windows");
+  } else {
+    std::vector<std::pair<Window, std::size_t>> parsed;  // with the index the client sent
+    const auto& arr = windows->as_array();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      const std::string at = "windows[" + std::to_string(i) + "]";
+      if (!arr[i].is_object()) {
+        p.add(at, "invalid_type", "must be an object {day, start, end}");
+        continue;
+      }
+      const auto& w = arr[i].as_object();
+      for (const auto& [key, value] : w)
+        if (key != "day" && key != "start" && key != "end")
+          p.add(at + "." + std::string(key), "unknown_field", "a window has day, start and end");
+      Window out;
+      bool ok = true;
+      const auto* day = w.if_contains("day");
+      std::optional<int> d;
+      if (day && day->is_string()) d = day_from_name(day->as_string());
+      if (!d) {
+        p.add(at + ".day", day ? "invalid_day" : "required",
+              "must be one of mon, tue, wed, thu, fri, sat, sun");
+        ok = false;
+      } else {
+        out.day = *d;
+      }
+      std::optional<int> start, end;
+      for (const char* key : {"start", "end"}) {
+        const auto* v = w.if_contains(key);
+        std::optional<int> t;
+        if (v && v->is_string()) t = parse_hhmm(v->as_string(), std::string_view(key) == "end");
+        if (!t) {
+          p.add(at + "." + key, v ? "invalid_time" : "required",
+                std::string_view(key) == "end"
+                    ? "must be a time HH:MM from 00:01 to 24:00 (India time)"
+                    : "must be a time HH:MM from 00:00 to 23:59 (India time)");
+          ok = false;
+        }
+        (std::string_view(key) == "start" ? start : end) = t;
+      }
+      if (start && end) {
+        if (*end <= *start) {
+          p.add(at + ".end", "end_not_after_start", "must be later than start");
+          ok = false;
+        } else if (slot && *end - *start < *slot) {
+          p.add(at + ".end", "shorter_than_slot",
+                "the window must be at least one slot (" + std::to_string(*slot) +
+                    " minutes) long");
+          ok = false;
+        }
+      }
+      if (!ok) continue;
+      out.start_minute = *start;
+      out.end_minute = *end;
+      parsed.emplace_back(out, i);
+    }
+    std::sort(parsed.begin(), parsed.end(), [](const auto& x, const auto& y) {
+      return std::tie(x.first.day, x.first.start_minute, x.second) <
+             std::tie(y.first.day, y.first.start_minute, y.second);
+    });
+    for (std::size_t k = 1; k < parsed.size(); ++k) {
+      const auto& [prev, pi] = parsed[k - 1];
+      const auto& [cur, ci] = parsed[k];
+      if (cur.day == prev.day && cur.start_minute < prev.end_minute)
+        p.add("windows[" + std::to_string(std::max(pi, ci)) + "]", "overlapping_window",
+              "overlaps windows[" + std::to_string(std::min(pi, ci)) + "] on " +
+                  std::string(day_name(cur.day)));
+    }
+    for (const auto& [w, i] : parsed) a.windows.push_back(w);
+  }
+
+  if (const auto* dates = body.if_contains("blackout_dates")) {
+    if (!dates->is_array()) {
+      p.add("blackout_dates", "invalid_type", "must be a list of dates YYYY-MM-DD");
+    } else if (dates->as_array().size() > k_max_blackout_dates) {
+      p.add("blackout_dates", "too_many",
+            "at most " + std::to_string(k_max_blackout_dates) + " dates");
+    } else {
+      const auto& arr = dates->as_array();
+      for (std::size_t i = 0; i < arr.size(); ++i) {
+        std::optional<LocalDate> d;
+        if (arr[i].is_string()) d = parse_date(arr[i].as_string());
+        if (!d)
+          p.add("blackout_dates[" + std::to_string(i) + "]", "invalid_date",
+                "must be a date YYYY-MM-DD");
+        else
+          a.blackout.push_back(*d);
+      }
+      std::sort(a.blackout.begin(), a.blackout.end());
+      a.blackout.erase(std::unique(a.blackout.begin(), a.blackout.end()), a.blackout.end());
+    }
+  }
+  if (!p.fields.empty()) {
+    Error e = Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
+    e.fields = std::move(p.fields);
+    return e;
+  }
+  sort_windows(a.windows);
+  return a;
+}
+
+json::object to_json(const Availability& a) {
+  json::array windows;
+  for (const auto& w : a.windows)
+    windows.push_back({{"day", day_name(w.day)},
+                       {"start", format_hhmm(w.start_minute)},
+                       {"end", format_hhmm(w.end_minute)}});
+  json::array blackout;
+  for (const auto& d : a.blackout) blackout.push_back(json::string(format_date(d)));
+  json::object o{{"timezone", a.timezone},
+                 {"slot_minutes", a.slot_minutes},
+                 {"visitors_per_slot", a.visitors_per_slot},
+                 {"windows", std::move(windows)},
+                 {"blackout_dates", std::move(blackout)}};
+  if (!a.updated_at.empty()) o["updated_at"] = a.updated_at;
+  return o;
+}
+
+std::string windows_to_text(const std::vector<Window>& windows) {
+  Availability a;
+  a.windows = windows;
+  return json::serialize(to_json(a).at("windows"));
+}
+
+std::string blackout_to_text(const std::vector<LocalDate>& dates) {
+  Availability a;
+  a.blackout = dates;
+  return json::serialize(to_json(a).at("blackout_dates"));
+}
+
+Result<Availability> availability_from_text(const std::string& timezone, int slot_minutes,
+                                            int visitors_per_slot, const std::string& windows,
+                                            const std::string& blackout) {
+  // Stored rows were validated on the way in; re-validating costs little and catches a row
+  // written by hand.
+  boost::system::error_code ec;
+  json::value w = json::parse(windows, ec);
+  json::value b = ec ? json::value() : json::parse(blackout, ec);
+  if (ec) return Error::internal("visit_availability holds malformed JSON");
+  auto a = parse_availability(json::object{{"timezone", timezone},
+                                           {"slot_minutes", slot_minutes},
+                                           {"visitors_per_slot", visitors_per_slot},
+                                           {"windows", std::move(w)},
+                                           {"blackout_dates", std::move(b)}});
+  if (!a) return Error::internal("visit_availability holds an invalid row");
+  return a;
+}
+
+std::vector<Slot> generate_slots(const Availability& a, LocalDate from, int days) {
+  std::vector<Slot> out;
+  const std::time_t step = static_cast<std::time_t>(a.slot_minutes) * 60;
+  for (int i = 0; i < days; ++i) {
+    const LocalDate date = from + std::chrono::days(i);
+    if (a.is_blackout(date)) continue;
+    const int dow = day_of_week(date);
+    for (const auto& w : a.windows) {
+      if (w.day != dow) continue;
+      const std::time_t window_end = local_to_utc(date, w.end_minute);
+      for (std::time_t t = local_to_utc(date, w.start_minute); t + step <= window_end; t += step)
+        out.push_back({t, t + step});
+    }
+  }
+  return out;
+}
+
+std::optional<Slot> slot_starting_at(const Availability& a, std::time_t start) {
+  // Windows do not cross local midnight, so a slot's local date is its window's date.
+  for (const auto& s : generate_slots(a, local_date(start), 1))
+    if (s.start == start) return s;
+  return std::nullopt;
+}
+
+std::optional<LocalDate> parse_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  const auto y = digits(s, 0, 4), m = digits(s, 5, 2), d = digits(s, 8, 2);
+  if (!y || !m || !d) return std::nullopt;
+  const year_month_day ymd{year(*y), month(static_cast<unsigned>(*m)),
+                           day(static_cast<unsigned>(*d))};
+  if (!ymd.ok()) return std::nullopt;
+  return sys_days(ymd);
+}
+
+std::string format_date(LocalDate date) {
+  const year_month_day ymd(date);
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+std::optional<int> parse_hhmm(std::string_view s, bool allow_24) {
+  if (s.size() != 5 || s[2] != ':') return std::nullopt;
+  const auto h = digits(s, 0, 2), m = digits(s, 3, 2);
+  if (!h || !m || *m > 59) return std::nullopt;
+  if (*h == 24 && *m == 0 && allow_24) return 24 * 60;
+  if (*h > 23) return std::nullopt;
+  return *h * 60 + *m;
+}
+
+std::string format_hhmm(int minute) {
+  return fmt::format("{:02}:{:02}", minute / 60, minute % 60);
+}
+
+LocalDate local_date(std::time_t t) {
+  return floor<days>(sys_seconds(seconds(t + k_ist_offset_seconds)));
+}
+
+std::time_t local_to_utc(LocalDate date, int minute) {
+  return sys_seconds(date).time_since_epoch().count() + minute * 60 - k_ist_offset_seconds;
+}
+
+std::string iso_local(std::time_t t) {
+  // The IST wall clock is the UTC clock moved by the fixed offset.
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}+05:30", fmt::gmtime(t + k_ist_offset_seconds));
+}
+
+std::string human_local(std::time_t t) {
+  return fmt::format("{:%a %d %b %Y, %H:%M} IST", fmt::gmtime(t + k_ist_offset_seconds));
+}
+
+std::optional<std::time_t> parse_instant(std::string_view s) {
+  // YYYY-MM-DDTHH:MM[:SS](Z|+05:30)
+  if (s.size() < 17 || (s[10] != 'T' && s[10] != 't')) return std::nullopt;
+  const auto date = parse_date(s.substr(0, 10));
+  const auto h = digits(s, 11, 2), m = digits(s, 14, 2);
+  if (!date || !h || !m || s[13] != ':' || *h > 23 || *m > 59) return std::nullopt;
+  std::size_t pos = 16;
+  int sec = 0;
+  if (pos < s.size() && s[pos] == ':') {
+    const auto ss = digits(s, pos + 1, 2);
+    if (!ss || *ss > 59) return std::nullopt;
+    sec = *ss;
+    pos += 3;
+  }
+  const std::string_view zone = s.substr(pos);
+  std::time_t offset = 0;
+  if (zone == "Z" || zone == "z" || zone == "+00:00")
+    offset = 0;
+  else if (zone == "+05:30")
+    offset = k_ist_offset_seconds;
+  else
+    return std::nullopt;
+  return sys_seconds(*date).time_since_epoch().count() + *h * 3600 + *m * 60 + sec - offset;
+}
+
+std::time_t from_iso_utc(std::string_view text) {
+  const auto t = parse_instant(text);
+  if (!t) throw ErrorException(Error::internal("not a stored UTC timestamp: " + std::string(text)));
+  return *t;
+}
+
+}  // namespace griha::visits
