@@ -14,6 +14,7 @@ CREATE INDEX shortlist_items_by_user ON shortlist_items (user_id, added_at);
 
 -- A search as GET /api/v1/search takes it, and how often new matches are emailed.
 -- checked_at is the alert watermark: listings published up to it have been considered.
+-- alerts_since: no listing published before it is sent (saving, or turning alerts back on).
 CREATE TABLE saved_searches (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   user_id BIGINT NOT NULL REFERENCES users (id),
@@ -23,6 +24,7 @@ CREATE TABLE saved_searches (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   checked_at TEXT NOT NULL,
+  alerts_since TEXT NOT NULL,
   last_sent_at TEXT,
   unsubscribed_at TEXT
 );

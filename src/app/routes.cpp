@@ -2,6 +2,7 @@
 // api/openapi.json describes exactly these routes (tests/app/openapi_test.cpp checks it).
 #include "app/routes.hpp"
 
+#include "app/idempotency.hpp"
 #include "app/ops_handlers.hpp"
 #include "auth/handlers.hpp"
 #include "leads/lead_handlers.hpp"
@@ -27,6 +28,10 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
   const auto lister_or_admin = Access::role({"owner", "agent", "builder", "admin"});
   const search::SearchHandlers s{*d.search, d.gazetteer, system_clock()};
   const notify::NotifyHandlers n{d.db, d.workers, *d.dispatcher, system_clock()};
+  // POSTs a client may safely retry after a lost answer (Idempotency-Key).
+  const auto idem = [&d](http::Handler h) {
+    return idempotent(d.db, d.workers, system_clock(), std::move(h));
+  };
   const leads::LeadHandlers ld{*d.leads, d.workers};
   const visits::VisitHandlers vh{*d.visits, d.workers};
   const saved::SavedHandlers sv{*d.shortlist, *d.saved_searches, d.gazetteer, d.workers};
@@ -113,7 +118,7 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
       {verb::get, "/api/v1/admin/outbox", n.admin_outbox(), admin},
       {verb::post, "/api/v1/admin/outbox/{id:int}/retry", n.admin_retry(), admin},
 
-      {verb::post, "/api/v1/listings/{id:int}/inquiries", ld.inquire()},
+      {verb::post, "/api/v1/listings/{id:int}/inquiries", idem(ld.inquire())},
       {verb::post, "/api/v1/inquiries/contact/verify-request", ld.request_contact_code()},
       {verb::post, "/api/v1/inquiries/contact/verify", ld.verify_contact_code()},
       {verb::get, "/api/v1/me/inquiries", ld.my_inquiries(), Access::signed_in()},
@@ -134,7 +139,7 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
       {verb::put, "/api/v1/listings/{id:int}/availability", vh.put_availability(),
        lister_or_admin},
       {verb::get, "/api/v1/listings/{id:int}/slots", vh.slots()},
-      {verb::post, "/api/v1/listings/{id:int}/visits", vh.book(), Access::signed_in()},
+      {verb::post, "/api/v1/listings/{id:int}/visits", idem(vh.book()), Access::signed_in()},
       {verb::get, "/api/v1/visits/{id:int}", vh.get(), Access::signed_in()},
       {verb::post, "/api/v1/visits/{id:int}/reschedule", vh.reschedule(), Access::signed_in()},
       {verb::post, "/api/v1/visits/{id:int}/cancel", vh.cancel(), Access::signed_in()},

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <map>
 
 #include "auth/crypto.hpp"
@@ -199,7 +200,9 @@ LeadService::LeadService(storage::Database& db, const listings::Gazetteer& gazet
 
 Result<void> LeadService::check_rate(const std::string& action, const std::string& ip,
                                      const std::string& who) {
-  const auto t = static_cast<double>(now());
+  // A monotonic clock: wall-clock jumps must neither refill nor drain the buckets.
+  const double t =
+      std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   if (!ip.empty())
     if (int wait = ip_limiter_.take(action + "|ip|" + ip, t))
       return too_many("rate_limited", "Too many requests; wait before trying again.", wait);

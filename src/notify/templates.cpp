@@ -70,18 +70,12 @@ std::string escape_html(const std::string& s) {
   return out;
 }
 
-Result<std::string> render_part(std::string_view name, std::string_view part, bool html,
-                                const mu::data& data) {
-  const auto source = resources::find(std::string("templates/") + std::string(name) +
-                                      std::string(part));
-  if (!source) {
-    if (part == ".html") return std::string();
-    return Error::internal("no message template " + std::string(name) + std::string(part));
-  }
-  mu::mustache tmpl{std::string(*source)};
-  if (!tmpl.is_valid())
-    return Error::internal("template " + std::string(name) + std::string(part) + ": " +
-                           tmpl.error_message());
+Result<std::string> render_part(std::string_view source, bool html, const mu::data& data) {
+  if (html && (source.find("{{{") != std::string_view::npos ||
+               source.find("{{&") != std::string_view::npos))
+    return Error::internal("HTML templates may not insert unescaped values ({{{ }}} or {{& }})");
+  mu::mustache tmpl{std::string(source)};
+  if (!tmpl.is_valid()) return Error::internal("template: " + tmpl.error_message());
   // The library's default escape is HTML's; plain text and subjects insert values as given.
   if (html)
     tmpl.set_custom_escape(escape_html);
@@ -89,30 +83,44 @@ Result<std::string> render_part(std::string_view name, std::string_view part, bo
     tmpl.set_custom_escape([](const std::string& s) { return s; });
   StrictContext ctx(&data);
   auto out = tmpl.render(ctx);
-  if (!tmpl.is_valid())
-    return Error::internal("template " + std::string(name) + std::string(part) + ": " +
-                           tmpl.error_message());
+  if (!tmpl.is_valid()) return Error::internal("template: " + tmpl.error_message());
   if (!ctx.missing.empty())
-    return Error::internal("template " + std::string(name) + std::string(part) +
-                           " names a value not given: " + *ctx.missing.begin());
+    return Error::internal("template names a value not given: " + *ctx.missing.begin());
   return out;
 }
 
 }  // namespace
 
-Result<Rendered> render(std::string_view name, const boost::json::object& values) {
+Result<Rendered> render_sources(std::string_view subject, std::string_view text,
+                                std::string_view html, const boost::json::object& values) {
   const auto data = to_data(values);
   Rendered r;
-  auto subject = render_part(name, ".subject", false, data);
-  if (!subject) return subject.error();
-  r.subject = std::move(*subject);
+  auto s = render_part(subject, false, data);
+  if (!s) return s.error();
+  r.subject = std::move(*s);
   std::erase_if(r.subject, [](char c) { return c == '\r' || c == '\n'; });
-  auto text = render_part(name, ".txt", false, data);
-  if (!text) return text.error();
-  r.text = std::move(*text);
-  auto html = render_part(name, ".html", true, data);
-  if (!html) return html.error();
-  r.html = std::move(*html);
+  auto t = render_part(text, false, data);
+  if (!t) return t.error();
+  r.text = std::move(*t);
+  if (!html.empty()) {
+    auto h = render_part(html, true, data);
+    if (!h) return h.error();
+    r.html = std::move(*h);
+  }
+  return r;
+}
+
+Result<Rendered> render(std::string_view name, const boost::json::object& values) {
+  const std::string base = "templates/" + std::string(name);
+  const auto subject = resources::find(base + ".subject");
+  const auto text = resources::find(base + ".txt");
+  if (!subject || !text) return Error::internal("no message template " + std::string(name));
+  auto r = render_sources(*subject, *text, resources::find(base + ".html").value_or(""), values);
+  if (!r) {
+    auto e = r.error();
+    e.detail = std::string(name) + ": " + e.detail;
+    return e;
+  }
   return r;
 }
 

@@ -22,4 +22,8 @@ struct Rendered {
 // error: a typo must fail loudly in tests rather than send a message with a hole in it.
 Result<Rendered> render(std::string_view name, const boost::json::object& values);
 
+// The same from template sources rather than a name (an empty `html` renders none).
+Result<Rendered> render_sources(std::string_view subject, std::string_view text,
+                                std::string_view html, const boost::json::object& values);
+
 }  // namespace griha::notify

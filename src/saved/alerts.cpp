@@ -164,9 +164,9 @@ Result<int> AlertSweeper::sweep() {
     std::vector<Due> due;
     for (auto& s : *rows) {
       const auto checked = parse_iso_utc(s.checked_at);
-      const auto created = parse_iso_utc(s.created_at);
-      if (!checked || !created || !is_due(s.frequency, *checked, now)) continue;
-      Due d{std::move(s), std::nullopt, window_start(*created, *checked), {}};
+      const auto since = parse_iso_utc(s.alerts_since);
+      if (!checked || !since || !is_due(s.frequency, *checked, now)) continue;
+      Due d{std::move(s), std::nullopt, window_start(*since, *checked), {}};
       if (auto q = parse_saved_query(d.search.query, now))
         d.query = std::move(*q);
       else

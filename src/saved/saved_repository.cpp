@@ -25,15 +25,15 @@ constexpr Query k_shortlist{"saved.shortlist",
                             "WHERE user_id = $1 ORDER BY added_at DESC, listing_id DESC"};
 
 #define SAVED_SEARCH_COLUMNS                                                               \
-  "id, user_id, name, query, frequency, created_at, updated_at, checked_at, last_sent_at, " \
-  "unsubscribed_at"
+  "id, user_id, name, query, frequency, created_at, updated_at, checked_at, alerts_since, " \
+  "last_sent_at, unsubscribed_at"
 
 constexpr Query k_search_count{"saved.search_count",
                                "SELECT COUNT(*) FROM saved_searches WHERE user_id = $1"};
 constexpr Query k_insert_search{
     "saved.insert_search",
     "INSERT INTO saved_searches (user_id, name, query, frequency, created_at, updated_at, "
-    "checked_at) VALUES ($1, $2, $3, $4, $5, $5, $5) RETURNING id"};
+    "checked_at, alerts_since) VALUES ($1, $2, $3, $4, $5, $5, $5, $5) RETURNING id"};
 constexpr Query k_find_search{"saved.find_search",
                               "SELECT " SAVED_SEARCH_COLUMNS " FROM saved_searches WHERE id = $1"};
 // Inside a write: the row stays locked until commit, so a sweep advancing its watermark and an
@@ -48,7 +48,7 @@ constexpr Query k_searches_of{"saved.searches_of", "SELECT " SAVED_SEARCH_COLUMN
 constexpr Query k_update_search{
     "saved.update_search",
     "UPDATE saved_searches SET name = $2, frequency = $3, updated_at = $4, checked_at = $5, "
-    "unsubscribed_at = $6 WHERE id = $1"};
+    "alerts_since = $6, unsubscribed_at = $7 WHERE id = $1"};
 constexpr Query k_delete_search{"saved.delete_search", "DELETE FROM saved_searches WHERE id = $1"};
 
 constexpr Query k_due{"saved.due",
@@ -84,8 +84,9 @@ SavedSearch search_from_row(const storage::Row& r) {
   s.created_at = r.text(5);
   s.updated_at = r.text(6);
   s.checked_at = r.text(7);
-  s.last_sent_at = r.opt_text(8);
-  s.unsubscribed_at = r.opt_text(9);
+  s.alerts_since = r.text(8);
+  s.last_sent_at = r.opt_text(9);
+  s.unsubscribed_at = r.opt_text(10);
   return s;
 }
 
@@ -175,7 +176,7 @@ Result<std::vector<SavedSearch>> SavedRepository::searches_of(std::int64_t user_
 Result<void> SavedRepository::update_search(storage::Transaction& tx, const SavedSearch& s) {
   return done(tx.exec(k_update_search,
                       params(s.id, s.name, std::string(to_string(s.frequency)), s.updated_at,
-                             s.checked_at, s.unsubscribed_at)));
+                             s.checked_at, s.alerts_since, s.unsubscribed_at)));
 }
 
 Result<void> SavedRepository::delete_search(storage::Transaction& tx, std::int64_t id) {

@@ -50,7 +50,7 @@ class SavedRepository {
   Result<std::optional<SavedSearch>> find_search(std::int64_t id);
   // Newest first.
   Result<std::vector<SavedSearch>> searches_of(std::int64_t user_id);
-  // Writes name, frequency, updated_at, checked_at and unsubscribed_at.
+  // Writes name, frequency, updated_at, checked_at, alerts_since and unsubscribed_at.
   Result<void> update_search(storage::Transaction& tx, const SavedSearch& s);
   Result<void> delete_search(storage::Transaction& tx, std::int64_t id);
 

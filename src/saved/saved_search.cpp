@@ -152,8 +152,8 @@ DueCutoffs due_cutoffs(std::int64_t now) {
           iso_utc(static_cast<std::time_t>(now - k_week_seconds))};
 }
 
-std::int64_t window_start(std::int64_t created_at, std::int64_t checked_at) {
-  return std::max(created_at, checked_at - k_lookback_seconds);
+std::int64_t window_start(std::int64_t alerts_since, std::int64_t checked_at) {
+  return std::max(alerts_since, checked_at - k_lookback_seconds);
 }
 
 }  // namespace griha::saved

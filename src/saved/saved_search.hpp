@@ -31,6 +31,9 @@ struct SavedSearch {
   // The alert watermark: every listing published before it has been considered (see
   // window_start for the look-back that catches late commits).
   std::string checked_at;
+  // No listing published before this is sent: when the search was saved, or when its alerts
+  // were last turned back on.
+  std::string alerts_since;
   std::optional<std::string> last_sent_at;
   std::optional<std::string> unsubscribed_at;
 };
@@ -78,7 +81,7 @@ DueCutoffs due_cutoffs(std::int64_t now);
 inline constexpr std::int64_t k_lookback_seconds = 300;
 
 // The earliest publish time (inclusive) a sweep considers for a search: the look-back before
-// its watermark, but never before the search was saved.
-std::int64_t window_start(std::int64_t created_at, std::int64_t checked_at);
+// its watermark, but never before its alerts_since.
+std::int64_t window_start(std::int64_t alerts_since, std::int64_t checked_at);
 
 }  // namespace griha::saved

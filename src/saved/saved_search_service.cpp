@@ -75,7 +75,7 @@ Result<SavedSearch> SavedSearchService::create(std::int64_t user_id,
   if (!has_query) errors.fields.push_back({"query", "required", "is required"});
   if (!errors.fields.empty()) return errors;
 
-  s.created_at = s.updated_at = s.checked_at = iso_utc(now);
+  s.created_at = s.updated_at = s.checked_at = s.alerts_since = iso_utc(now);
   auto tx = db_.begin();
   if (!tx) return tx.error();
   if (auto r = repo_.lock_user(*tx, user_id); !r) return r.error();
@@ -136,7 +136,7 @@ Result<SavedSearch> SavedSearchService::update(std::int64_t user_id, std::int64_
   if (name) s->name = *name;
   if (frequency && *frequency != s->frequency) {
     // Back on after being off: alerts resume from now rather than replaying the gap.
-    if (s->frequency == Frequency::off) s->checked_at = now;
+    if (s->frequency == Frequency::off) s->checked_at = s->alerts_since = now;
     if (*frequency != Frequency::off) s->unsubscribed_at.reset();
     s->frequency = *frequency;
   }

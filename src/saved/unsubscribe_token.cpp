@@ -38,7 +38,7 @@ std::string UnsubscribeTokens::sign(std::int64_t saved_search_id) const {
 
 std::optional<std::int64_t> UnsubscribeTokens::verify(std::string_view token) const {
   const auto dot = token.find('.');
-  if (dot == std::string_view::npos || dot == 0 || dot > 18) return std::nullopt;
+  if (dot == std::string_view::npos || dot == 0 || dot > 19) return std::nullopt;
   const std::string_view id_text = token.substr(0, dot);
   std::int64_t id = 0;
   const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);

@@ -63,6 +63,7 @@ export async function startGriha(port, env) {
   });
   return {
     base: `http://127.0.0.1:${port}`,
+    databaseUrl,
     log: () => log,
     async stop() {
       child.kill('SIGTERM');
@@ -157,4 +158,15 @@ export async function startSmtp(port, auth) {
       throw new Error(`no ${what}; got ${mails.length}: ${mails.map((m) => m.subject).join(' | ')}`);
     },
   };
+}
+
+// Makes an account with `griha user create` on the server's database and signs it in:
+// {id, email, token, auth: {Authorization: 'Bearer …'}}.
+export async function createUser(griha, role, email, password = 'correct horse battery staple 9') {
+  execFileSync(process.env.GRIHA_BINARY, ['user', 'create', '--role', role, '--email', email, '--name', `Test ${role}`],
+    { input: `${password}\n`, env: { ...process.env, GRIHA_DATABASE_URL: griha.databaseUrl } });
+  const res = await postJson(`${griha.base}/api/v1/auth/signin`, { email, password });
+  if (res.status !== 200) throw new Error(`sign-in of ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const token = res.body.access_token;
+  return { id: res.body.user_id, email, token, auth: { Authorization: `Bearer ${token}` } };
 }

@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <memory>
+#include <thread>
 
 #include "leads/lead_service.hpp"
 #include "listings/gazetteer.hpp"
@@ -183,6 +185,21 @@ TEST_P(LeadServiceContract, TheSameSeekerWithin24HoursUpdatesTheLead) {
   ASSERT_TRUE(later);
   EXPECT_TRUE(later->created);
   EXPECT_EQ(count("SELECT COUNT(*) FROM leads"), 3);
+}
+
+TEST_P(LeadServiceContract, ConcurrentRepeatsOfOneSeekerMakeOneLead) {
+  const auto listing = active_listing(owner_);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&, i] {
+      if (service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Try " + std::to_string(i))))
+        ++ok;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM leads"), 1);
+  EXPECT_EQ(count("SELECT MAX(inquiry_count) FROM leads"), 8);
 }
 
 TEST_P(LeadServiceContract, OnlyActiveListingsOfOthersTakeInquiries) {

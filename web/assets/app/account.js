@@ -1,7 +1,7 @@
 // A signed-in user's own pages: shortlist, saved searches, inquiries, visits, notifications.
 import { api, missingApi } from './api.js';
 import { requireUser } from './app.js';
-import { card, resetShortlist } from './cards.js';
+import { card, cityName, resetShortlist } from './cards.js';
 import { clear, errorBox, field, h, toast } from './dom.js';
 import { day, istDate, label, time, when } from './format.js';
 
@@ -29,14 +29,22 @@ export async function render(ctx) {
   }
 }
 
-const items = (r) => r?.items || r?.results || [];
+const items = (r) => r?.items || r?.visits || r?.saved_searches || [];
 
 async function shortlist(body) {
   resetShortlist();
   const list = items(await api('/api/v1/me/shortlist'));
   const cards = list.map((i) => {
-    const l = i.listing || i;
-    return card({ ...l, id: l.id ?? i.listing_id, area_sqft: l.area_sqft ?? l.carpet_area_sqft });
+    // A shortlisted listing that is no longer public keeps its title and nothing else.
+    if (!i.listing) return h('li', { class: 'card gone' }, h('div', { class: 'body' },
+      h('h3', {}, i.title || `Listing ${i.listing_id}`), h('p', { class: 'muted' }, 'No longer available'),
+      h('button', { type: 'button', class: 'btn small', onclick: async () => {
+        await api(`/api/v1/me/shortlist/${i.listing_id}`, { method: 'DELETE' }).catch((e) => toast(e.message, 'error'));
+        shortlist(body);
+      } }, 'Remove')));
+    const l = i.listing;
+    return card({ ...l, area_sqft: l.carpet_area_sqft ?? l.built_up_area_sqft ?? l.super_built_up_area_sqft,
+      city: cityName(l.city_id) });
   });
   clear(body, cards.length ? h('ul', { class: 'cards' }, cards) : h('p', {}, 'Nothing shortlisted yet. Use ♡ on a listing to keep it here.'));
 }
@@ -46,7 +54,7 @@ async function searches(body) {
     const list = items(await api('/api/v1/me/saved-searches'));
     clear(body, list.length ? h('ul', { class: 'rows' }, list.map((s) => {
       const freq = h('select', { 'aria-label': `Alerts for ${s.name}`, value: s.frequency },
-        ['instant', 'daily', 'weekly'].map((v) => h('option', { value: v }, label(v))));
+        [['instant', 'Instant'], ['daily', 'Daily'], ['weekly', 'Weekly'], ['off', 'Off']].map(([v, t]) => h('option', { value: v }, t)));
       freq.addEventListener('change', async () => {
         try {
           await api(`/api/v1/me/saved-searches/${s.id}`, { method: 'PATCH', body: { frequency: freq.value } });
@@ -73,7 +81,7 @@ async function inquiries(body) {
     h('div', {}, h('a', { href: `/listings/${i.listing_id}` }, i.listing_title || `Listing ${i.listing_id}`),
       h('p', { class: 'muted' }, i.message)),
     h('span', { class: 'muted' }, when(i.created_at)),
-    i.stage ? h('span', { class: 'badge' }, label(i.stage)) : null)))
+    i.status ? h('span', { class: 'badge' }, label(i.status)) : null)))
     : h('p', {}, 'You have not sent any inquiries yet.'));
 }
 
@@ -132,10 +140,15 @@ export function visitRow(v, refresh) {
 
 async function notifications(body) {
   const render = async () => {
-    const list = items(await api('/api/v1/me/notifications'));
-    clear(body, list.length ? h('ul', { class: 'rows' }, list.map((n) => h('li', { class: `row${n.read_at ? '' : ' unread'}` },
-      h('div', {}, h('strong', {}, n.title || n.subject || label(n.kind || n.template || 'Notification')),
-        h('p', {}, n.body || n.text || ''), h('p', { class: 'muted' }, when(n.created_at))),
+    const r = await api('/api/v1/me/notifications');
+    const list = items(r);
+    clear(body, r.unread_count ? h('p', {}, `${r.unread_count} unread · `, h('button', { type: 'button', class: 'link', onclick: async () => {
+      await api('/api/v1/me/notifications/read-all', { method: 'POST' }).catch((e) => toast(e.message, 'error'));
+      render();
+    } }, 'Mark all as read')) : null,
+    list.length ? h('ul', { class: 'rows' }, list.map((n) => h('li', { class: `row${n.read_at ? '' : ' unread'}` },
+      h('div', {}, h('strong', {}, n.link?.startsWith('/') ? h('a', { href: n.link }, n.title || label(n.kind)) : n.title || label(n.kind || 'notification')),
+        h('p', {}, n.body || ''), h('p', { class: 'muted' }, when(n.created_at))),
       n.read_at ? h('span', { class: 'muted' }, 'Read') : h('button', { type: 'button', class: 'btn small', onclick: async () => {
         await api(`/api/v1/me/notifications/${n.id}/read`, { method: 'POST' }).catch((e) => toast(e.message, 'error'));
         render();

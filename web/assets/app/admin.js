@@ -4,7 +4,7 @@ import { api, missingApi, session } from './api.js';
 import { navigate, requireUser } from './app.js';
 import { cityName } from './cards.js';
 import { clear, errorBox, field, h, loadScript, nextId, select, toast } from './dom.js';
-import { bhk, label, num, price, when } from './format.js';
+import { LEAD_STAGES, bhk, label, num, price, when } from './format.js';
 
 const sections = [['', 'Moderation'], ['users', 'Users'], ['activity', 'Leads & visits'], ['outbox', 'Failed notifications'],
   ['stats', 'Statistics']];
@@ -148,19 +148,26 @@ async function users(body, ctx) {
 const pairs = (v) => (Array.isArray(v) ? v.map((x) => [x.day ?? x.date ?? x.stage ?? x.key ?? x.label, x.count ?? x.value ?? 0])
   : Object.entries(v || {}));
 
-async function activity(body) {
+async function activity(body, ctx) {
   document.title = 'Leads & visits · Griha';
-  const s = await api('/api/v1/admin/stats');
+  const stage = ctx.query.get('stage') || '';
+  const [s, leads] = await Promise.all([api('/api/v1/admin/stats'),
+    api(`/api/v1/admin/leads?limit=100${stage ? `&stage=${stage}` : ''}`)]);
   const funnel = pairs(s.funnel);
-  const perDay = pairs(s.leads_per_day);
+  const stageSelect = select('stage', [['', 'All stages'], ...LEAD_STAGES.map((v) => [v, label(v)])], stage, { id: nextId('stage') });
+  stageSelect.addEventListener('change', () => navigate(`/admin/activity${stageSelect.value ? `?stage=${stageSelect.value}` : ''}`));
   body.append(h('h1', {}, 'Leads and visits'),
-    h('section', {}, h('h2', {}, 'Inquiry → visit → won'),
+    h('section', {}, h('h2', {}, 'Inquiry → visit booked → won'),
       h('dl', { class: 'facts-grid' }, funnel.map(([k, v]) => h('div', {}, h('dt', {}, label(k)), h('dd', {}, num(v)))))),
-    h('section', {}, h('h2', {}, 'Leads per day'), h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Day'), h('th', { scope: 'col' }, 'Leads'))),
-      h('tbody', {}, perDay.map(([d, n]) => h('tr', {}, h('td', {}, d), h('td', {}, num(n)))))))),
-    s.visits ? h('section', {}, h('h2', {}, 'Visits'), h('dl', { class: 'facts-grid' },
-      pairs(s.visits).map(([k, v]) => h('div', {}, h('dt', {}, label(k)), h('dd', {}, num(v)))))) : null);
+    h('section', {}, h('h2', {}, 'Leads per day'), h('p', {}, pairs(s.leads_per_day).map(([d, n]) => `${d}: ${num(n)}`).join(' · ') || 'No leads yet.')),
+    h('section', {}, h('h2', {}, 'Latest leads'), field('Stage', stageSelect),
+      leads.items.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
+        h('thead', {}, h('tr', {}, ['Listing', 'Contact', 'Stage', 'Preferred time', 'Created'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, leads.items.map((l) => h('tr', {},
+          h('td', {}, h('a', { href: `/listings/${l.listing_id}` }, l.listing_title || `Listing ${l.listing_id}`)),
+          h('td', {}, [l.contact?.name, l.contact?.phone, l.contact?.email].filter(Boolean).join(' · ') || '—'),
+          h('td', {}, label(l.stage)), h('td', {}, label(l.preferred_contact_time)), h('td', {}, when(l.created_at)))))))
+        : h('p', {}, 'No leads.')));
 }
 
 async function outbox(body) {
@@ -174,7 +181,7 @@ async function outbox(body) {
       h('caption', { class: 'visually-hidden' }, 'Failed notifications'),
       h('thead', {}, h('tr', {}, ['Channel', 'To', 'Message', 'Attempts', 'Last error', 'Created', ''].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, items.map((m) => h('tr', {},
-        h('td', {}, label(m.channel)), h('td', {}, m.recipient || m.to || '—'), h('td', {}, m.template || m.kind || m.subject || '—'),
+        h('td', {}, label(m.channel)), h('td', {}, m.recipient || '—'), h('td', {}, m.subject || label(m.kind)),
         h('td', {}, num(m.attempts)), h('td', { class: 'error-text' }, m.last_error || '—'), h('td', {}, when(m.created_at)),
         h('td', {}, h('button', { type: 'button', class: 'btn small', onclick: async () => {
           try {

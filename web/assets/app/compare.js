@@ -1,26 +1,23 @@
 // Up to four listings side by side (GET /api/v1/compare?ids=...).
 import { api, missingApi } from './api.js';
-import { cityName, compareIds } from './cards.js';
+import { compareIds } from './cards.js';
 import { clear, errorBox, h } from './dom.js';
 import { area, bhk, label, num, price } from './format.js';
 
-const ROWS = [
-  ['Price', (l) => price(l.price, l.transaction)],
-  ['Price per sq ft', (l) => (l.price_per_sqft ? `₹${num(l.price_per_sqft)}` : '—')],
-  ['Type', (l) => `${bhk(l.bhk, l.property_type)} ${label(l.property_type)}`],
-  ['For', (l) => label(l.transaction)],
-  ['Carpet area', (l) => area(l.carpet_area_sqft)],
-  ['Super built-up area', (l) => area(l.super_built_up_area_sqft)],
-  ['Bathrooms', (l) => l.bathrooms ?? '—'],
-  ['Furnishing', (l) => label(l.furnishing)],
-  ['Possession', (l) => label(l.possession)],
-  ['Floor', (l) => (l.floor !== null && l.floor !== undefined ? `${l.floor} of ${l.total_floors ?? '?'}` : '—')],
-  ['Facing', (l) => label(l.facing)],
-  ['City', (l) => cityName(l.city_id) || '—'],
-  ['RERA', (l) => l.rera_number || '—'],
-  ['Verified', (l) => (l.verified ? 'Yes' : 'No')],
-  ['Amenities', (l) => (l.amenities || []).map(label).join(', ') || '—'],
-];
+// The server names the rows (GET /api/v1/compare answers {listings, rows}); values are shown
+// in Indian formats by field.
+function show(field, v, l) {
+  if (v === null || v === undefined || v === '') return '—';
+  if (field === 'price') return price(v, l.transaction);
+  if (field === 'price_per_sqft' || field === 'maintenance_monthly' || field === 'security_deposit') return `₹${num(v)}`;
+  if (field.endsWith('_sqft')) return area(v);
+  if (field === 'plot_area_sqyd') return `${num(v)} sq yd`;
+  if (field === 'bhk') return bhk(v, l.property_type);
+  if (typeof v === 'boolean') return v ? 'Yes' : 'No';
+  if (Array.isArray(v)) return v.map(label).join(', ') || '—';
+  if (typeof v === 'number') return num(v);
+  return /^[a-z_]+$/.test(v) ? label(v) : String(v);
+}
 
 export async function render({ main, query }) {
   document.title = 'Compare · Griha';
@@ -32,9 +29,9 @@ export async function render({ main, query }) {
     return;
   }
   let listings;
+  let rows;
   try {
-    const r = await api(`/api/v1/compare?ids=${ids.join(',')}`);
-    listings = r.items || r.listings || [];
+    ({ listings, rows } = await api(`/api/v1/compare?ids=${ids.join(',')}`));
   } catch (err) {
     clear(body, missingApi(err) ? h('p', { class: 'notice' }, 'Comparing is not available on this server yet.') : errorBox(err));
     return;
@@ -43,6 +40,6 @@ export async function render({ main, query }) {
     h('caption', { class: 'visually-hidden' }, 'Listings compared'),
     h('thead', {}, h('tr', {}, h('td', {}), listings.map((l) => h('th', { scope: 'col' },
       h('a', { href: `/listings/${l.id}` }, l.title || `Listing ${l.id}`))))),
-    h('tbody', {}, ROWS.map(([name, fn]) => h('tr', {}, h('th', { scope: 'row' }, name),
-      listings.map((l) => h('td', {}, String(fn(l))))))))));
+    h('tbody', {}, rows.map((row) => h('tr', {}, h('th', { scope: 'row' }, row.label),
+      listings.map((l, i) => h('td', {}, show(row.field, row.values[i], l)))))))));
 }

@@ -439,14 +439,15 @@ function renderDrawBar() {
         }),
         btn('Search this area', finishArea, { disabled: drawing.length < 3 }),
         btn('Cancel', () => {
-          ui.drawing = null;
-          ui.map.getContainer().classList.remove('drawing');
+          stopDrawing();
           renderDrawBar();
           drawArea();
         })]
       : [btn('Draw an area', () => {
         ui.drawing = [];
         ui.map.getContainer().classList.add('drawing');
+        // While drawing, a click anywhere adds a corner, even where a cluster sits.
+        ui.layer.remove();
         renderDrawBar();
         drawArea();
       }),
@@ -471,10 +472,15 @@ function addPoint(p) {
   drawArea();
 }
 
-function finishArea() {
-  const pts = ui.drawing;
+function stopDrawing() {
   ui.drawing = null;
   ui.map.getContainer().classList.remove('drawing');
+  ui.layer.addTo(ui.map);
+}
+
+function finishArea() {
+  const pts = ui.drawing;
+  stopDrawing();
   const next = currentQuery();
   next.set('polygon', pts.map(([a, b]) => `${a.toFixed(5)},${b.toFixed(5)}`).join(';'));
   next.delete('cursor');

@@ -1,0 +1,675 @@
+// Inquiries and the lead pipeline through the real binary, on SQLite and PostgreSQL: the
+// privacy and abuse rules of issue 5, one test per rule. Guests' codes travel through the
+// outbox and the `log` SMS/email providers and are read back from griha's log, as the auth
+// tests read sign-in codes; what the lister is sent is read through the admin outbox API.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "support/griha_process.hpp"
+#include "support/http_client.hpp"
+
+namespace griha::test {
+namespace {
+
+using bhttp::verb;
+namespace json = boost::json;
+
+std::string code_of(const HttpResponse& res) {
+  const auto body = json_body(res);
+  return body.is_object() && body.as_object().contains("code")
+             ? std::string(body.at("code").as_string())
+             : std::string();
+}
+
+std::string regex_escape(const std::string& s) {
+  static const std::regex special(R"([.^$|()\[\]{}*+?\\])");
+  return std::regex_replace(s, special, R"(\$&)");
+}
+
+// The newest match of `pattern` (its first group) in griha's log, waiting for it: codes
+// leave through the outbox after the response.
+std::string await_in_log(const GrihaProcess& g, const std::regex& pattern) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (std::chrono::steady_clock::now() < end) {
+    const std::string log = g.log();
+    std::string last;
+    for (std::sregex_iterator it(log.begin(), log.end(), pattern), e; it != e; ++it) last = (*it)[1];
+    if (!last.empty()) return last;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("not in the log: " + g.log());
+}
+
+class Leads : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new GrihaProcess({{"GRIHA_LEADS_IP_RATE_PER_MINUTE", "100000"},
+                                {"GRIHA_LEADS_SEEKER_RATE_PER_MINUTE", "5"},
+                                {"GRIHA_LEADS_GUEST_DAILY_CAP", "3"},
+                                {"GRIHA_NOTIFY_POLL_SECONDS", "1"}});
+    owner_ = create_user(*server_, "owner");
+    other_lister_ = create_user(*server_, "agent");
+    seeker_ = create_user(*server_, "seeker");
+    other_seeker_ = create_user(*server_, "seeker");
+    admin_ = create_user(*server_, "admin");
+    // The lister has a phone too, so that both of their contacts can be looked for.
+    auto me = call(verb::patch, "/api/v1/me", &owner_, R"({"phone":"+919900000001"})");
+    if (me.result_int() != 200) throw std::runtime_error("setting the phone failed: " + me.body());
+  }
+  static void TearDownTestSuite() { delete server_; }
+
+  static HttpResponse call(verb method, const std::string& target, const TestUser* as,
+                           const std::string& body = {}, Headers headers = {}) {
+    if (as) headers.emplace_back("Authorization", as->bearer());
+    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+    return http_request(server_->port(), method, target, body, headers);
+  }
+  static HttpResponse call(verb method, const std::string& target, const TestUser* as,
+                           const json::object& body, Headers headers = {}) {
+    return call(method, target, as, json::serialize(body), std::move(headers));
+  }
+
+  // An active listing by `lister`.
+  static std::int64_t active_listing(const TestUser& lister) {
+    const auto places = json_body(http_get(server_->port(), "/api/v1/places?q=andheri%20west"));
+    const auto& p = places.at("places").as_array().at(0);
+    const json::object body{{"transaction", "sale_resale"},
+                            {"property_type", "apartment"},
+                            {"title", "Sunny 2 BHK in Andheri West"},
+                            {"description",
+                             "A bright flat close to the metro, with good light and cross "
+                             "ventilation."},
+                            {"bhk", 2},
+                            {"bathrooms", 2},
+                            {"carpet_area_sqft", 750},
+                            {"price", 18500000},
+                            {"city_id", p.at("city_id")},
+                            {"locality_id", p.at("locality_id")}};
+    auto created = call(verb::post, "/api/v1/listings", &lister, body);
+    if (created.result_int() != 201) throw std::runtime_error("create: " + created.body());
+    const auto id = json_body(created).at("id").as_int64();
+    const std::string path = "/api/v1/listings/" + std::to_string(id);
+    if (call(verb::post, path + "/submit", &lister).result_int() != 200)
+      throw std::runtime_error("submit failed");
+    if (call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve", &admin_)
+            .result_int() != 200)
+      throw std::runtime_error("approve failed");
+    return id;
+  }
+
+  static std::string inquiries_path(std::int64_t listing) {
+    return "/api/v1/listings/" + std::to_string(listing) + "/inquiries";
+  }
+  static std::string lead_path(std::int64_t lead) {
+    return "/api/v1/leads/" + std::to_string(lead);
+  }
+
+  static HttpResponse inquire(std::int64_t listing, const TestUser* as,
+                              const std::string& message = "Is it still available?",
+                              Headers headers = {}) {
+    return call(verb::post, inquiries_path(listing), as,
+                json::object{{"message", message}, {"preferred_contact_time", "evening"}},
+                std::move(headers));
+  }
+
+  // A contact token for a guest phone, through the SMS code read from the log.
+  static std::string phone_token(const std::string& phone, GrihaProcess& server = *server_) {
+    auto req = http_request(server.port(), verb::post, "/api/v1/inquiries/contact/verify-request",
+                            json::serialize(json::object{{"phone", phone}}),
+                            {{"Content-Type", "application/json"}});
+    if (req.result_int() != 202) throw std::runtime_error("verify-request: " + req.body());
+    const std::regex code_re("to=" + regex_escape(phone) +
+                             R"( text="(\d{6}) is your Griha code to send an inquiry)");
+    const std::string code = await_in_log(server, code_re);
+    auto ok = http_request(server.port(), verb::post, "/api/v1/inquiries/contact/verify",
+                           json::serialize(json::object{{"phone", phone}, {"code", code}}),
+                           {{"Content-Type", "application/json"}});
+    if (ok.result_int() != 200) throw std::runtime_error("verify: " + ok.body());
+    return std::string(json_body(ok).at("contact_token").as_string());
+  }
+
+  static json::object guest_body(const std::string& token, const std::string& message = "Hello") {
+    return {{"message", message},
+            {"preferred_contact_time", "morning"},
+            {"name", "Guest Seeker"},
+            {"contact_token", token}};
+  }
+
+  static json::array my_leads(const TestUser& lister, const std::string& query = {}) {
+    auto res = call(verb::get, "/api/v1/me/leads" + query, &lister);
+    EXPECT_EQ(res.result_int(), 200) << res.body();
+    return json_body(res).at("items").as_array();
+  }
+
+  static json::array all_leads_of_listing(std::int64_t listing) {
+    auto res = call(verb::get, "/api/v1/admin/leads?listing_id=" + std::to_string(listing), &admin_);
+    EXPECT_EQ(res.result_int(), 200) << res.body();
+    return json_body(res).at("items").as_array();
+  }
+
+  static GrihaProcess* server_;
+  static TestUser owner_, other_lister_, seeker_, other_seeker_, admin_;
+};
+GrihaProcess* Leads::server_ = nullptr;
+TestUser Leads::owner_, Leads::other_lister_, Leads::seeker_, Leads::other_seeker_, Leads::admin_;
+
+TEST_F(Leads, ASignedInInquiryReachesTheListerByEmailSmsAndInApp) {
+  const auto listing = active_listing(owner_);
+  auto r = inquire(listing, &seeker_, "Can I see it on Sunday?");
+  ASSERT_EQ(r.result_int(), 201) << r.body();
+  const auto body = json_body(r).as_object();
+  EXPECT_EQ(body.at("status").as_string(), "received");
+  EXPECT_TRUE(body.at("created").as_bool());
+  EXPECT_FALSE(body.contains("contact")) << "the seeker's answer holds no contact details";
+
+  // The messages are in the outbox; the dispatcher may already have sent them.
+  const auto lead_id = body.at("id").as_int64();
+  int email = 0, sms = 0;
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((email == 0 || sms == 0) && std::chrono::steady_clock::now() < end) {
+    email = sms = 0;
+    for (const char* status : {"pending", "sent"}) {
+      auto out = call(verb::get, std::string("/api/v1/admin/outbox?limit=200&status=") + status,
+                      &admin_);
+      ASSERT_EQ(out.result_int(), 200) << out.body();
+      for (const auto& item : json_body(out).at("items").as_array()) {
+        if (item.at("kind") != "lead.new") continue;
+        if (item.at("recipient") == json::value(owner_.email) && item.at("channel") == "email") ++email;
+        if (item.at("recipient") == "+919900000001" && item.at("channel") == "sms") ++sms;
+      }
+    }
+    if (email == 0 || sms == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(email, 1);
+  EXPECT_EQ(sms, 1);
+  auto notes = call(verb::get, "/api/v1/me/notifications", &owner_);
+  ASSERT_EQ(notes.result_int(), 200);
+  bool in_app = false;
+  for (const auto& n : json_body(notes).at("items").as_array())
+    in_app |= n.at("kind") == "lead.new" &&
+              n.at("link") == json::value("/dashboard/leads/" + std::to_string(lead_id));
+  EXPECT_TRUE(in_app) << notes.body();
+  // The lister's own view carries the seeker's contact.
+  auto lead = call(verb::get, lead_path(lead_id), &owner_);
+  ASSERT_EQ(lead.result_int(), 200) << lead.body();
+  EXPECT_EQ(json_body(lead).at("contact").at("email"), json::value(seeker_.email));
+  EXPECT_EQ(json_body(lead).at("stage"), "new");
+}
+
+TEST_F(Leads, ASeekerSeesOnlyTheirOwnInquiries) {
+  const auto listing = active_listing(owner_);
+  ASSERT_EQ(inquire(listing, &seeker_, "Mine, from the first seeker").result_int(), 201);
+  ASSERT_EQ(inquire(listing, &other_seeker_, "Theirs, from the second").result_int(), 201);
+  auto mine = call(verb::get, "/api/v1/me/inquiries", &other_seeker_);
+  ASSERT_EQ(mine.result_int(), 200);
+  const auto items = json_body(mine).at("items").as_array();
+  ASSERT_FALSE(items.empty());
+  for (const auto& i : items) EXPECT_NE(i.at("message"), "Mine, from the first seeker");
+  EXPECT_EQ(items.at(0).at("message"), "Theirs, from the second");
+  EXPECT_EQ(items.at(0).at("listing_id").as_int64(), listing);
+  // A seeker has no pipeline: the leads and their contacts are not theirs to read.
+  EXPECT_TRUE(my_leads(other_seeker_).empty());
+  EXPECT_EQ(call(verb::get, "/api/v1/me/inquiries", nullptr).result_int(), 401);
+}
+
+TEST_F(Leads, AListerCannotSeeOrChangeLeadsOnListingsTheyDoNotOwn) {
+  const auto listing = active_listing(owner_);
+  const auto seeker = create_user(*server_, "seeker");
+  auto r = inquire(listing, &seeker, "Only the owner may read this");
+  ASSERT_EQ(r.result_int(), 201);
+  const auto id = json_body(r).at("id").as_int64();
+  const TestUser* other = &other_lister_;
+
+  auto get = call(verb::get, lead_path(id), other);
+  EXPECT_EQ(get.result_int(), 404);
+  // The same answer as for a lead that does not exist: ids reveal nothing.
+  auto missing = call(verb::get, lead_path(99999999), other);
+  EXPECT_EQ(missing.result_int(), 404);
+  EXPECT_EQ(code_of(get), code_of(missing));
+  EXPECT_EQ(call(verb::patch, lead_path(id), other, R"({"stage":"contacted"})").result_int(), 404);
+  EXPECT_EQ(call(verb::post, lead_path(id) + "/notes", other, R"({"body":"hi"})").result_int(), 404);
+  for (const auto& l : my_leads(*other)) EXPECT_NE(l.at("id").as_int64(), id);
+  EXPECT_TRUE(my_leads(*other, "?listing_id=" + std::to_string(listing)).empty());
+  auto csv = call(verb::get, "/api/v1/me/leads/export", other);
+  ASSERT_EQ(csv.result_int(), 200);
+  EXPECT_EQ(csv.body().find("Only the owner may read this"), std::string::npos);
+  EXPECT_EQ(csv.body().find(seeker.email), std::string::npos);
+  auto stats = call(verb::get, "/api/v1/me/leads/stats", other);
+  EXPECT_FALSE(json_body(stats).at("by_listing").as_object().contains(std::to_string(listing)));
+  // Admin-only routes are closed to listers.
+  EXPECT_EQ(call(verb::get, "/api/v1/admin/leads", other).result_int(), 403);
+  EXPECT_EQ(call(verb::get, "/api/v1/admin/stats", other).result_int(), 403);
+
+  auto after = call(verb::get, lead_path(id), &owner_);
+  EXPECT_EQ(json_body(after).at("stage"), "new");
+  EXPECT_TRUE(json_body(after).at("notes").as_array().empty());
+}
+
+TEST_F(Leads, APublicListingShowsNoListerPhoneOrEmail) {
+  const auto listing = active_listing(owner_);
+  const std::string path = "/api/v1/listings/" + std::to_string(listing);
+  const std::vector<const TestUser*> viewers = {nullptr, &seeker_, &other_lister_};
+  for (const TestUser* who : viewers) {
+    auto res = call(verb::get, path, who);
+    ASSERT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res.body().find(owner_.email), std::string::npos);
+    EXPECT_EQ(res.body().find("9900000001"), std::string::npos);
+    EXPECT_FALSE(json_body(res).as_object().contains("owner_id"));
+  }
+  auto photos = call(verb::get, path + "/photos", nullptr);
+  EXPECT_EQ(photos.body().find(owner_.email), std::string::npos);
+}
+
+TEST_F(Leads, AGuestWithoutAValidTokenForTheirNumberCreatesNoLead) {
+  const auto listing = active_listing(owner_);
+  const std::string path = inquiries_path(listing);
+  json::object body = guest_body("");
+  body.erase("contact_token");
+  auto none = call(verb::post, path, nullptr, body);
+  EXPECT_EQ(none.result_int(), 401);
+  EXPECT_EQ(code_of(none), "contact_verification_required");
+
+  const std::string token = phone_token("+919812300001");
+  // A token altered in any byte, or made up, is refused.
+  std::string forged = token;
+  forged[forged.size() - 2] = forged[forged.size() - 2] == 'A' ? 'B' : 'A';
+  for (const std::string& bad : {forged, std::string("bG9vaw.c2lnbmF0dXJl"), token + "x"}) {
+    auto r = call(verb::post, path, nullptr, guest_body(bad));
+    EXPECT_EQ(r.result_int(), 401) << bad;
+    EXPECT_EQ(code_of(r), "contact_token_invalid");
+  }
+  // A token for one number does not vouch for another.
+  json::object other_number = guest_body(token);
+  other_number["phone"] = "+919812300002";
+  auto mismatch = call(verb::post, path, nullptr, other_number);
+  EXPECT_EQ(mismatch.result_int(), 401);
+  EXPECT_EQ(code_of(mismatch), "contact_token_invalid");
+  EXPECT_TRUE(all_leads_of_listing(listing).empty());
+
+  // The same token with its own number works, and the lister gets that number.
+  json::object own_number = guest_body(token);
+  own_number["phone"] = "98123 00001";
+  auto ok = call(verb::post, path, nullptr, own_number);
+  ASSERT_EQ(ok.result_int(), 201) << ok.body();
+  const auto leads = all_leads_of_listing(listing);
+  ASSERT_EQ(leads.size(), 1u);
+  EXPECT_EQ(leads[0].at("contact").at("phone"), "+919812300001");
+  EXPECT_EQ(leads[0].at("contact").at("name"), "Guest Seeker");
+}
+
+TEST_F(Leads, AGuestCanVerifyAnEmailAddressInstead) {
+  const auto listing = active_listing(owner_);
+  auto req = call(verb::post, "/api/v1/inquiries/contact/verify-request", nullptr,
+                  R"({"email":"Guest.Mail@Example.in"})");
+  ASSERT_EQ(req.result_int(), 202) << req.body();
+  const std::string code = await_in_log(
+      *server_, std::regex(R"(to=guest\.mail@example\.in subject="Your Griha verification code: (\d{6}))"));
+  auto wrong = call(verb::post, "/api/v1/inquiries/contact/verify", nullptr,
+                    json::object{{"email", "guest.mail@example.in"},
+                                 {"code", code == "000000" ? "111111" : "000000"}});
+  EXPECT_EQ(wrong.result_int(), 400);
+  EXPECT_EQ(code_of(wrong), "code_invalid");
+  auto ok = call(verb::post, "/api/v1/inquiries/contact/verify", nullptr,
+                 json::object{{"email", "guest.mail@example.in"}, {"code", code}});
+  ASSERT_EQ(ok.result_int(), 200) << ok.body();
+  EXPECT_FALSE(json_body(ok).at("expires_at").as_string().empty());
+  auto r = call(verb::post, inquiries_path(listing), nullptr,
+                guest_body(std::string(json_body(ok).at("contact_token").as_string())));
+  ASSERT_EQ(r.result_int(), 201) << r.body();
+  EXPECT_EQ(all_leads_of_listing(listing).at(0).at("contact").at("email"), "guest.mail@example.in");
+}
+
+TEST_F(Leads, TheHoneypotRejectsBotsAndStoresNothing) {
+  const auto listing = active_listing(owner_);
+  const auto seeker = create_user(*server_, "seeker");
+  for (const char* filled : {R"("http://spam.example")", R"(" ")", "1"}) {
+    const std::string body = R"({"message":"Buy cheap followers","website":)" +
+                             std::string(filled) + "}";
+    auto r = call(verb::post, inquiries_path(listing), &seeker, body);
+    EXPECT_EQ(r.result_int(), 400) << filled;
+    EXPECT_EQ(code_of(r), "rejected_as_spam");
+    EXPECT_EQ(json_body(r).at("errors").at(0).at("field"), "website");
+  }
+  EXPECT_TRUE(all_leads_of_listing(listing).empty());
+  auto empty = call(verb::post, inquiries_path(listing), &seeker,
+                    R"({"message":"A real person","website":""})");
+  EXPECT_EQ(empty.result_int(), 201) << "an empty honeypot is what people send";
+}
+
+TEST_F(Leads, AnAccountIsRateLimited) {
+  const auto seeker = create_user(*server_, "seeker");
+  int status = 0;
+  HttpResponse last;
+  for (int i = 0; i < 7 && status != 429; ++i) {
+    last = inquire(active_listing(owner_), &seeker);
+    status = last.result_int();
+  }
+  EXPECT_EQ(status, 429);
+  EXPECT_EQ(code_of(last), "rate_limited");
+  EXPECT_FALSE(last[bhttp::field::retry_after].empty());
+}
+
+TEST_F(Leads, AGuestContactHasADailyCap) {
+  const std::string token = phone_token("+919812300003");
+  std::vector<std::int64_t> listings;
+  for (int i = 0; i < 4; ++i) listings.push_back(active_listing(owner_));
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(call(verb::post, inquiries_path(listings[i]), nullptr, guest_body(token)).result_int(),
+              201);
+  auto capped = call(verb::post, inquiries_path(listings[3]), nullptr, guest_body(token));
+  EXPECT_EQ(capped.result_int(), 429);
+  EXPECT_EQ(code_of(capped), "daily_cap");
+  EXPECT_FALSE(capped[bhttp::field::retry_after].empty());
+  EXPECT_TRUE(all_leads_of_listing(listings[3]).empty());
+}
+
+TEST_F(Leads, OnlyAllowlistedFieldsCanBePatched) {
+  const auto listing = active_listing(owner_);
+  const auto seeker = create_user(*server_, "seeker");
+  const auto id = json_body(inquire(listing, &seeker, "Original")).at("id").as_int64();
+  for (const auto& [body, field] :
+       std::vector<std::pair<std::string, std::string>>{
+           {R"({"stage":"contacted","message":"rewritten"})", "message"},
+           {R"({"contact":{"phone":"+919999999999"}})", "contact"},
+           {R"({"listing_id":1})", "listing_id"},
+           {R"({"inquiry_count":0})", "inquiry_count"}}) {
+    auto r = call(verb::patch, lead_path(id), &owner_, body);
+    EXPECT_EQ(r.result_int(), 400) << body;
+    EXPECT_EQ(code_of(r), "field_not_writable");
+    EXPECT_EQ(json_body(r).at("errors").at(0).at("field"), json::value(field));
+  }
+  auto lead = json_body(call(verb::get, lead_path(id), &owner_));
+  EXPECT_EQ(lead.at("stage"), "new") << "nothing changed, not even the allowed part";
+  EXPECT_EQ(lead.at("message"), "Original");
+}
+
+TEST_F(Leads, ASeekerCannotPatchALead) {
+  const auto listing = active_listing(owner_);
+  const auto seeker = create_user(*server_, "seeker");
+  const auto id = json_body(inquire(listing, &seeker, "Mine")).at("id").as_int64();
+  EXPECT_EQ(call(verb::patch, lead_path(id), &seeker, R"({"stage":"won"})").result_int(), 404);
+  EXPECT_EQ(call(verb::get, lead_path(id), &seeker).result_int(), 404);
+  EXPECT_EQ(call(verb::post, lead_path(id) + "/notes", &seeker, R"({"body":"x"})").result_int(),
+            404);
+  EXPECT_EQ(call(verb::patch, lead_path(id), nullptr, R"({"stage":"won"})").result_int(), 401);
+  EXPECT_EQ(json_body(call(verb::get, lead_path(id), &owner_)).at("stage"), "new");
+}
+
+TEST_F(Leads, TheListerWorksTheLeadThroughThePipeline) {
+  const auto listing = active_listing(owner_);
+  const auto seeker = create_user(*server_, "seeker");
+  const auto id = json_body(inquire(listing, &seeker, "=HYPERLINK(\"http://evil\")"))
+                      .at("id")
+                      .as_int64();
+  ASSERT_EQ(call(verb::patch, lead_path(id), &owner_, R"({"stage":"contacted"})").result_int(), 200);
+  auto note = call(verb::post, lead_path(id) + "/notes", &owner_, R"({"body":"Called, visit Sat"})");
+  ASSERT_EQ(note.result_int(), 201) << note.body();
+  EXPECT_EQ(call(verb::post, lead_path(id) + "/notes", &owner_, R"({"body":"  "})").result_int(), 400);
+  auto no_reason = call(verb::patch, lead_path(id), &owner_, R"({"stage":"lost"})");
+  EXPECT_EQ(no_reason.result_int(), 400);
+  EXPECT_EQ(json_body(no_reason).at("errors").at(0).at("field"), "lost_reason");
+  auto lost = call(verb::patch, lead_path(id), &owner_,
+                   R"({"stage":"lost","lost_reason":"Budget too low"})");
+  ASSERT_EQ(lost.result_int(), 200) << lost.body();
+  auto reopen = call(verb::patch, lead_path(id), &owner_, R"({"stage":"negotiating"})");
+  EXPECT_EQ(reopen.result_int(), 409);
+  EXPECT_EQ(code_of(reopen), "stage_move_not_allowed");
+
+  const auto d = json_body(call(verb::get, lead_path(id), &owner_));
+  EXPECT_EQ(d.at("stage"), "lost");
+  EXPECT_EQ(d.at("lost_reason"), "Budget too low");
+  EXPECT_EQ(d.at("notes").at(0).at("body"), "Called, visit Sat");
+  int stage_events = 0;
+  for (const auto& e : d.at("history").as_array())
+    if (e.at("kind") == "stage") {
+      ++stage_events;
+      EXPECT_EQ(e.at("actor_id").as_int64(), owner_.id);
+      EXPECT_FALSE(e.at("at").as_string().empty());
+    }
+  EXPECT_EQ(stage_events, 2);
+
+  auto filtered = my_leads(owner_, "?stage=lost&listing_id=" + std::to_string(listing));
+  ASSERT_EQ(filtered.size(), 1u);
+  EXPECT_EQ(filtered[0].at("id").as_int64(), id);
+  EXPECT_EQ(call(verb::get, "/api/v1/me/leads?stage=closed", &owner_).result_int(), 400);
+  auto stats = json_body(call(verb::get, "/api/v1/me/leads/stats", &owner_));
+  EXPECT_GE(stats.at("stages").at("lost").as_int64(), 1);
+  EXPECT_EQ(stats.at("stages").as_object().size(), 7u);
+  EXPECT_EQ(stats.at("by_listing").at(std::to_string(listing)).as_int64(), 1);
+
+  auto csv = call(verb::get, "/api/v1/me/leads/export?listing_id=" + std::to_string(listing),
+                  &owner_);
+  ASSERT_EQ(csv.result_int(), 200);
+  EXPECT_TRUE(std::string(csv[bhttp::field::content_type]).starts_with("text/csv"));
+  EXPECT_NE(csv.body().find("\"'=HYPERLINK(\"\"http://evil\"\")\""), std::string::npos)
+      << csv.body();
+  EXPECT_EQ(csv.body().find(",=HYPERLINK"), std::string::npos);
+  EXPECT_EQ(csv.body().find(",\"=HYPERLINK"), std::string::npos);
+}
+
+TEST_F(Leads, TheListsArePagedNewestFirst) {
+  const auto lister = create_user(*server_, "owner");
+  const auto listing = active_listing(lister);
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    const auto who = create_user(*server_, "seeker");
+    ids.push_back(json_body(inquire(listing, &who)).at("id").as_int64());
+  }
+  auto first = call(verb::get, "/api/v1/me/leads?limit=2", &lister);
+  const auto page = json_body(first);
+  ASSERT_EQ(page.at("items").as_array().size(), 2u);
+  EXPECT_EQ(page.at("items").at(0).at("id").as_int64(), ids[2]);
+  const auto next = page.at("next_before_id").as_int64();
+  auto second = json_body(
+      call(verb::get, "/api/v1/me/leads?limit=2&before_id=" + std::to_string(next), &lister));
+  ASSERT_EQ(second.at("items").as_array().size(), 1u);
+  EXPECT_EQ(second.at("items").at(0).at("id").as_int64(), ids[0]);
+  EXPECT_TRUE(second.at("next_before_id").is_null());
+  EXPECT_EQ(call(verb::get, "/api/v1/me/leads?from=yesterday", &lister).result_int(), 400);
+  EXPECT_EQ(my_leads(lister, "?from=2000-01-01&to=2000-01-02").size(), 0u);
+}
+
+TEST_F(Leads, AssigningToAnAgentOfAnotherAgencyIsRefused) {
+  const auto broker = create_user(*server_, "agent");
+  const auto colleague = create_user(*server_, "agent");
+  const auto rival = create_user(*server_, "agent");
+  auto ours = call(verb::post, "/api/v1/admin/agencies", &admin_, R"({"name":"Andheri Homes"})");
+  ASSERT_EQ(ours.result_int(), 201) << ours.body();
+  auto theirs = call(verb::post, "/api/v1/admin/agencies", &admin_, R"({"name":"Rival Realty"})");
+  const auto ours_id = json_body(ours).at("id").as_int64();
+  const auto theirs_id = json_body(theirs).at("id").as_int64();
+  auto join = [&](const TestUser& u, std::int64_t agency) {
+    return call(verb::put, "/api/v1/admin/users/" + std::to_string(u.id) + "/agency", &admin_,
+                json::object{{"agency_id", agency}});
+  };
+  ASSERT_EQ(join(broker, ours_id).result_int(), 200);
+  ASSERT_EQ(join(colleague, ours_id).result_int(), 200);
+  ASSERT_EQ(join(rival, theirs_id).result_int(), 200);
+  EXPECT_EQ(join(rival, 99999999).result_int(), 404);
+  EXPECT_EQ(call(verb::post, "/api/v1/admin/agencies", &broker, R"({"name":"Mine"})").result_int(),
+            403);
+
+  auto agents = json_body(call(verb::get, "/api/v1/me/agency/agents", &broker));
+  EXPECT_EQ(agents.at("agency").at("name"), "Andheri Homes");
+  std::vector<std::int64_t> agent_ids;
+  for (const auto& a : agents.at("agents").as_array()) agent_ids.push_back(a.at("id").as_int64());
+  EXPECT_EQ(agent_ids.size(), 2u);
+  EXPECT_EQ(std::count(agent_ids.begin(), agent_ids.end(), rival.id), 0);
+
+  const auto listing = active_listing(broker);
+  const auto seeker = create_user(*server_, "seeker");
+  const auto id = json_body(inquire(listing, &seeker)).at("id").as_int64();
+  auto refused = call(verb::patch, lead_path(id), &broker,
+                      json::object{{"assigned_to", rival.id}});
+  EXPECT_EQ(refused.result_int(), 400);
+  EXPECT_EQ(code_of(refused), "assignee_not_in_agency");
+  EXPECT_EQ(call(verb::get, lead_path(id), &rival).result_int(), 404);
+  auto ok = call(verb::patch, lead_path(id), &broker, json::object{{"assigned_to", colleague.id}});
+  ASSERT_EQ(ok.result_int(), 200) << ok.body();
+  EXPECT_EQ(json_body(ok).at("assigned_to").as_int64(), colleague.id);
+  // The assignee now sees and works the lead.
+  EXPECT_EQ(call(verb::get, lead_path(id), &colleague).result_int(), 200);
+  EXPECT_EQ(call(verb::patch, lead_path(id), &colleague, R"({"stage":"contacted"})").result_int(),
+            200);
+  EXPECT_EQ(my_leads(colleague).size(), 1u);
+}
+
+TEST_F(Leads, TheSameSeekerWithin24HoursUpdatesTheLead) {
+  const auto listing = active_listing(owner_);
+  const auto seeker = create_user(*server_, "seeker");
+  auto first = inquire(listing, &seeker, "First question");
+  ASSERT_EQ(first.result_int(), 201);
+  auto second = inquire(listing, &seeker, "Second question");
+  ASSERT_EQ(second.result_int(), 200) << second.body();
+  EXPECT_FALSE(json_body(second).at("created").as_bool());
+  EXPECT_EQ(json_body(second).at("id"), json_body(first).at("id"));
+  EXPECT_EQ(json_body(second).at("inquiry_count").as_int64(), 2);
+  const auto leads = all_leads_of_listing(listing);
+  ASSERT_EQ(leads.size(), 1u);
+  EXPECT_EQ(leads[0].at("message"), "Second question");
+  const auto d = json_body(call(verb::get, lead_path(leads[0].at("id").as_int64()), &owner_));
+  EXPECT_EQ(d.at("inquiries").as_array().size(), 2u);
+  EXPECT_EQ(d.at("inquiries").at(0).at("message"), "First question");
+}
+
+TEST_F(Leads, AListerCannotInquireOnTheirOwnListing) {
+  const auto listing = active_listing(owner_);
+  auto r = inquire(listing, &owner_);
+  EXPECT_EQ(r.result_int(), 403);
+  EXPECT_EQ(code_of(r), "own_listing");
+  EXPECT_TRUE(all_leads_of_listing(listing).empty());
+  // Nor can anyone inquire on a listing that is not live.
+  auto withdrawn =
+      call(verb::post, "/api/v1/listings/" + std::to_string(listing) + "/withdraw", &owner_);
+  ASSERT_EQ(withdrawn.result_int(), 200);
+  const auto seeker = create_user(*server_, "seeker");
+  EXPECT_EQ(inquire(listing, &seeker).result_int(), 404);
+  EXPECT_EQ(inquire(99999999, &seeker).result_int(), 404);
+}
+
+TEST_F(Leads, ReplayingAnInquiryWithTheSameIdempotencyKeyCreatesOneLead) {
+  const auto listing = active_listing(owner_);
+  const auto seeker = create_user(*server_, "seeker");
+  const Headers key = {{"Idempotency-Key", "inquiry-replay-1"}};
+  auto first = inquire(listing, &seeker, "Once only", key);
+  ASSERT_EQ(first.result_int(), 201) << first.body();
+  auto replay = inquire(listing, &seeker, "Once only", key);
+  EXPECT_EQ(replay.result_int(), 201) << "the first response again, not a 200 follow-up";
+  EXPECT_EQ(replay.body(), first.body());
+  auto leads = all_leads_of_listing(listing);
+  ASSERT_EQ(leads.size(), 1u);
+  EXPECT_EQ(leads[0].at("inquiry_count").as_int64(), 1);
+  auto changed = inquire(listing, &seeker, "A different body", key);
+  EXPECT_EQ(changed.result_int(), 422);
+  EXPECT_EQ(all_leads_of_listing(listing).at(0).at("inquiry_count").as_int64(), 1);
+}
+
+TEST_F(Leads, TheAdminDashboardsGetStatsAndEveryLead) {
+  const auto listing = active_listing(owner_);
+  ASSERT_EQ(inquire(listing, &other_seeker_).result_int(), 201);
+  auto res = call(verb::get, "/api/v1/admin/stats", &admin_);
+  ASSERT_EQ(res.result_int(), 200) << res.body();
+  const auto s = json_body(res);
+  bool mumbai = false;
+  for (const auto& row : s.at("listings_by_city_status").as_array())
+    mumbai |= row.at("city") == "Mumbai" && row.at("status") == "active" &&
+              row.at("count").as_int64() >= 1;
+  EXPECT_TRUE(mumbai) << res.body();
+  const auto days = s.at("leads_per_day").as_array();
+  ASSERT_EQ(days.size(), 30u);
+  EXPECT_GE(days.back().at("count").as_int64(), 1);
+  EXPECT_GE(s.at("funnel").at("inquiries").as_int64(), 1);
+  EXPECT_TRUE(s.at("funnel").at("visits_booked").is_int64());
+  EXPECT_FALSE(all_leads_of_listing(listing).empty());
+}
+
+// A server of its own with a small per-IP budget and contact tokens that live one second.
+class LeadLimits : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new GrihaProcess({{"GRIHA_LEADS_IP_RATE_PER_MINUTE", "4"},
+                                {"GRIHA_LEADS_CONTACT_TOKEN_TTL_SECONDS", "1"},
+                                {"GRIHA_NOTIFY_POLL_SECONDS", "1"}});
+    owner_ = create_user(*server_, "owner");
+    admin_ = create_user(*server_, "admin");
+  }
+  static void TearDownTestSuite() { delete server_; }
+  static GrihaProcess* server_;
+  static TestUser owner_, admin_;
+};
+GrihaProcess* LeadLimits::server_ = nullptr;
+TestUser LeadLimits::owner_, LeadLimits::admin_;
+
+std::int64_t listing_on(const GrihaProcess& server, const TestUser& owner, const TestUser& admin) {
+  const auto places = json_body(http_get(server.port(), "/api/v1/places?q=baner"));
+  const auto& p = places.at("places").as_array().at(0);
+  const json::object body{{"transaction", "rent"},
+                          {"property_type", "apartment"},
+                          {"title", "Bright 2 BHK in Baner"},
+                          {"description", "A bright flat near the highway, with covered parking."},
+                          {"bhk", 2},
+                          {"bathrooms", 2},
+                          {"carpet_area_sqft", 900},
+                          {"price", 32000},
+                          {"city_id", p.at("city_id")},
+                          {"locality_id", p.at("locality_id")}};
+  const Headers auth = {{"Authorization", owner.bearer()}, {"Content-Type", "application/json"}};
+  auto created = http_request(server.port(), verb::post, "/api/v1/listings", json::serialize(body), auth);
+  const auto id = json_body(created).at("id").as_int64();
+  http_request(server.port(), verb::post, "/api/v1/listings/" + std::to_string(id) + "/submit", {},
+               {{"Authorization", owner.bearer()}});
+  http_request(server.port(), verb::post,
+               "/api/v1/admin/listings/" + std::to_string(id) + "/approve", {},
+               {{"Authorization", admin.bearer()}});
+  return id;
+}
+
+TEST_F(LeadLimits, AnExpiredContactTokenCreatesNoLead) {
+  const auto listing = listing_on(*server_, owner_, admin_);
+  const std::string phone = "+919812300009";
+  auto req = http_request(server_->port(), verb::post, "/api/v1/inquiries/contact/verify-request",
+                          json::serialize(json::object{{"phone", phone}}),
+                          {{"Content-Type", "application/json"}});
+  ASSERT_EQ(req.result_int(), 202) << req.body();
+  const std::string code = await_in_log(
+      *server_, std::regex("to=" + regex_escape(phone) + R"( text="(\d{6}) is your Griha code)"));
+  auto ok = http_request(server_->port(), verb::post, "/api/v1/inquiries/contact/verify",
+                         json::serialize(json::object{{"phone", phone}, {"code", code}}),
+                         {{"Content-Type", "application/json"}});
+  ASSERT_EQ(ok.result_int(), 200) << ok.body();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  auto late = http_request(server_->port(), verb::post,
+                           "/api/v1/listings/" + std::to_string(listing) + "/inquiries",
+                           json::serialize(json::object{
+                               {"message", "Too late?"},
+                               {"name", "Guest"},
+                               {"contact_token", json_body(ok).at("contact_token")}}),
+                           {{"Content-Type", "application/json"}});
+  EXPECT_EQ(late.result_int(), 401);
+  EXPECT_EQ(code_of(late), "contact_token_invalid");
+  auto leads = http_get(server_->port(), "/api/v1/admin/leads", {{"Authorization", admin_.bearer()}});
+  EXPECT_TRUE(json_body(leads).at("items").as_array().empty());
+}
+
+TEST_F(LeadLimits, AnIpAddressIsRateLimited) {
+  const auto listing = listing_on(*server_, owner_, admin_);
+  int status = 0;
+  HttpResponse last;
+  for (int i = 0; i < 6 && status != 429; ++i) {
+    const auto seeker = create_user(*server_, "seeker");
+    last = http_request(server_->port(), verb::post,
+                        "/api/v1/listings/" + std::to_string(listing) + "/inquiries",
+                        R"({"message":"From one address"})",
+                        {{"Authorization", seeker.bearer()}, {"Content-Type", "application/json"}});
+    status = last.result_int();
+  }
+  EXPECT_EQ(status, 429);
+  EXPECT_EQ(code_of(last), "rate_limited");
+  EXPECT_FALSE(last[bhttp::field::retry_after].empty());
+}
+
+}  // namespace
+}  // namespace griha::test

@@ -1,0 +1,326 @@
+// The visit rules that depend on time or on what lands in the outbox, with a clock the test
+// moves. Written once and run on SQLite (visit_service_test.cpp) and PostgreSQL
+// (visit_service_pgtest.cpp).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <latch>
+#include <memory>
+#include <thread>
+
+#include "core/time.hpp"
+#include "listings/gazetteer.hpp"
+#include "listings/listing_service.hpp"
+#include "storage/migrations.hpp"
+#include "support/storage_support.hpp"
+#include "visits/visit_service.hpp"
+
+namespace griha::visits {
+
+class VisitServiceContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    scratch_ = GetParam() == "postgres" ? test::scratch_postgres() : test::scratch_sqlite();
+    storage::DatabaseOptions o;
+    o.url = scratch_->url();
+    db_ = storage::Database::open(o).value();
+    ASSERT_TRUE(storage::migrate(*db_));
+    gazetteer_ = std::make_unique<listings::Gazetteer>(listings::Gazetteer::load().value());
+    const Clock clock = [this] { return now_.load(); };
+    listings_ = std::make_unique<listings::ListingService>(*db_, *gazetteer_,
+                                                           listings::ListingOptions{90}, clock);
+    VisitOptions options;
+    options.public_url = "https://griha.test";
+    options.organizer_email = "no-reply@griha.test";
+    service_ = std::make_unique<VisitService>(*db_, *listings_, *gazetteer_, options, clock,
+                                              [this] { ++wakes_; });
+    owner_ = {make_user("owner"), "owner"};
+    admin_ = {make_user("admin"), "admin"};
+    seeker_ = {make_user("seeker"), "seeker"};
+    other_ = {make_user("seeker"), "seeker"};
+  }
+
+  std::int64_t make_user(const std::string& role) {
+    static constexpr storage::Query k_insert{
+        "test.insert_user",
+        "INSERT INTO users (email, name, role, created_at, updated_at) "
+        "VALUES ($1, $2, $3, $4, $4) RETURNING id"};
+    const std::string email = role + std::to_string(++users_) + "@example.in";
+    return db_->exec(k_insert, storage::params(email, "Test " + role, role, "2026-01-01T00:00:00Z"))
+        .value()
+        .rows.at(0)
+        .i64(0);
+  }
+
+  // An active listing in Baner, Pune, open for visits every day 10:00-18:00 IST.
+  std::int64_t listing(int visitors_per_slot = 1) {
+    const auto* city = gazetteer_->city_by_name_or_slug("Pune");
+    const auto* loc = gazetteer_->find_locality(city->id, "Baner");
+    boost::json::object b = boost::json::parse(R"({
+      "transaction":"sale_resale","property_type":"apartment","title":"Bright 2 BHK in Baner",
+      "description":"A bright flat near the highway, with covered parking and good light.",
+      "bhk":2,"bathrooms":2,"carpet_area_sqft":900,"price":9500000,
+      "furnishing":"semi_furnished","possession":"ready"})")
+                                .as_object();
+    b["city_id"] = city->id;
+    b["locality_id"] = loc->id;
+    const Actor lister{owner_.user_id, owner_.role};
+    const listings::Actor admin{admin_.user_id, admin_.role};
+    auto l = listings_->create(lister, b).value();
+    listings_->submit(lister, l.id).value();
+    listings_->approve(admin, l.id).value();
+    set_hours(l.id, visitors_per_slot);
+    return l.id;
+  }
+
+  void set_hours(std::int64_t listing_id, int visitors_per_slot) {
+    boost::json::array windows;
+    for (int d = 0; d < 7; ++d)
+      windows.push_back({{"day", day_name(d)}, {"start", "10:00"}, {"end", "18:00"}});
+    auto a = parse_availability({{"slot_minutes", 30},
+                                 {"visitors_per_slot", visitors_per_slot},
+                                 {"windows", windows}})
+                 .value();
+    service_->set_availability(owner_, listing_id, a).value();
+  }
+
+  static std::time_t at(std::string_view iso) { return *parse_instant(iso); }
+
+  struct OutboxRow {
+    std::string kind, status, next_attempt_at, cancel_key, recipient, ics;
+  };
+  std::vector<OutboxRow> outbox() {
+    static constexpr storage::Query k_rows{
+        "test.visit_outbox",
+        "SELECT kind, status, next_attempt_at, COALESCE(cancel_key, ''), recipient, extras "
+        "FROM outbox ORDER BY id"};
+    std::vector<OutboxRow> out;
+    for (const auto& r : db_->exec(k_rows).value().rows) {
+      OutboxRow row{r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), ""};
+      const auto extras = boost::json::parse(r.text(5)).as_object();
+      if (const auto* att = extras.if_contains("attachments"))
+        for (const auto& a : att->as_array())
+          row.ics += std::string(a.as_object().at("content").as_string());
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+  std::vector<OutboxRow> outbox_of(std::string_view kind) {
+    std::vector<OutboxRow> out;
+    for (auto& r : outbox())
+      if (r.kind == kind) out.push_back(r);
+    return out;
+  }
+
+  std::unique_ptr<test::ScratchDatabase> scratch_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<listings::Gazetteer> gazetteer_;
+  std::unique_ptr<listings::ListingService> listings_;
+  std::unique_ptr<VisitService> service_;
+  // Monday 2026-11-23, 05:30 IST.
+  std::atomic<std::time_t> now_{*parse_instant("2026-11-23T00:00:00Z")};
+  std::atomic<int> wakes_{0};
+  int users_ = 0;
+  Actor owner_, admin_, seeker_, other_;
+};
+
+TEST_P(VisitServiceContract, RemindersAre24And2HoursBeforeAndTooLateOnesAreSkipped) {
+  const auto id = listing(2);
+  // Thursday 10:00 IST, three days ahead.
+  auto v = service_->book(seeker_, id, at("2026-11-26T10:00:00+05:30"), "").value();
+  auto reminders = outbox_of("visit.reminder");
+  ASSERT_EQ(reminders.size(), 2u);
+  EXPECT_EQ(reminders[0].next_attempt_at, "2026-11-25T04:30:00Z");
+  EXPECT_EQ(reminders[1].next_attempt_at, "2026-11-26T02:30:00Z");
+  for (const auto& r : reminders) {
+    EXPECT_EQ(r.status, "pending");
+    EXPECT_EQ(r.cancel_key, "visit-reminders:" + std::to_string(v.id));
+    EXPECT_EQ(r.recipient, "seeker3@example.in");
+  }
+  // Booked 5 hours ahead (10:30 IST today): the 24-hour reminder's time has passed.
+  auto soon = service_->book(other_, id, at("2026-11-23T10:30:00+05:30"), "").value();
+  reminders = outbox_of("visit.reminder");
+  ASSERT_EQ(reminders.size(), 3u);
+  EXPECT_EQ(reminders[2].next_attempt_at, "2026-11-23T03:00:00Z");
+  EXPECT_EQ(reminders[2].cancel_key, "visit-reminders:" + std::to_string(soon.id));
+}
+
+TEST_P(VisitServiceContract, ConfirmationsCarryARequestInviteForBothSides) {
+  const auto id = listing();
+  auto v = service_->book(seeker_, id, at("2026-11-26T10:00:00+05:30"), "Ring twice").value();
+  const auto seeker_mail = outbox_of("visit.booked.seeker");
+  const auto lister_mail = outbox_of("visit.booked.lister");
+  ASSERT_EQ(seeker_mail.size(), 1u);
+  ASSERT_EQ(lister_mail.size(), 1u);
+  EXPECT_EQ(seeker_mail[0].recipient, "seeker3@example.in");
+  EXPECT_EQ(lister_mail[0].recipient, "owner1@example.in");
+  for (const auto& m : {seeker_mail[0], lister_mail[0]}) {
+    EXPECT_NE(m.ics.find("METHOD:REQUEST"), std::string::npos);
+    EXPECT_NE(m.ics.find("UID:" + v.ical_uid), std::string::npos);
+    EXPECT_NE(m.ics.find("SEQUENCE:0"), std::string::npos);
+    EXPECT_NE(m.ics.find("DTSTART:20261126T043000Z"), std::string::npos);
+  }
+  // The seeker's copy does not carry the lister's address; the lister's names the seeker.
+  EXPECT_EQ(seeker_mail[0].ics.find("owner1@example.in"), std::string::npos);
+  EXPECT_NE(lister_mail[0].ics.find("mailto:seeker3@example.in"), std::string::npos);
+  EXPECT_EQ(wakes_.load(), 1);
+}
+
+TEST_P(VisitServiceContract, RescheduleSendsAnUpdateAndMovesTheReminders) {
+  const auto id = listing();
+  auto v = service_->book(seeker_, id, at("2026-11-26T10:00:00+05:30"), "").value();
+  auto [moved, party] =
+      service_->reschedule(owner_, v.id, at("2026-11-27T15:00:00+05:30"), "Plumber visiting")
+          .value();
+  EXPECT_EQ(party, Party::lister);
+  EXPECT_EQ(moved.start_at, "2026-11-27T09:30:00Z");
+  EXPECT_EQ(moved.ical_sequence, 1);
+  EXPECT_EQ(moved.reschedule_reason, "Plumber visiting");
+  const auto reminders = outbox_of("visit.reminder");
+  ASSERT_EQ(reminders.size(), 4u);
+  EXPECT_EQ(reminders[0].status, "cancelled");
+  EXPECT_EQ(reminders[1].status, "cancelled");
+  EXPECT_EQ(reminders[2].status, "pending");
+  EXPECT_EQ(reminders[2].next_attempt_at, "2026-11-26T09:30:00Z");
+  EXPECT_EQ(reminders[3].next_attempt_at, "2026-11-27T07:30:00Z");
+  const auto updates = outbox_of("visit.rescheduled.seeker");
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_NE(updates[0].ics.find("METHOD:REQUEST"), std::string::npos);
+  EXPECT_NE(updates[0].ics.find("UID:" + v.ical_uid), std::string::npos);
+  EXPECT_NE(updates[0].ics.find("SEQUENCE:1"), std::string::npos);
+  EXPECT_NE(updates[0].ics.find("DTSTART:20261127T093000Z"), std::string::npos);
+  // The old slot is free again and the new one is taken.
+  auto slots = service_->slots(id, parse_date("2026-11-26"), 2).value();
+  for (const auto& s : slots) {
+    if (iso_utc(s.slot.start) == "2026-11-26T04:30:00Z") EXPECT_EQ(s.available, 1);
+    if (iso_utc(s.slot.start) == "2026-11-27T09:30:00Z") EXPECT_EQ(s.available, 0);
+  }
+
+  auto [cancelled, by] = service_->cancel(seeker_, v.id, "Found another flat").value();
+  EXPECT_EQ(by, Party::seeker);
+  EXPECT_EQ(cancelled.ical_sequence, 2);
+  const auto cancels = outbox_of("visit.cancelled.lister");
+  ASSERT_EQ(cancels.size(), 1u);
+  EXPECT_NE(cancels[0].ics.find("METHOD:CANCEL"), std::string::npos);
+  EXPECT_NE(cancels[0].ics.find("UID:" + v.ical_uid), std::string::npos);
+  EXPECT_NE(cancels[0].ics.find("SEQUENCE:2"), std::string::npos);
+  for (const auto& r : outbox_of("visit.reminder")) EXPECT_EQ(r.status, "cancelled");
+}
+
+TEST_P(VisitServiceContract, OutcomeOnlyByTheListerAndOnlyOnceTheVisitStarted) {
+  const auto id = listing();
+  auto v = service_->book(seeker_, id, at("2026-11-26T10:00:00+05:30"), "").value();
+  auto early = service_->record_outcome(owner_, v.id, "visited");
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code, "visit_not_started");
+  now_ = at("2026-11-26T10:00:00+05:30");  // the start itself
+  auto by_seeker = service_->record_outcome(seeker_, v.id, "visited");
+  ASSERT_FALSE(by_seeker);
+  EXPECT_EQ(by_seeker.error().code, "not_visit_lister");
+  auto by_other = service_->record_outcome(other_, v.id, "visited");
+  ASSERT_FALSE(by_other);
+  EXPECT_EQ(by_other.error().code, "visit_not_found");
+  auto done = service_->record_outcome(owner_, v.id, "no_show").value();
+  EXPECT_EQ(done.status, "no_show");
+  EXPECT_EQ(done.outcome_at, std::optional<std::string>("2026-11-26T04:30:00Z"));
+  // Once started, a visit can no longer be cancelled or moved.
+  auto late_cancel = service_->cancel(seeker_, v.id, "too late");
+  ASSERT_FALSE(late_cancel);
+  EXPECT_EQ(late_cancel.error().code, "visit_not_booked");
+}
+
+TEST_P(VisitServiceContract, AStartedVisitCannotBeCancelledOrMoved) {
+  const auto id = listing();
+  auto v = service_->book(seeker_, id, at("2026-11-26T10:00:00+05:30"), "").value();
+  now_ = at("2026-11-26T10:05:00+05:30");
+  auto cancel = service_->cancel(seeker_, v.id, "late");
+  ASSERT_FALSE(cancel);
+  EXPECT_EQ(cancel.error().code, "visit_started");
+  auto moved = service_->reschedule(owner_, v.id, at("2026-11-27T10:00:00+05:30"), "late");
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().code, "visit_started");
+  // A cancelled visit has no outcome.
+  auto v2 = service_->book(other_, id, at("2026-11-28T10:00:00+05:30"), "").value();
+  service_->cancel(other_, v2.id, "changed plans").value();
+  now_ = at("2026-11-28T11:00:00+05:30");
+  auto outcome = service_->record_outcome(owner_, v2.id, "visited");
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(outcome.error().code, "visit_cancelled");
+}
+
+TEST_P(VisitServiceContract, SlotsRespectTheMinimumNoticeAndTheHorizon) {
+  const auto id = listing();
+  now_ = at("2026-11-23T10:15:00+05:30");
+  // 10:30 is 15 minutes away, 11:00 45 minutes: under the default hour of notice.
+  for (const char* t : {"2026-11-23T10:30:00+05:30", "2026-11-23T11:00:00+05:30"}) {
+    auto r = service_->book(seeker_, id, at(t), "");
+    ASSERT_FALSE(r) << t;
+    EXPECT_EQ(r.error().code, "slot_unavailable");
+  }
+  auto slots = service_->slots(id, std::nullopt, 1).value();
+  ASSERT_FALSE(slots.empty());
+  EXPECT_EQ(iso_local(slots.front().slot.start), "2026-11-23T11:30:00+05:30");
+  EXPECT_TRUE(service_->book(seeker_, id, at("2026-11-23T11:30:00+05:30"), ""));
+  // 60 days ahead is the horizon; beyond it nothing is offered or bookable.
+  auto far = service_->book(seeker_, id, at("2027-01-23T10:00:00+05:30"), "");
+  ASSERT_FALSE(far);
+  EXPECT_EQ(far.error().code, "slot_unavailable");
+  EXPECT_TRUE(service_->slots(id, parse_date("2027-01-23"), 3).value().empty());
+  // A past day shows nothing.
+  EXPECT_TRUE(service_->slots(id, parse_date("2026-11-20"), 3).value().empty());
+}
+
+TEST_P(VisitServiceContract, AFailedBookingWritesNothingAndWakesNobody) {
+  const auto id = listing();
+  service_->book(seeker_, id, at("2026-11-26T10:00:00+05:30"), "").value();
+  const auto before = outbox().size();
+  ASSERT_EQ(wakes_.load(), 1);
+  auto full = service_->book(other_, id, at("2026-11-26T10:00:00+05:30"), "");
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().code, "slot_full");
+  EXPECT_EQ(outbox().size(), before);
+  EXPECT_EQ(wakes_.load(), 1);
+}
+
+TEST_P(VisitServiceContract, LoweringTheCapacityStopsBookingsOfAFullerSlot) {
+  const auto id = listing(3);
+  const auto t = at("2026-11-26T10:00:00+05:30");
+  service_->book(seeker_, id, t, "").value();
+  service_->book(other_, id, t, "").value();
+  set_hours(id, 1);
+  for (const auto& s : service_->slots(id, parse_date("2026-11-26"), 1).value())
+    if (s.slot.start == t) EXPECT_EQ(s.available, 0);
+  auto r = service_->book(Actor{make_user("seeker"), "seeker"}, id, t, "");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, "slot_full");
+}
+
+TEST_P(VisitServiceContract, ConcurrentBookingsNeverOverfillASlot) {
+  const auto id = listing(2);
+  const auto t = at("2026-11-26T10:00:00+05:30");
+  std::vector<Actor> seekers;
+  for (int i = 0; i < 16; ++i) seekers.push_back({make_user("seeker"), "seeker"});
+  std::atomic<int> ok{0}, full{0}, other{0};
+  std::latch go(static_cast<std::ptrdiff_t>(seekers.size()));
+  std::vector<std::thread> threads;
+  for (const auto& s : seekers)
+    threads.emplace_back([&, s] {
+      go.arrive_and_wait();
+      auto r = service_->book(s, id, t, "");
+      if (r)
+        ++ok;
+      else if (r.error().code == "slot_full")
+        ++full;
+      else
+        ++other;
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 2);
+  EXPECT_EQ(full.load(), 14);
+  EXPECT_EQ(other.load(), 0);
+}
+
+}  // namespace griha::visits
