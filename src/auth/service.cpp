@@ -9,6 +9,7 @@
 #include "auth/crypto.hpp"
 #include "auth/repository.hpp"
 #include "notify/outbox.hpp"
+#include "notify/templates.hpp"
 
 namespace griha::auth {
 namespace {
@@ -157,8 +158,12 @@ Result<void> AuthService::check_rate(const std::string& action, const Caller& ca
 }
 
 Result<void> AuthService::email_later(storage::Transaction& tx, const std::string& to,
-                                      const std::string& subject, const std::string& text) {
-  notify::Outgoing m{notify::Channel::email, "auth.email", to, subject, text};
+                                      std::string_view template_name,
+                                      const boost::json::object& values) {
+  auto content = notify::render(template_name, values);
+  if (!content) return content.error();
+  notify::Outgoing m{notify::Channel::email, "auth.email", to, content->subject, content->text,
+                     content->html};
   return notify::enqueue(tx, m, iso_time(now()));
 }
 
@@ -255,11 +260,8 @@ Result<void> AuthService::register_account(const Registration& in, const Caller&
   if (!existing) return existing.error();
   if (*existing) {
     // Same answer as a new account; the owner of the address learns of the attempt.
-    if (auto r = email_later(*tx, *email, "Someone tried to register with your email",
-                             "Someone tried to create a Griha account with this email address, "
-                             "which already has one.\nIf it was you, sign in or reset your "
-                             "password at " +
-                                 options_.public_url + "/account/reset-password\n");
+    if (auto r = email_later(*tx, *email, "auth_register_exists",
+                             {{"link", options_.public_url + "/account/reset-password"}});
         !r)
       return r.error();
     if (auto c = tx->commit(); !c) return c.error();
@@ -286,10 +288,8 @@ Result<void> AuthService::register_account(const Registration& in, const Caller&
   auto token = issue_link_token(*tx, *id, "verify_email", k_verify_email_ttl);
   if (!token) return token.error();
   if (auto r = email_later(
-          *tx, *email, "Verify your email for Griha",
-          "Welcome to Griha" + (name.empty() ? std::string() : ", " + name) +
-              ".\nConfirm your email address by opening this link within 24 hours:\n" +
-              options_.public_url + "/account/verify-email?token=" + *token + "\n");
+          *tx, *email, "auth_verify_email",
+          {{"name", name}, {"link", options_.public_url + "/account/verify-email?token=" + *token}});
       !r)
     return r.error();
   if (auto c = tx->commit(); !c) return c.error();
@@ -529,10 +529,9 @@ Result<void> AuthService::send_email_verification(std::int64_t user_id) {
   if (!tx) return tx.error();
   auto token = issue_link_token(*tx, user_id, "verify_email", k_verify_email_ttl);
   if (!token) return token.error();
-  if (auto r = email_later(*tx, *u->email, "Verify your email for Griha",
-                           "Confirm your email address by opening this link within 24 hours:\n" +
-                               options_.public_url + "/account/verify-email?token=" + *token +
-                               "\n");
+  if (auto r = email_later(
+          *tx, *u->email, "auth_verify_email",
+          {{"name", u->name}, {"link", options_.public_url + "/account/verify-email?token=" + *token}});
       !r)
     return r.error();
   if (auto c = tx->commit(); !c) return c.error();
@@ -566,11 +565,8 @@ Result<void> AuthService::forgot_password(const std::string& email_in, const Cal
   auto token = issue_link_token(*tx, (*u)->id, "reset_password", k_reset_ttl);
   if (!token) return token.error();
   if (auto r = email_later(
-          *tx, *email, "Reset your Griha password",
-          "Someone asked to reset the password of your Griha account.\nIf it was you, open "
-          "this link within 30 minutes to choose a new one:\n" +
-              options_.public_url + "/account/reset-password?token=" + *token +
-              "\nIf it was not you, ignore this email; your password stays as it is.\n");
+          *tx, *email, "auth_reset_password",
+          {{"link", options_.public_url + "/account/reset-password?token=" + *token}});
       !r)
     return r.error();
   if (auto c = tx->commit(); !c) return c.error();
@@ -627,9 +623,10 @@ Result<void> AuthService::request_otp(const std::string& phone_in, const Caller&
                              iso_time(t));
       !r)
     return r.error();
+  auto text = notify::render("auth_otp_sms", {{"code", code}});
+  if (!text) return text.error();
   notify::Outgoing sms{notify::Channel::sms, "auth.otp", *phone};
-  sms.text = code + " is your Griha sign-in code. It expires in 5 minutes. Do not share it "
-                    "with anyone.";
+  sms.text = std::move(text->text);
   // An OTP is useless after it expires: the dispatcher's retries are bounded by its backoff,
   // and a late code is simply refused.
   if (auto r = notify::enqueue(*tx, sms, iso_time(t)); !r) return r.error();

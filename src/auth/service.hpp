@@ -128,8 +128,9 @@ class AuthService {
   Result<Tokens> open_session(storage::Transaction& tx, const User& u, const Caller& caller);
   Tokens access_for(const User& u, Tokens t);
   void revoke_locally(const std::vector<std::string>& session_ids);
+  // Renders templates/<template_name>.* and enqueues it in `tx`.
   Result<void> email_later(storage::Transaction& tx, const std::string& to,
-                           const std::string& subject, const std::string& text);
+                           std::string_view template_name, const boost::json::object& values);
   Result<std::string> issue_link_token(storage::Transaction& tx, std::int64_t user_id,
                                        const std::string& purpose, std::int64_t ttl);
 
