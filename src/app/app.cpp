@@ -43,6 +43,19 @@ void append_pool_metrics(storage::Database& db, std::string& out) {
   out += "griha_db_pool_timeouts_total " + std::to_string(s.timeouts) + "\n";
 }
 
+// A thread that runs `job` now and then every `period` until it is asked to stop.
+std::jthread every(std::chrono::seconds period, std::function<void()> job) {
+  return std::jthread([period, job = std::move(job)](std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    while (!stop.stop_requested()) {
+      job();
+      std::unique_lock lock(mu);
+      cv.wait_for(lock, stop, period, [] { return false; });
+    }
+  });
+}
+
 search::IndexOptions search_options(const Config& config) {
   search::IndexOptions o;
   o.cursor_key = config.search_cursor_key;
@@ -94,6 +107,7 @@ App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazette
             if (auto r = search_->refresh(id); !r)
               spdlog::error("search refresh of listing {} failed: {}", id, r.error().detail);
           })),
+      views_(std::make_unique<listings::ViewCounter>(*db_)),
       media_store_(std::make_unique<storage::LocalMediaStore>(
           std::filesystem::path(config_.data_dir) / "media")),
       images_(std::make_unique<listings::ImageProcessor>()),
@@ -123,6 +137,7 @@ App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazette
   RouteDeps deps{config_,    *db_,        workers_,        [this] { return metrics_->render(); },
                  gazetteer_, auth_.get(), listings_.get(), search_.get()};
   deps.media = media_.get();
+  deps.views = views_.get();
   deps.dispatcher = dispatcher_.get();
   deps.leads = leads_.get();
   deps.visits = visits_.get();
@@ -180,46 +195,34 @@ int App::serve() {
   const auto port = server.listen();
   // Tests and people both read this line to learn where the server is.
   std::cout << "Griha is serving on http://" << config_.server.host << ":" << port << std::endl;
-  // Housekeeping off the I/O threads: listings past their expiry leave the market (and the
-  // search index). Every node may run it: an expiry is a versioned write, so two nodes
-  // expiring the same listing cannot both succeed.
-  std::jthread housekeeping([this](std::stop_token stop) {
-    std::mutex mu;
-    std::condition_variable_any wake;
-    while (!stop.stop_requested()) {
-      if (auto n = listings_->expire_due(); !n)
-        spdlog::error("listing expiry sweep failed: {}", n.error().detail);
-      else if (*n > 0)
-        spdlog::info("expired {} listing(s)", *n);
-      if (auto n = purge_idempotency_keys(*db_, now_utc_iso()); !n)
-        spdlog::error("idempotency key purge failed: {}", n.error().detail);
-      std::unique_lock lock(mu);
-      wake.wait_for(lock, stop, std::chrono::seconds(config_.listing_sweep_seconds),
-                    [] { return false; });
-    }
+  // Background work, off the I/O threads. Every node may run all of it: an expiry is a
+  // versioned write, an outbox message is claimed before it is sent, and a saved search's
+  // watermark moves with its alert email in one transaction.
+  auto housekeeping = every(std::chrono::seconds(config_.listing_sweep_seconds), [this] {
+    if (auto n = listings_->expire_due(); !n)
+      spdlog::error("listing expiry sweep failed: {}", n.error().detail);
+    else if (*n > 0)
+      spdlog::info("expired {} listing(s)", *n);
+    if (auto n = purge_idempotency_keys(*db_, now_utc_iso()); !n)
+      spdlog::error("idempotency key purge failed: {}", n.error().detail);
   });
-  // The outbox dispatcher: sends what committed transactions enqueued. Every node may run
-  // one; claims keep them from sending the same message at once.
+  auto alerts = every(std::chrono::seconds(config_.alerts_sweep_seconds), [this] {
+    if (auto n = alerts_->sweep(); !n)
+      spdlog::error("saved-search alert sweep failed: {}", n.error().detail);
+    else if (*n > 0)
+      spdlog::info("queued {} saved-search alert(s)", *n);
+  });
+  auto view_counts = every(std::chrono::seconds(config_.listing_views_flush_seconds), [this] {
+    if (auto n = views_->flush(); !n)
+      spdlog::warn("listing view counts not saved yet: {}", n.error().detail);
+  });
   std::jthread dispatch([this](std::stop_token stop) { dispatcher_->run(stop); });
-  // Saved-search alerts, on their own interval (instant alerts want it short). Every node may
-  // sweep: a search's watermark moves with its email in one transaction, and only once.
-  std::jthread alerts([this](std::stop_token stop) {
-    std::mutex mu;
-    std::condition_variable_any wake;
-    while (!stop.stop_requested()) {
-      if (auto n = alerts_->sweep(); !n)
-        spdlog::error("saved-search alert sweep failed: {}", n.error().detail);
-      else if (*n > 0)
-        spdlog::info("queued {} saved-search alert(s)", *n);
-      std::unique_lock lock(mu);
-      wake.wait_for(lock, stop, std::chrono::seconds(config_.alerts_sweep_seconds),
-                    [] { return false; });
-    }
-  });
   server.run();
-  alerts.request_stop();
-  dispatch.request_stop();
-  housekeeping.request_stop();
+  for (auto* t : {&alerts, &dispatch, &housekeeping, &view_counts}) {
+    t->request_stop();
+    t->join();
+  }
+  if (auto n = views_->flush(); !n) spdlog::warn("listing view counts lost: {}", n.error().detail);
   workers_.stop();
   spdlog::info("stopped");
   return 0;

@@ -13,6 +13,7 @@
 #include "listings/gazetteer.hpp"
 #include "listings/listing_service.hpp"
 #include "listings/media_service.hpp"
+#include "listings/view_counter.hpp"
 #include "notify/outbox.hpp"
 #include "saved/alerts.hpp"
 #include "saved/saved_search_service.hpp"
@@ -50,6 +51,7 @@ class App {
   std::unique_ptr<auth::AuthService> auth_;
   std::unique_ptr<search::ListingSearch> search_;  // before listings_: it tells search of writes
   std::unique_ptr<listings::ListingService> listings_;
+  std::unique_ptr<listings::ViewCounter> views_;
   std::unique_ptr<storage::MediaStore> media_store_;
   std::unique_ptr<listings::ImageProcessor> images_;
   std::unique_ptr<listings::MediaService> media_;

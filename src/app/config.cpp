@@ -200,6 +200,8 @@ const std::vector<Key>& keys() {
             [](const std::string& v) { return v.size() >= 16; }, "at least 16 characters")},
       {"listings.sweep_seconds",
        integer([](Config& c, long long v) { c.listing_sweep_seconds = int(v); }, 1, 86400)},
+      {"listings.views_flush_seconds",
+       integer([](Config& c, long long v) { c.listing_views_flush_seconds = int(v); }, 1, 3600)},
       {"listings.expiry_days",
        integer([](Config& c, long long v) { c.listing_expiry_days = int(v); }, 1, 3650)},
       {"auth.issuer", text([](Config& c, const std::string& v) { c.auth.issuer = v; },

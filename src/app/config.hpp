@@ -39,6 +39,7 @@ struct Config {
 
   int listing_expiry_days = 90;     // an active listing expires this long after approval
   int listing_sweep_seconds = 300;  // how often `serve` looks for listings past their expiry
+  int listing_views_flush_seconds = 10;  // how often counted views are written to the database
   std::string search_cursor_key;    // signs search cursors; the same on every node (empty: random)
   int alerts_sweep_seconds = 60;    // how often `serve` looks for saved-search alerts to send
   // Signs the unsubscribe links in alert emails; the same on every node (empty: random, so

@@ -158,7 +158,9 @@ std::string web_app_csp(const std::string& tile_url) {
   std::string frames;
   for (const auto host : listings::embeddable_media_hosts())
     frames += " https://" + std::string(host);
-  return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob:" + tiles +
+  // data: images only because Leaflet blanks tiles it cancels with a data: GIF.
+  return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" +
+         tiles +
          "; connect-src 'self'; font-src 'self'; frame-src" + frames +
          "; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 }

@@ -23,7 +23,7 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
   const auth::HandlerDeps a{d.auth, &d.workers};
   const auto admin = Access::role({"admin"});
   const auto lister = Access::role({"owner", "agent", "builder"});
-  const listings::ListingHandlers l{*d.listings, d.workers};
+  const listings::ListingHandlers l{*d.listings, d.workers, *d.views};
   const listings::MediaHandlers m{*d.media, d.workers};
   const auto lister_or_admin = Access::role({"owner", "agent", "builder", "admin"});
   const search::SearchHandlers s{*d.search, d.gazetteer, system_clock()};
@@ -99,6 +99,7 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
       {verb::post, "/api/v1/listings/{id:int}/withdraw", l.withdraw(), Access::signed_in()},
       {verb::post, "/api/v1/listings/{id:int}/close", l.close(), Access::signed_in()},
       {verb::get, "/api/v1/me/listings", l.mine(), Access::signed_in()},
+      {verb::get, "/api/v1/me/listings/views", l.my_views(), Access::signed_in()},
       {verb::get, "/api/v1/admin/moderation", l.moderation_queue(), admin},
       {verb::post, "/api/v1/admin/listings/{id:int}/approve", l.approve(), admin},
       {verb::post, "/api/v1/admin/listings/{id:int}/reject", l.reject(), admin},

@@ -13,6 +13,7 @@
 #include "listings/gazetteer.hpp"
 #include "listings/listing_service.hpp"
 #include "listings/media_service.hpp"
+#include "listings/view_counter.hpp"
 #include "notify/outbox.hpp"
 #include "saved/saved_search_service.hpp"
 #include "saved/shortlist_service.hpp"
@@ -35,6 +36,7 @@ struct RouteDeps {
   listings::ListingService* listings = nullptr;
   search::ListingSearch* search = nullptr;
   listings::MediaService* media = nullptr;
+  listings::ViewCounter* views = nullptr;
   notify::Dispatcher* dispatcher = nullptr;
   leads::LeadService* leads = nullptr;
   visits::VisitService* visits = nullptr;

@@ -88,12 +88,14 @@ http::Handler ListingHandlers::create() const {
 }
 
 http::Handler ListingHandlers::get() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers,
+          &views = views](http::Request& req) -> asio::awaitable<http::Response> {
     const auto actor = actor_of(req);
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.get(actor, id); });
     if (!r) co_return problem(r, req);
+    // A view is someone other than the lister (or a moderator) reading the live listing.
+    if (view_for(actor, *r) == View::public_view) views.record(id);
     const std::string tag = etag(*r, view_for(actor, *r));
     if (req.raw[field::if_none_match] == tag) {
       http::Response res{status::not_modified, 11};
@@ -101,6 +103,17 @@ http::Handler ListingHandlers::get() const {
       co_return res;
     }
     co_return listing_response(req, *r);
+  };
+}
+
+http::Handler ListingHandlers::my_views() const {
+  return [&views = views, &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+    const auto owner = req.principal->user_id;
+    auto r = co_await workers.run([&] { return views.views_of_owner(owner); });
+    if (!r) co_return problem(r, req);
+    boost::json::array items;
+    for (const auto& [id, n] : *r) items.push_back({{"listing_id", id}, {"views", n}});
+    co_return http::json_response(boost::json::object{{"items", std::move(items)}});
   };
 }
 

@@ -7,6 +7,7 @@
 #include "core/worker_pool.hpp"
 #include "http/types.hpp"
 #include "listings/listing_service.hpp"
+#include "listings/view_counter.hpp"
 
 namespace griha::listings {
 
@@ -20,12 +21,14 @@ inline std::optional<Actor> actor_of(const http::Request& req) {
 struct ListingHandlers {
   ListingService& service;
   WorkerPool& workers;
+  ViewCounter& views;
 
   http::Handler create() const;
   http::Handler get() const;
   http::Handler update() const;
   http::Handler remove() const;
   http::Handler mine() const;
+  http::Handler my_views() const;  // views per listing of the caller's listings
   http::Handler history() const;
   http::Handler submit() const;
   http::Handler renew() const;

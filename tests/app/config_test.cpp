@@ -98,6 +98,11 @@ TEST(Config, ExampleFileMatchesTheDefaults) {
   EXPECT_EQ(c->seed_listings, d.seed_listings);
   EXPECT_EQ(c->listing_expiry_days, d.listing_expiry_days);
   EXPECT_EQ(c->listing_sweep_seconds, d.listing_sweep_seconds);
+  EXPECT_EQ(c->listing_views_flush_seconds, d.listing_views_flush_seconds);
+  EXPECT_EQ(c->dispatch.max_attempts, d.dispatch.max_attempts);
+  EXPECT_EQ(c->dispatch.retry_base_seconds, d.dispatch.retry_base_seconds);
+  EXPECT_EQ(c->dispatch.retry_max_seconds, d.dispatch.retry_max_seconds);
+  EXPECT_EQ(c->dispatch.poll_seconds, d.dispatch.poll_seconds);
   EXPECT_EQ(c->alerts_sweep_seconds, d.alerts_sweep_seconds);
   EXPECT_EQ(c->alerts_unsubscribe_key, d.alerts_unsubscribe_key);
   EXPECT_EQ(c->auth.issuer, d.auth.issuer);

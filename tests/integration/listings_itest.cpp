@@ -2,6 +2,10 @@
 // cases — other people's ids, lower roles, protected fields, walking ids.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <map>
+#include <thread>
+
 #include "support/griha_process.hpp"
 #include "support/http_client.hpp"
 
@@ -13,7 +17,9 @@ using bhttp::verb;
 class ListingsApi : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new GrihaProcess();
+    // Views are saved every second here, not every ten, so that a test can see them.
+    server_ = new GrihaProcess(
+        std::map<std::string, std::string>{{"GRIHA_LISTINGS_VIEWS_FLUSH_SECONDS", "1"}});
     owner_ = create_user(*server_, "owner");
     agent_ = create_user(*server_, "agent");
     seeker_ = create_user(*server_, "seeker");
@@ -261,6 +267,30 @@ TEST_F(ListingsApi, MyListingsAreMineOnly) {
     EXPECT_EQ(l.at("owner_id").as_int64(), owner_.id);
   EXPECT_TRUE(
       json_body(call(verb::get, "/api/v1/me/listings", &agent_)).at("listings").as_array().empty());
+}
+
+TEST_F(ListingsApi, ViewsCountPublicReadsForTheListerOnly) {
+  const auto id = listing_in("active");
+  const std::string path = "/api/v1/listings/" + std::to_string(id);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(call(verb::get, path, nullptr).result_int(), 200);
+  ASSERT_EQ(call(verb::get, path, &seeker_).result_int(), 200);
+  // The lister and a moderator reading it are not views.
+  ASSERT_EQ(call(verb::get, path, &owner_).result_int(), 200);
+  ASSERT_EQ(call(verb::get, path, &admin_).result_int(), 200);
+  auto views_of = [&](const TestUser& who) -> std::int64_t {
+    const auto body = json_body(call(verb::get, "/api/v1/me/listings/views", &who));
+    for (const auto& item : body.at("items").as_array())
+      if (item.at("listing_id").as_int64() == id) return item.at("views").as_int64();
+    return -1;
+  };
+  std::int64_t seen = -1;
+  for (int i = 0; i < 100 && seen != 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    seen = views_of(owner_);
+  }
+  EXPECT_EQ(seen, 4);
+  EXPECT_EQ(views_of(agent_), -1) << "another lister does not see this listing's views";
+  EXPECT_EQ(call(verb::get, "/api/v1/me/listings/views", nullptr).result_int(), 401);
 }
 
 }  // namespace

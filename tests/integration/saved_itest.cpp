@@ -129,7 +129,8 @@ TEST_F(SavedApi, ShortlistAddListRemove) {
   EXPECT_EQ(call(verb::put, path, &seeker_).result_int(), 204);  // idempotent
   auto list = call(verb::get, "/api/v1/me/shortlist", &seeker_);
   ASSERT_EQ(list.result_int(), 200) << list.body();
-  const auto& items = json_body(list).at("items").as_array();
+  const auto listed = json_body(list);
+  const auto& items = listed.at("items").as_array();
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].at("listing_id").as_int64(), id);
   EXPECT_TRUE(items[0].at("available").as_bool());

@@ -11,7 +11,7 @@
 // screenshot of every step goes to GRIHA_WEB_ARTIFACTS (default: <build dir>/web-artifacts).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -99,11 +99,18 @@ async function person(name) {
     if (r.failure()?.errorText !== 'net::ERR_ABORTED')
       errors.push(`${name}: request failed: ${r.url()} ${r.failure()?.errorText}`);
   });
+  // What the scripts and styles cost on the wire (compressed), by URL.
+  const bytes = new Map();
+  page.on('requestfinished', async (r) => {
+    if (!['script', 'stylesheet'].includes(r.resourceType())) return;
+    const { responseBodySize } = await r.sizes();
+    bytes.set(r.url(), Math.max(bytes.get(r.url()) || 0, responseBodySize));
+  });
   page.on('request', (r) => {
     if (!r.url().startsWith(griha.base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
       errors.push(`${name}: outside request: ${r.url()}`);
   });
-  return { context, page, errors, name };
+  return { context, page, errors, name, bytes };
 }
 
 let shot = 0;
@@ -112,8 +119,14 @@ async function step(who, flow, label) {
   await who.page.screenshot({ path: path.join(artifacts, file), fullPage: true });
 }
 
-// The page as a phone shows it: nothing wider than 390 px, and a screenshot of that too.
+// The page as a phone shows it: nothing wider than 390 px, and a screenshot of that too. And
+// for screen readers: every visible control has a name.
 async function checkNarrow(who, flow, label) {
+  const unnamed = await who.page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter((el) => el.checkVisibility() && !(el.labels?.length || el.getAttribute('aria-label') ||
+      el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent.trim())))
+    .map((el) => el.outerHTML.slice(0, 120)));
+  assert.deepEqual(unnamed, [], `${who.name} ${flow}/${label}: controls without a name`);
   await who.page.setViewportSize(NARROW);
   await who.page.waitForTimeout(150);
   const width = await who.page.evaluate(() => document.scrollingElement.scrollWidth);
@@ -233,7 +246,7 @@ test('a lister posts a listing with two photos and sees it pending review', asyn
   const row = page.locator(`tr[data-listing="${state.listingId}"]`);
   await row.getByText('Pending review').waitFor();
   assert.match(await row.innerText(), /₹85 L/);
-  assert.match(await row.innerText(), /\t2\t/, 'two photos');
+  assert.equal(await row.locator('td').nth(3).innerText(), '2', 'two photos');
   await step(lister, 'lister', 'pending-review');
   await checkNarrow(lister, 'lister', 'pending-review');
   assertNoErrors(lister);
@@ -248,6 +261,15 @@ test('an admin approves it in the moderation queue', async () => {
   const before_ = await (await fetch(`${griha.base}/api/v1/search?q=sunlit`)).json();
   assert.equal(before_.results.filter((r) => r.id === state.listingId).length, 0);
 
+  // The other ways in render too: an SMS code, a forgotten password.
+  await page.goto(`${griha.base}/account/signin`);
+  await page.getByRole('link', { name: 'SMS code' }).click();
+  await page.getByLabel('Mobile number').waitFor();
+  await checkNarrow(admin, 'admin', 'sign-in-sms');
+  await page.getByRole('link', { name: 'Password' }).click();
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await page.getByRole('button', { name: 'Email me a reset link' }).waitFor();
+  await checkNarrow(admin, 'admin', 'forgot-password');
   await page.goto(`${griha.base}/account/signin`);
   await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
@@ -264,12 +286,12 @@ test('an admin approves it in the moderation queue', async () => {
   await step(admin, 'admin', 'approved');
 
   // The other admin pages render too (statistics loads Chart.js on this page only).
-  await page.getByRole('link', { name: 'Statistics' }).click();
+  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Statistics' }).click();
   await page.locator('.chart canvas').first().waitFor();
   assert.equal(await page.evaluate(() => typeof window.Chart), 'function');
   await step(admin, 'admin', 'statistics');
   await checkNarrow(admin, 'admin', 'statistics');
-  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Users' }).click();
   await page.getByRole('cell', { name: LISTER.email }).waitFor();
   await step(admin, 'admin', 'users');
   await checkNarrow(admin, 'admin', 'users');
@@ -280,7 +302,7 @@ test('the lister publishes visit hours for the live listing', async () => {
   assert.ok(state.approved, 'the admin approved the listing');
   const { lister } = state;
   const { page } = lister;
-  await page.getByRole('link', { name: 'Availability' }).click();
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Availability' }).click();
   await page.getByLabel('Listing').waitFor();
   assert.equal(await page.getByLabel('Listing').inputValue(), String(state.listingId));
   // Every day, 08:00 to 20:00 India time, so that the next days always have slots.
@@ -310,9 +332,15 @@ test('a new seeker signs up, searches with filters, uses the map, opens the list
   await checkNarrow(seeker, 'seeker', 'home');
 
   // Home: where, buy, search.
-  await page.getByRole('combobox', { name: 'Where?' }).fill('bane');
-  await page.getByRole('option', { name: /Baner, Pune/ }).click();
-  await page.getByRole('button', { name: 'Search' }).click();
+  // With the keyboard: type, arrow down to the suggestion, Enter, Enter.
+  const where = page.getByRole('combobox', { name: 'Where?' });
+  await where.fill('bane');
+  await page.getByRole('option', { name: /Baner, Pune/ }).waitFor();
+  await where.press('ArrowDown');
+  assert.equal(await page.getByRole('option', { name: /Baner, Pune/ }).getAttribute('aria-selected'), 'true');
+  await where.press('Enter');
+  assert.equal(await where.inputValue(), 'Baner, Pune');
+  await where.press('Enter');
   await page.waitForURL(/\/search\?/);
   const url = new URL(page.url());
   assert.equal(url.searchParams.get('city'), '7');
@@ -338,16 +366,24 @@ test('a new seeker signs up, searches with filters, uses the map, opens the list
   await checkNarrow(seeker, 'seeker', 'results-filtered');
   await page.goBack();
   await page.waitForURL((u) => !u.searchParams.has('price_max') && u.searchParams.get('bhk') === '2');
-  assert.equal(await page.getByRole('group', { name: 'Budget (₹)' }).getByLabel('Max').inputValue(), '');
+  // The form follows the URL back.
+  await page.waitForFunction(() => document.querySelector('input[name=price_max]').value === '');
   assert.equal(await twoBhk.isChecked(), true);
   await page.goForward();
   await page.waitForURL(/price_max=9000000/);
+
+  // Save this search with daily alerts.
+  await page.getByRole('button', { name: 'Save search' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('2 BHK in Baner under ₹90 L');
+  await page.getByLabel('Email me new homes').selectOption('daily');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Search saved. We will email you new matches.').waitFor();
 
   // The map: the server's clusters, then an area drawn around the listing.
   await page.getByRole('button', { name: 'Map', exact: true }).click();
   await page.waitForURL(/view=map/);
   await page.locator('.leaflet-marker-icon').first().waitFor();
-  await page.getByText(/homes in this view/).waitFor();
+  await page.locator('.map-status', { hasText: /in this view/ }).waitFor();
   await step(seeker, 'seeker', 'map');
   await checkNarrow(seeker, 'seeker', 'map');
   const mapBox = await page.locator('#results-map').boundingBox();
@@ -375,6 +411,35 @@ test('a new seeker signs up, searches with filters, uses the map, opens the list
   await step(seeker, 'seeker', 'listing');
   await checkNarrow(seeker, 'seeker', 'listing');
 
+  // The public pages so far (home, results, map, listing) loaded under 200 KB of JavaScript
+  // and CSS, compressed as griha sent them.
+  await page.waitForLoadState('networkidle');
+  const sizes = Object.fromEntries([...seeker.bytes].map(([u, n]) => [new URL(u).pathname, n]));
+  const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+  writeFileSync(path.join(artifacts, 'public-pages-js-css-bytes.json'), `${JSON.stringify({ total, files: sizes }, null, 2)}\n`);
+  console.log(`public pages: ${total} bytes of JS and CSS, compressed, in ${Object.keys(sizes).length} files`);
+  assert.ok(sizes['/assets/vendor/leaflet/leaflet.js'] > 0 && sizes['/assets/app/app.js'] > 0, 'sizes were measured');
+  assert.ok(!sizes['/assets/vendor/chart.umd.min.js'], 'Chart.js is for the admin pages only');
+  assert.ok(total < 200 * 1024, `public pages load ${total} bytes of JS and CSS`);
+
+  // Shortlist it, and compare it with a similar home.
+  await page.locator('.listing-price').getByRole('button', { name: '♡ Shortlist' }).click();
+  await page.locator('.listing-price').getByRole('button', { name: '♥ Shortlisted' }).waitFor();
+  await page.locator('.listing-price').getByLabel('Compare').check();
+  const other = page.locator('.cards.small .card').first();
+  await other.waitFor();
+  const otherTitle = await other.locator('h3').innerText();
+  await other.getByLabel('Compare').check();
+  await page.locator('.listing-price').getByRole('link', { name: 'Compare (2)' }).click();
+  await page.waitForURL(/\/compare\?ids=/);
+  await page.getByRole('columnheader', { name: TITLE }).waitFor();
+  await page.getByRole('columnheader', { name: otherTitle }).waitFor();
+  assert.match(await page.locator('table.compare').innerText(), /₹85 L/);
+  await step(seeker, 'seeker', 'compare');
+  await checkNarrow(seeker, 'seeker', 'compare');
+  await page.goBack();
+  await page.getByRole('heading', { name: TITLE }).waitFor();
+
   // Inquiry.
   await page.getByLabel('Message').fill('Namaste, is the flat still available? I would like to see it this week.');
   await page.getByLabel('Best time to call').selectOption('evening');
@@ -395,6 +460,23 @@ test('a new seeker signs up, searches with filters, uses the map, opens the list
   await page.getByRole('link', { name: 'Your visits' }).click();
   await page.locator('.rows .row', { hasText: TITLE }).waitFor();
   await step(seeker, 'seeker', 'my-visits');
+  await checkNarrow(seeker, 'seeker', 'my-visits');
+  const account = page.getByRole('navigation', { name: 'Your account' });
+  await account.getByRole('link', { name: 'Your shortlist' }).click();
+  await page.locator('.cards .card', { hasText: TITLE }).waitFor();
+  await step(seeker, 'seeker', 'my-shortlist');
+  await checkNarrow(seeker, 'seeker', 'my-shortlist');
+  await account.getByRole('link', { name: 'Your inquiries' }).click();
+  await page.locator('.rows .row', { hasText: TITLE }).waitFor();
+  await step(seeker, 'seeker', 'my-inquiries');
+  await account.getByRole('link', { name: 'Saved searches' }).click();
+  await page.getByRole('link', { name: '2 BHK in Baner under ₹90 L' }).waitFor();
+  assert.equal(await page.getByLabel('Alerts for 2 BHK in Baner under ₹90 L').inputValue(), 'daily');
+  await step(seeker, 'seeker', 'my-saved-searches');
+  await checkNarrow(seeker, 'seeker', 'my-saved-searches');
+  await account.getByRole('link', { name: 'Notifications' }).click();
+  await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+  await step(seeker, 'seeker', 'my-notifications');
   assertNoErrors(seeker);
   state.inquired = true;
 });
@@ -403,7 +485,7 @@ test("the lister sees the seeker's lead in the pipeline and moves it to contacte
   assert.ok(state.inquired, 'the seeker sent an inquiry and booked a visit');
   const { lister } = state;
   const { page } = lister;
-  await page.getByRole('link', { name: 'Leads' }).click();
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Leads' }).click();
   const newColumn = page.locator('.column[data-stage="new"]');
   const lead = newColumn.locator('.lead', { hasText: SEEKER.name });
   await lead.waitFor();
@@ -417,9 +499,63 @@ test("the lister sees the seeker's lead in the pipeline and moves it to contacte
   assert.equal(await newColumn.locator('.lead', { hasText: SEEKER.name }).count(), 0);
   await step(lister, 'lister', 'lead-contacted');
 
-  await page.getByRole('link', { name: 'Visits' }).click();
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Visits' }).click();
   await page.locator('.calendar .row', { hasText: SEEKER.name }).waitFor();
   await step(lister, 'lister', 'visits-calendar');
   await checkNarrow(lister, 'lister', 'visits-calendar');
+  assertNoErrors(lister);
+});
+
+test('the admin sees the lead in the overview, the failed-notification list and the statistics', async () => {
+  assert.ok(state.inquired, 'the seeker sent an inquiry');
+  const { admin } = state;
+  const { page } = admin;
+  const nav = page.getByRole('navigation', { name: 'Admin' });
+  await nav.getByRole('link', { name: 'Leads & visits' }).click();
+  await page.getByRole('cell', { name: TITLE }).waitFor();
+  assert.match(await page.locator('table.data').innerText(), new RegExp(SEEKER.name));
+  await step(admin, 'admin', 'leads-overview');
+  await checkNarrow(admin, 'admin', 'leads-overview');
+  await nav.getByRole('link', { name: 'Failed notifications' }).click();
+  await page.getByRole('heading', { name: 'Failed notifications' }).waitFor();
+  await page.locator('table.data, p:text("No failed notifications.")').first().waitFor();
+  await step(admin, 'admin', 'outbox');
+  await checkNarrow(admin, 'admin', 'outbox');
+  await nav.getByRole('link', { name: 'Statistics' }).click();
+  await page.locator('.chart canvas').nth(2).waitFor();
+  await step(admin, 'admin', 'statistics-with-leads');
+  assertNoErrors(admin);
+});
+
+test('an edit of the live listing waits for review; the admin sees its diff and rejects it with a reason', async () => {
+  assert.ok(state.approved, 'the listing is live');
+  const { lister, admin } = state;
+  await lister.page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'My listings' }).click();
+  await lister.page.locator(`tr[data-listing="${state.listingId}"]`).getByRole('link', { name: 'Edit' }).click();
+  await lister.page.getByLabel('Title').fill(`${TITLE} and a lake view`);
+  await lister.page.getByRole('button', { name: 'Next →' }).click();
+  await lister.page.getByRole('button', { name: 'Next →' }).click();
+  await lister.page.getByRole('button', { name: 'Save and continue →' }).click();
+  await lister.page.getByText('Saved. Your changes wait for review; the listing stays visible as it was.').waitFor();
+  await step(lister, 'lister', 'edit-held-for-review');
+
+  const { page } = admin;
+  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Moderation' }).click();
+  const item = page.locator(`li.queue-item[data-listing="${state.listingId}"]`);
+  await item.getByText('Edit', { exact: true }).waitFor();
+  const diff = item.locator('table.diff');
+  assert.equal(await diff.locator('td.from').innerText(), TITLE);
+  assert.equal(await diff.locator('td.to').innerText(), `${TITLE} and a lake view`);
+  await step(admin, 'admin', 'edit-diff');
+  await checkNarrow(admin, 'admin', 'edit-diff');
+  await item.getByRole('button', { name: 'Reject…' }).click();
+  await item.getByLabel('Reason for the lister').fill('Please describe the view only if the photos show it.');
+  await item.getByRole('button', { name: 'Reject', exact: true }).click();
+  await item.waitFor({ state: 'detached' });
+  await step(admin, 'admin', 'edit-rejected');
+  // The public listing kept its approved title.
+  const live = await (await fetch(`${griha.base}/api/v1/listings/${state.listingId}`)).json();
+  assert.equal(live.title, TITLE);
+  assertNoErrors(admin);
   assertNoErrors(lister);
 });

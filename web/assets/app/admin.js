@@ -81,7 +81,7 @@ function queueItem(item, reload) {
         h('a', { href: `/listings/${l.id}` }, l.title || `Listing ${l.id}`)),
       h('p', { class: 'muted' }, [price(l.price, l.transaction), `${bhk(l.bhk, l.property_type)} ${label(l.property_type)}`.trim(),
         cityName(l.city_id), `${num(l.photo_count)} photos`, l.rera_number ? `RERA ${l.rera_number}` : null,
-        `submitted ${when(item.submitted_at)}`].filter(Boolean).join(' · ')),
+        `submitted ${when(item.submitted_at || l.updated_at)}`].filter(Boolean).join(' · ')),
       l.description ? h('p', { class: 'description clamp' }, l.description) : null,
       diff, flag('verified'), ' ', flag('featured')),
     h('div', { class: 'row-actions' },
@@ -219,16 +219,17 @@ async function stats(body) {
     h('section', {}, h('h2', {}, 'Listings by city and status'), w1),
     h('section', {}, h('h2', {}, 'Leads per day'), w2),
     h('section', {}, h('h2', {}, 'Inquiry → visit → won'), w3));
-  const common = { responsive: true, maintainAspectRatio: false, animation: false };
-  new Chart(c1, { type: 'bar', options: { ...common, scales: { x: { stacked: true }, y: { stacked: true } } }, data: {
+  // A fresh options object per chart: Chart.js writes into the one it is given.
+  const common = () => ({ responsive: true, maintainAspectRatio: false, animation: false });
+  new Chart(c1, { type: 'bar', options: { ...common(), scales: { x: { stacked: true }, y: { stacked: true } } }, data: {
     labels: cities.map((c) => (/^\d+$/.test(c) ? cityName(c) || c : c)),
     datasets: statuses.map((st, i) => ({ label: label(st), backgroundColor: palette[i % palette.length],
       data: cities.map((c) => rows.filter((r) => String(r.city ?? cityName(r.city_id) ?? r.city_id) === c && r.status === st)
         .reduce((a, r) => a + r.count, 0)) })) } });
   const perDay = pairs(s.leads_per_day);
-  new Chart(c2, { type: 'line', options: common, data: { labels: perDay.map(([d]) => d),
+  new Chart(c2, { type: 'line', options: { ...common(), scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }, data: { labels: perDay.map(([d]) => d),
     datasets: [{ label: 'Leads', data: perDay.map(([, n]) => n), borderColor: palette[0], backgroundColor: palette[0] }] } });
   const funnel = pairs(s.funnel);
-  new Chart(c3, { type: 'bar', options: { ...common, indexAxis: 'y' }, data: { labels: funnel.map(([k]) => label(k)),
+  new Chart(c3, { type: 'bar', options: { ...common(), plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }, data: { labels: funnel.map(([k]) => label(k)),
     datasets: [{ label: 'Count', data: funnel.map(([, n]) => n), backgroundColor: palette[1] }] } });
 }

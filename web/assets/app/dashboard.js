@@ -45,9 +45,10 @@ async function myListings(body) {
   document.title = 'My listings · Griha';
   body.append(h('div', { class: 'page-head' }, h('h1', {}, 'My listings'),
     h('a', { href: '/dashboard/listings/new', class: 'btn primary' }, '+ Post a listing')));
-  const [{ listings }, stats] = await Promise.all([
+  const [{ listings }, stats, views] = await Promise.all([
     api('/api/v1/me/listings?limit=100'),
     api('/api/v1/me/leads/stats').catch(() => null),
+    api('/api/v1/me/listings/views').then((r) => new Map(r.items.map((i) => [i.listing_id, i.views]))).catch(() => null),
   ]);
   const leadsFor = (id) => {
     const v = stats?.by_listing?.[id];
@@ -69,7 +70,7 @@ async function myListings(body) {
   } }, text);
   body.append(status, h('div', { class: 'table-wrap' }, h('table', { class: 'data' },
     h('caption', { class: 'visually-hidden' }, 'My listings'),
-    h('thead', {}, h('tr', {}, ['Listing', 'Status', 'Price', 'Photos', 'Leads', 'Updated', 'Actions']
+    h('thead', {}, h('tr', {}, ['Listing', 'Status', 'Price', 'Photos', 'Views', 'Leads', 'Updated', 'Actions']
       .map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, listings.map((l) => h('tr', { dataset: { listing: l.id } },
       h('td', {}, h('a', { href: `/listings/${l.id}` }, l.title || `Draft ${l.id}`),
@@ -78,6 +79,7 @@ async function myListings(body) {
         l.rejection_reason ? h('small', { class: 'reason' }, ` ${l.rejection_reason}`) : null),
       h('td', {}, price(l.price, l.transaction)),
       h('td', {}, num(l.photo_count)),
+      h('td', {}, views ? num(views.get(l.id) || 0) : '—'),
       h('td', {}, String(leadsFor(l.id))),
       h('td', {}, when(l.updated_at)),
       h('td', { class: 'actions' },
@@ -499,8 +501,11 @@ async function visitsCalendar(body) {
   const cal = h('div', { class: 'calendar' });
   body.append(h('h1', {}, 'Site visits'), h('p', { class: 'muted' }, 'Times are India Standard Time.'), cal);
   const load = async () => {
-    const { items } = await api('/api/v1/me/hosted-visits');
     const today = istDate();
+    // The past week too, so that visits can be marked visited or no-show.
+    const from = istDate(new Date(Date.now() - 7 * 86400000));
+    const to = istDate(new Date(Date.now() + 13 * 86400000));
+    const { visits: items } = await api(`/api/v1/me/hosted-visits?from=${from}&to=${to}`);
     const days = [];
     for (let i = 0; i < 14; i++) days.push(istDate(new Date(Date.now() + i * 86400000)));
     const byDay = new Map(days.map((d) => [d, []]));

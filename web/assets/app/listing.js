@@ -190,7 +190,7 @@ async function loadSimilar(l, list, placeLine, city) {
       const more = await api(`/api/v1/search?${base}`);
       for (const r of more.results) if (r.id !== l.id && !results.some((x) => x.id === r.id)) results.push(r);
     }
-    clear(list, results.slice(0, 6).map((r) => card(r, { actions: false })));
+    clear(list, results.slice(0, 6).map((r) => card(r)));
     if (!results.length) list.append(h('li', { class: 'empty' }, 'No similar homes listed right now.'));
   } catch {
     list.append(h('li', { class: 'empty' }, 'Similar homes could not be loaded.'));

@@ -417,7 +417,7 @@ async function loadClusters() {
       ui.layer.addLayer(marker);
     }
   }
-  ui.mapStatus.textContent = `${num(geo.total)} homes in this view${geo.truncated ? ' (showing some)' : ''}`;
+  ui.mapStatus.textContent = `${num(geo.total)} ${geo.total === 1 ? 'home' : 'homes'} in this view${geo.truncated ? ' (showing some)' : ''}`;
 }
 
 function escapeHtml(s) {
