@@ -126,7 +126,8 @@ App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazette
           visits::deployment_options(config_.visits, config_.auth.public_url, config_.email.from),
           system_clock(), [this] { dispatcher_->wake(); })) {
   unsubscribe_tokens_ = std::make_unique<saved::UnsubscribeTokens>(config_.alerts_unsubscribe_key);
-  shortlist_ = std::make_unique<saved::ShortlistService>(*db_, *listings_, saved::ShortlistOptions{});
+  shortlist_ =
+      std::make_unique<saved::ShortlistService>(*db_, *listings_, saved::ShortlistOptions{});
   saved_searches_ = std::make_unique<saved::SavedSearchService>(*db_, *unsubscribe_tokens_,
                                                                 saved::SavedSearchOptions{});
   saved::AlertOptions alert_options;

@@ -92,9 +92,9 @@ bool is_tile_url(const std::string& v) {
   const std::string scheme = v.substr(0, scheme_end);
   if (scheme != "http" && scheme != "https") return false;
   const auto host_end = v.find('/', scheme_end + 3);
-  const std::string host = v.substr(scheme_end + 3, host_end == std::string::npos
-                                                         ? std::string::npos
-                                                         : host_end - scheme_end - 3);
+  const std::string host =
+      v.substr(scheme_end + 3,
+               host_end == std::string::npos ? std::string::npos : host_end - scheme_end - 3);
   if (host.empty()) return false;
   for (unsigned char ch : host)
     if (!(std::isalnum(ch) || ch == '.' || ch == '-' || ch == ':' || ch == '{' || ch == '}'))
@@ -149,10 +149,10 @@ const std::vector<Key>& keys() {
                                 [](const std::string& v) { return !v.empty(); }, "a directory")},
       {"web.root", text([](Config& c, const std::string& v) { c.web_root = v; },
                         [](const std::string& v) { return !v.empty(); }, "a directory")},
-      {"web.tile_url", text([](Config& c, const std::string& v) { c.web_tile_url = v; },
-                            is_tile_url,
-                            "an http(s) URL template such as "
-                            "https://tile.openstreetmap.org/{z}/{x}/{y}.png, or a path from /")},
+      {"web.tile_url",
+       text([](Config& c, const std::string& v) { c.web_tile_url = v; }, is_tile_url,
+            "an http(s) URL template such as "
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png, or a path from /")},
       {"web.tile_attribution",
        text([](Config& c, const std::string& v) { c.web_tile_attribution = v; },
             [](const std::string& v) { return v.size() <= 300; }, "at most 300 characters")},

@@ -41,7 +41,9 @@ struct Config {
   int listing_sweep_seconds = 300;  // how often `serve` looks for listings past their expiry
   int listing_views_flush_seconds = 10;  // how often counted views are written to the database
   std::string search_cursor_key;    // signs search cursors; the same on every node (empty: random)
-  int alerts_sweep_seconds = 60;    // how often `serve` looks for saved-search alerts to send
+
+  // How often `serve` looks for saved-search alerts to send (instant ones go out then).
+  int alerts_sweep_seconds = 60;
   // Signs the unsubscribe links in alert emails; the same on every node (empty: random, so
   // links from before a restart stop working).
   std::string alerts_unsubscribe_key;

@@ -3,6 +3,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/array.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -63,6 +64,18 @@ std::optional<std::string> read_file(const std::filesystem::path& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return std::move(out).str();
+}
+
+// A strong validator from the bytes (FNV-1a, 64 bits): the same on every node.
+std::string content_etag(std::string_view body) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : body) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char out[20];
+  std::snprintf(out, sizeof out, "\"%016llx\"", static_cast<unsigned long long>(h));
+  return out;
 }
 
 Error not_found() {
@@ -140,8 +153,20 @@ http::Handler static_assets(const RouteDeps& deps) {
     auto body = co_await workers.run(
         [&] { return read_file(std::filesystem::path(root) / "assets" / rel); });
     if (!body) co_return http::problem_response(not_found(), req.path);
+    const std::string tag = content_etag(*body);
+    // The web app's own modules have no version in their names (there is no build step), so
+    // browsers check them on every load and a new release is picked up at once; the ETag makes
+    // that check a 304.
+    const bool app_module = rel.starts_with("app/");
+    if (req.raw[http::bhttp::field::if_none_match] == tag) {
+      http::Response res{status::not_modified, 11};
+      res.set(http::bhttp::field::etag, tag);
+      res.set(http::bhttp::field::cache_control, app_module ? "no-cache" : "public, max-age=86400");
+      co_return res;
+    }
     http::Response res = http::text_response(std::move(*body), content_type_for(rel));
-    res.set(http::bhttp::field::cache_control, "public, max-age=86400");
+    res.set(http::bhttp::field::etag, tag);
+    res.set(http::bhttp::field::cache_control, app_module ? "no-cache" : "public, max-age=86400");
     co_return res;
   };
 }
@@ -160,8 +185,7 @@ std::string web_app_csp(const std::string& tile_url) {
     frames += " https://" + std::string(host);
   // data: images only because Leaflet blanks tiles it cancels with a data: GIF.
   return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" +
-         tiles +
-         "; connect-src 'self'; font-src 'self'; frame-src" + frames +
+         tiles + "; connect-src 'self'; font-src 'self'; frame-src" + frames +
          "; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 }
 

@@ -53,7 +53,8 @@ std::string summary(const AlertListing& l) {
                      l.property_type != search::PropertyType::office &&
                      l.property_type != search::PropertyType::shop &&
                      l.property_type != search::PropertyType::warehouse;
-  if (homes) out = l.bhk == 0 ? "1 RK " : (l.bhk >= 5 ? "5+ BHK " : std::to_string(l.bhk) + " BHK ");
+  if (homes)
+    out = l.bhk == 0 ? "1 RK " : (l.bhk >= 5 ? "5+ BHK " : std::to_string(l.bhk) + " BHK ");
   out += spaced(search::names_of_property_type()[static_cast<int>(l.property_type)]);
   if (l.area_sqft > 0) out += " · " + indian_grouping(l.area_sqft) + " sq ft";
   return out;
@@ -61,9 +62,8 @@ std::string summary(const AlertListing& l) {
 
 AlertListing alert_listing(const search::PublishedListing& p) {
   const auto& d = p.document;
-  return {d.id,           d.posted_at, p.published_at, d.title,      d.price,
-          d.area_sqft,    d.bhk,       d.transaction,  d.property_type, d.city_id,
-          d.locality_id};
+  return {d.id,  d.posted_at,   p.published_at,  d.title,   d.price,      d.area_sqft,
+          d.bhk, d.transaction, d.property_type, d.city_id, d.locality_id};
 }
 
 }  // namespace
@@ -89,8 +89,7 @@ std::string unsubscribe_url(const std::string& public_url, const UnsubscribeToke
 Result<notify::Outgoing> alert_email(const SavedSearch& search, const std::string& to,
                                      std::span<const AlertListing> fresh,
                                      const listings::Gazetteer& gazetteer,
-                                     const UnsubscribeTokens& tokens,
-                                     const AlertOptions& options) {
+                                     const UnsubscribeTokens& tokens, const AlertOptions& options) {
   json::array items;
   for (std::size_t i = 0; i < fresh.size() && i < options.max_listed; ++i) {
     const auto& l = fresh[i];
@@ -106,7 +105,8 @@ Result<notify::Outgoing> alert_email(const SavedSearch& search, const std::strin
                      {"place", place},
                      {"url", options.public_url + "/listings/" + std::to_string(l.id)}});
   }
-  const std::size_t more = fresh.size() > options.max_listed ? fresh.size() - options.max_listed : 0;
+  const std::size_t more =
+      fresh.size() > options.max_listed ? fresh.size() - options.max_listed : 0;
   const std::string unsubscribe = unsubscribe_url(options.public_url, tokens, search.id);
   const json::object values{
       {"search_name", search.name},
@@ -115,9 +115,9 @@ Result<notify::Outgoing> alert_email(const SavedSearch& search, const std::strin
       {"listings", std::move(items)},
       {"more", more > 0},
       {"more_count", static_cast<std::int64_t>(more)},
-      {"frequency_text", search.frequency == Frequency::instant ? "as new listings appear"
-                         : search.frequency == Frequency::weekly  ? "once a week"
-                                                                  : "once a day"},
+      {"frequency_text", search.frequency == Frequency::instant  ? "as new listings appear"
+                         : search.frequency == Frequency::weekly ? "once a week"
+                                                                 : "once a day"},
       {"unsubscribe_url", unsubscribe}};
   auto rendered = notify::render("alert_listings", values);
   if (!rendered) return rendered.error();
@@ -137,6 +137,7 @@ Result<notify::Outgoing> alert_email(const SavedSearch& search, const std::strin
 struct AlertSweeper::Due {
   SavedSearch search;
   std::optional<search::Query> query;  // empty: the stored query no longer parses
+  std::int64_t checked = 0;            // its watermark, unix seconds
   std::int64_t from = 0;               // window_start: earliest publish time considered
   std::vector<AlertListing> matches;
 };
@@ -166,7 +167,7 @@ Result<int> AlertSweeper::sweep() {
       const auto checked = parse_iso_utc(s.checked_at);
       const auto since = parse_iso_utc(s.alerts_since);
       if (!checked || !since || !is_due(s.frequency, *checked, now)) continue;
-      Due d{std::move(s), std::nullopt, window_start(*since, *checked), {}};
+      Due d{std::move(s), std::nullopt, *checked, window_start(*since, *checked), {}};
       if (auto q = parse_saved_query(d.search.query, now))
         d.query = std::move(*q);
       else
@@ -182,7 +183,8 @@ Result<int> AlertSweeper::sweep() {
       if (!sent) {
         // One search's failure (its user deleted meanwhile, a template bug) must not hold up
         // everyone else's alerts; it stays due and is tried again next sweep.
-        spdlog::error("alert for saved search {} failed: {}", d.search.id, sent.error().detail);
+        spdlog::error("alert for saved search {} failed: {} {}", d.search.id, sent.error().code,
+                      sent.error().detail);
         continue;
       }
       enqueued += *sent ? 1 : 0;
@@ -253,6 +255,9 @@ Result<void> AlertSweeper::match(std::vector<Due>& due, std::int64_t now) {
 }
 
 Result<bool> AlertSweeper::deliver(Due& d, std::int64_t now) {
+  if (d.matches.empty() && d.search.frequency == Frequency::instant &&
+      now - d.checked < k_idle_rewrite_seconds)
+    return false;
   const std::string now_iso = iso_utc(static_cast<std::time_t>(now));
   auto tx = db_.begin();
   if (!tx) return tx.error();
@@ -273,8 +278,7 @@ Result<bool> AlertSweeper::deliver(Due& d, std::int64_t now) {
     // Remembered even when there is nobody to send to (no verified email yet), so that
     // verifying later does not release a flood of old listings.
     for (const auto& m : fresh)
-      if (auto r = repo_.add_alerted(*tx, d.search.id, m.id, m.published_at); !r)
-        return r.error();
+      if (auto r = repo_.add_alerted(*tx, d.search.id, m.id, m.published_at); !r) return r.error();
     auto to = repo_.recipient(*tx, d.search.user_id);
     if (!to) return to.error();
     if (*to) {
@@ -286,8 +290,8 @@ Result<bool> AlertSweeper::deliver(Due& d, std::int64_t now) {
     }
   }
   // What was published before the next window's start can never be a candidate again.
-  if (auto r = repo_.prune_alerted(
-          *tx, d.search.id, iso_utc(static_cast<std::time_t>(now - k_lookback_seconds)));
+  if (auto r = repo_.prune_alerted(*tx, d.search.id,
+                                   iso_utc(static_cast<std::time_t>(now - k_lookback_seconds)));
       !r)
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();

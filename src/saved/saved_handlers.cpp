@@ -67,8 +67,7 @@ http::Response page(std::string_view title, const std::string& body_html,
 }
 
 http::Response bad_link(const Error& e) {
-  return page("Link not valid", "<p>" + html_escape(e.message) + "</p>",
-              http::status_for(e.kind));
+  return page("Link not valid", "<p>" + html_escape(e.message) + "</p>", http::status_for(e.kind));
 }
 
 json::object search_json(const SavedSearch& s) {
@@ -108,9 +107,9 @@ http::Handler SavedHandlers::shortlist_list() const {
                      {"title", e.title},
                      {"added_at", e.added_at},
                      {"available", e.listing.has_value()}};
-      o["listing"] = e.listing ? json::value(listings::to_json(*e.listing,
-                                                               listings::View::public_view))
-                               : json::value(nullptr);
+      o["listing"] = e.listing
+                         ? json::value(listings::to_json(*e.listing, listings::View::public_view))
+                         : json::value(nullptr);
       items.push_back(std::move(o));
     }
     auto res = http::json_response({{"items", std::move(items)}});
@@ -182,12 +181,13 @@ http::Handler SavedHandlers::unsubscribe_page() const {
     auto r = co_await w.run([&] { return s.by_token(token); });
     if (!r) co_return bad_link(r.error());
     if (!*r)
-      co_return page("Alerts are off",
-                     "<p>This saved search no longer exists, so no alerts will be sent for it.</p>");
+      co_return page(
+          "Alerts are off",
+          "<p>This saved search no longer exists, so no alerts will be sent for it.</p>");
     const SavedSearch& found = **r;
     if (found.frequency == Frequency::off)
-      co_return page("Alerts are off", "<p>You get no more alerts for “" +
-                                           html_escape(found.name) + "”.</p>");
+      co_return page("Alerts are off",
+                     "<p>You get no more alerts for “" + html_escape(found.name) + "”.</p>");
     // A button, not an action on GET: mail scanners open links to check them.
     co_return page(
         "Stop these alerts?",

@@ -24,7 +24,7 @@ constexpr Query k_shortlist{"saved.shortlist",
                             "SELECT listing_id, title, added_at FROM shortlist_items "
                             "WHERE user_id = $1 ORDER BY added_at DESC, listing_id DESC"};
 
-#define SAVED_SEARCH_COLUMNS                                                               \
+#define SAVED_SEARCH_COLUMNS                                                                \
   "id, user_id, name, query, frequency, created_at, updated_at, checked_at, alerts_since, " \
   "last_sent_at, unsubscribed_at"
 
@@ -135,8 +135,7 @@ Result<std::vector<ShortlistRow>> SavedRepository::shortlist(std::int64_t user_i
   return out;
 }
 
-Result<std::int64_t> SavedRepository::search_count(storage::Transaction& tx,
-                                                   std::int64_t user_id) {
+Result<std::int64_t> SavedRepository::search_count(storage::Transaction& tx, std::int64_t user_id) {
   auto r = tx.exec(k_search_count, params(user_id));
   if (!r) return r.error();
   return r->rows.at(0).i64(0);
@@ -199,8 +198,7 @@ Result<bool> SavedRepository::advance(storage::Transaction& tx, std::int64_t id,
   return r->affected == 1;
 }
 
-Result<std::set<std::int64_t>> SavedRepository::alerted(storage::Transaction& tx,
-                                                        std::int64_t id) {
+Result<std::set<std::int64_t>> SavedRepository::alerted(storage::Transaction& tx, std::int64_t id) {
   auto r = tx.exec(k_alerted, params(id));
   if (!r) return r.error();
   std::set<std::int64_t> out;

@@ -101,9 +101,9 @@ search::Params split_query(std::string_view text) {
     text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
-    out.emplace_back(decode_component(pair.substr(0, eq)),
-                     eq == std::string_view::npos ? std::string()
-                                                  : decode_component(pair.substr(eq + 1)));
+    out.emplace_back(
+        decode_component(pair.substr(0, eq)),
+        eq == std::string_view::npos ? std::string() : decode_component(pair.substr(eq + 1)));
   }
   return out;
 }

@@ -80,6 +80,11 @@ DueCutoffs due_cutoffs(std::int64_t now);
 // goes twice.
 inline constexpr std::int64_t k_lookback_seconds = 300;
 
+// An instant search with nothing new keeps its watermark this long: writing every instant
+// search at every sweep would cost a transaction each per minute for no news. A later sweep
+// simply looks at a slightly longer window (and skips what was already sent).
+inline constexpr std::int64_t k_idle_rewrite_seconds = 600;
+
 // The earliest publish time (inclusive) a sweep considers for a search: the look-back before
 // its watermark, but never before its alerts_since.
 std::int64_t window_start(std::int64_t alerts_since, std::int64_t checked_at);

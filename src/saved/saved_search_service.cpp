@@ -18,8 +18,8 @@ Error invalid_token() {
 }
 
 Result<Frequency> read_frequency(const boost::json::value& v) {
-  const auto f = v.is_string() ? frequency_from_string(std::string_view(v.as_string()))
-                               : std::nullopt;
+  const auto f =
+      v.is_string() ? frequency_from_string(std::string_view(v.as_string())) : std::nullopt;
   if (!f)
     return Error::field("frequency", "invalid_value", "must be instant, daily, weekly or off");
   return *f;
@@ -38,8 +38,8 @@ SavedSearchService::SavedSearchService(storage::Database& db, const UnsubscribeT
 Result<SavedSearch> SavedSearchService::create(std::int64_t user_id,
                                                const boost::json::object& body) {
   const std::time_t now = clock_();
-  Error errors = Error::make(ErrorKind::invalid, "validation_failed",
-                             "The saved search has invalid fields.");
+  Error errors =
+      Error::make(ErrorKind::invalid, "validation_failed", "The saved search has invalid fields.");
   SavedSearch s;
   s.user_id = user_id;
   s.frequency = Frequency::daily;
@@ -107,8 +107,8 @@ Result<SavedSearch> SavedSearchService::owned(storage::Transaction& tx, std::int
 
 Result<SavedSearch> SavedSearchService::update(std::int64_t user_id, std::int64_t id,
                                                const boost::json::object& patch) {
-  Error errors = Error::make(ErrorKind::invalid, "validation_failed",
-                             "The saved search has invalid fields.");
+  Error errors =
+      Error::make(ErrorKind::invalid, "validation_failed", "The saved search has invalid fields.");
   std::optional<std::string> name;
   std::optional<Frequency> frequency;
   for (const auto& [key, value] : patch) {

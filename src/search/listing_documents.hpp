@@ -45,8 +45,7 @@ struct PublishedListing {
 // (saved-search alerts match them against a search on a small index of their own).
 Result<std::vector<PublishedListing>> load_published_page(storage::Database& db,
                                                           const std::string& after_published_at,
-                                                          std::int64_t after_id,
-                                                          std::size_t limit);
+                                                          std::int64_t after_id, std::size_t limit);
 
 class ListingSearch {
  public:

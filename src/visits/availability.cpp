@@ -43,8 +43,8 @@ std::optional<int> integer_in(const json::object& body, std::string_view key, in
     p.add(std::string(key), "required", "is required");
     return std::nullopt;
   }
-  const std::string range = "must be a whole number from " + std::to_string(lo) + " to " +
-                            std::to_string(hi);
+  const std::string range =
+      "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
   if (!v->is_int64() && !v->is_uint64()) {
     p.add(std::string(key), "invalid_type", range);
     return std::nullopt;
@@ -155,9 +155,9 @@ Result<Availability> parse_availability(const json::object& body) {
           p.add(at + ".end", "end_not_after_start", "must be later than start");
           ok = false;
         } else if (slot && *end - *start < *slot) {
-          p.add(at + ".end", "shorter_than_slot",
-                "the window must be at least one slot (" + std::to_string(*slot) +
-                    " minutes) long");
+          p.add(
+              at + ".end", "shorter_than_slot",
+              "the window must be at least one slot (" + std::to_string(*slot) + " minutes) long");
           ok = false;
         }
       }
@@ -203,7 +203,8 @@ Result<Availability> parse_availability(const json::object& body) {
     }
   }
   if (!p.fields.empty()) {
-    Error e = Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
+    Error e =
+        Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
     e.fields = std::move(p.fields);
     return e;
   }

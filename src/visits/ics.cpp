@@ -26,7 +26,8 @@ std::string param_safe(const std::string& s) {
 }
 
 icalproperty* person(icalproperty* p, const InvitePerson& who) {
-  if (!who.name.empty()) icalproperty_add_parameter(p, icalparameter_new_cn(param_safe(who.name).c_str()));
+  if (!who.name.empty())
+    icalproperty_add_parameter(p, icalparameter_new_cn(param_safe(who.name).c_str()));
   return p;
 }
 
@@ -63,8 +64,8 @@ Result<std::string> make_ics(const Invite& inv) {
       event, icalproperty_new_status(cancel ? ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
   icalcomponent_add_property(event, icalproperty_new_transp(ICAL_TRANSP_OPAQUE));
   icalcomponent_add_property(
-      event, person(icalproperty_new_organizer(("mailto:" + inv.organizer.email).c_str()),
-                    inv.organizer));
+      event,
+      person(icalproperty_new_organizer(("mailto:" + inv.organizer.email).c_str()), inv.organizer));
   for (const auto& a : inv.attendees) {
     if (a.email.empty()) continue;
     icalproperty* p = person(icalproperty_new_attendee(("mailto:" + a.email).c_str()), a);

@@ -19,8 +19,8 @@ struct InvitePerson {
 
 struct Invite {
   enum class Method { request, cancel } method = Method::request;
-  std::string uid;   // the same for every version of one visit
-  int sequence = 0;  // bumped by every reschedule and the cancellation
+  std::string uid;                            // the same for every version of one visit
+  int sequence = 0;                           // bumped by every reschedule and the cancellation
   std::time_t start = 0, end = 0, stamp = 0;  // UTC instants
   std::string summary, description, location, url;
   InvitePerson organizer;

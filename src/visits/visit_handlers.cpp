@@ -59,7 +59,8 @@ class BodyReader {
     std::string s(v->as_string());
     // Whitespace alone is no reason.
     const auto first = s.find_first_not_of(" \t\r\n");
-    s = first == std::string::npos ? "" : s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+    s = first == std::string::npos ? ""
+                                   : s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
     if (required && s.empty()) {
       fail(std::string(key), "required", "must not be empty");
       return std::nullopt;
@@ -165,8 +166,8 @@ http::Handler VisitHandlers::slots() const {
     auto days = http::int_query_param(req, "days", k_default_slot_days, 1, k_max_slot_days);
     if (!days) co_return problem(days.error(), req);
     const std::int64_t id = req.int_param("id");
-    auto r = co_await workers.run(
-        [&] { return service.slots(id, *from, static_cast<int>(*days)); });
+    auto r =
+        co_await workers.run([&] { return service.slots(id, *from, static_cast<int>(*days)); });
     if (!r) co_return problem(r.error(), req);
     json::array items;
     for (const auto& s : *r) items.push_back(slot_json(s));
@@ -189,8 +190,8 @@ http::Handler VisitHandlers::book() const {
     if (auto e = in.error()) co_return problem(*e, req);
     const Actor actor = signed_in_actor(req);
     const std::int64_t id = req.int_param("id");
-    auto r = co_await workers.run(
-        [&] { return service.book(actor, id, *start, note.value_or("")); });
+    auto r =
+        co_await workers.run([&] { return service.book(actor, id, *start, note.value_or("")); });
     if (!r) co_return problem(r.error(), req);
     http::Response res = visit_response(*r, Party::seeker, status::created);
     res.set(field::location, "/api/v1/visits/" + std::to_string(r->id));

@@ -45,23 +45,21 @@ constexpr Query k_insert{
 
 // One select for every read of a visit: the listing's title and place for messages, and the
 // seeker's contact details (shown to the lister only; the service decides).
-#define GRIHA_VISIT_SELECT                                                                 \
-  "SELECT v.id, v.listing_id, v.lister_id, v.seeker_id, v.start_at, v.end_at, v.status, "  \
-  "v.note, v.ical_uid, v.ical_sequence, v.cancelled_by, v.cancel_reason, "                 \
-  "v.reschedule_reason, v.outcome_at, v.created_at, v.updated_at, "                        \
+#define GRIHA_VISIT_SELECT                                                                \
+  "SELECT v.id, v.listing_id, v.lister_id, v.seeker_id, v.start_at, v.end_at, v.status, " \
+  "v.note, v.ical_uid, v.ical_sequence, v.cancelled_by, v.cancel_reason, "                \
+  "v.reschedule_reason, v.outcome_at, v.created_at, v.updated_at, "                       \
   "COALESCE(l.title, ''), l.status, COALESCE(l.locality_id, 0), COALESCE(l.city_id, 0), " \
-  "u.name, u.email, u.phone "                                                              \
+  "u.name, u.email, u.phone "                                                             \
   "FROM visits v JOIN listings l ON l.id = v.listing_id JOIN users u ON u.id = v.seeker_id "
 
 constexpr Query k_find{"visits.find", GRIHA_VISIT_SELECT "WHERE v.id = $1"};
 constexpr Query k_find_for_update{"visits.find_for_update", GRIHA_VISIT_SELECT "WHERE v.id = $1",
                                   GRIHA_VISIT_SELECT "WHERE v.id = $1 FOR UPDATE OF v"};
-constexpr Query k_by_seeker{"visits.by_seeker",
-                            GRIHA_VISIT_SELECT
+constexpr Query k_by_seeker{"visits.by_seeker", GRIHA_VISIT_SELECT
                             "WHERE v.seeker_id = $1 AND v.start_at >= $2 AND v.start_at < $3 "
                             "ORDER BY v.start_at, v.id LIMIT $4"};
-constexpr Query k_by_lister{"visits.by_lister",
-                            GRIHA_VISIT_SELECT
+constexpr Query k_by_lister{"visits.by_lister", GRIHA_VISIT_SELECT
                             "WHERE v.lister_id = $1 AND v.start_at >= $2 AND v.start_at < $3 "
                             "AND (v.listing_id = $4 OR $4 = 0) ORDER BY v.start_at, v.id LIMIT $5"};
 #undef GRIHA_VISIT_SELECT
@@ -110,8 +108,8 @@ Result<std::optional<Availability>> availability_of(Result<storage::Rows> rows) 
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<Availability>();
   const auto& r = rows->rows.front();
-  auto a = availability_from_text(r.text(0), static_cast<int>(r.i64(1)),
-                                  static_cast<int>(r.i64(2)), r.text(3), r.text(4));
+  auto a = availability_from_text(r.text(0), static_cast<int>(r.i64(1)), static_cast<int>(r.i64(2)),
+                                  r.text(3), r.text(4));
   if (!a) return a.error();
   a->updated_at = r.text(5);
   return std::optional<Availability>(std::move(*a));
@@ -143,13 +141,11 @@ Result<std::optional<Availability>> VisitRepository::availability(storage::Trans
 }
 
 Result<Availability> VisitRepository::put_availability(std::int64_t listing_id,
-                                                       const Availability& a,
-                                                       std::int64_t actor_id,
+                                                       const Availability& a, std::int64_t actor_id,
                                                        const std::string& now) {
-  auto r = db_.exec(k_put_availability,
-                    params(listing_id, a.timezone, a.slot_minutes, a.visitors_per_slot,
-                           windows_to_text(a.windows), blackout_to_text(a.blackout), actor_id,
-                           now));
+  auto r = db_.exec(k_put_availability, params(listing_id, a.timezone, a.slot_minutes,
+                                               a.visitors_per_slot, windows_to_text(a.windows),
+                                               blackout_to_text(a.blackout), actor_id, now));
   if (!r) return r.error();
   Availability out = a;
   out.updated_at = now;
@@ -211,9 +207,9 @@ Result<std::optional<VisitRecord>> VisitRepository::find(std::int64_t id) {
 }
 
 Result<void> VisitRepository::update(storage::Transaction& tx, const VisitRecord& v) {
-  auto r = tx.exec(k_update, params(v.id, v.start_at, v.end_at, v.status, v.ical_sequence,
-                                    v.cancelled_by, v.cancel_reason, v.reschedule_reason,
-                                    v.outcome_at, v.updated_at));
+  auto r = tx.exec(k_update,
+                   params(v.id, v.start_at, v.end_at, v.status, v.ical_sequence, v.cancelled_by,
+                          v.cancel_reason, v.reschedule_reason, v.outcome_at, v.updated_at));
   if (!r) return r.error();
   return {};
 }
@@ -223,8 +219,8 @@ Result<void> VisitRepository::add_event(storage::Transaction& tx, std::int64_t v
                                         const std::optional<std::string>& from_start,
                                         const std::optional<std::string>& to_start,
                                         const std::string& reason, const std::string& at) {
-  auto r = tx.exec(k_add_event,
-                   params(visit_id, actor_id, action, from_start, to_start, reason, at));
+  auto r =
+      tx.exec(k_add_event, params(visit_id, actor_id, action, from_start, to_start, reason, at));
   if (!r) return r.error();
   return {};
 }
@@ -235,19 +231,30 @@ Result<std::vector<VisitRecord>> VisitRepository::by_seeker(std::int64_t seeker_
   return records_of(db_.exec(k_by_seeker, params(seeker_id, from, to, limit)));
 }
 
-Result<std::vector<VisitRecord>> VisitRepository::by_lister(
-    std::int64_t lister_id, const std::string& from, const std::string& to,
-    std::optional<std::int64_t> listing_id, int limit) {
+Result<std::vector<VisitRecord>> VisitRepository::by_lister(std::int64_t lister_id,
+                                                            const std::string& from,
+                                                            const std::string& to,
+                                                            std::optional<std::int64_t> listing_id,
+                                                            int limit) {
   return records_of(
       db_.exec(k_by_lister, params(lister_id, from, to, listing_id.value_or(0), limit)));
 }
 
-Result<Contact> VisitRepository::contact(storage::Transaction& tx, std::int64_t user_id) {
-  auto r = tx.exec(k_contact, params(user_id));
+namespace {
+Result<Contact> contact_of(Result<storage::Rows> r, std::int64_t user_id) {
   if (!r) return r.error();
   if (r->empty()) return Error::internal("visit party " + std::to_string(user_id) + " not found");
   const auto& row = r->rows.front();
   return Contact{row.i64(0), row.text(1), row.opt_text(2), row.opt_text(3)};
+}
+}  // namespace
+
+Result<Contact> VisitRepository::contact(storage::Transaction& tx, std::int64_t user_id) {
+  return contact_of(tx.exec(k_contact, params(user_id)), user_id);
+}
+
+Result<Contact> VisitRepository::contact(std::int64_t user_id) {
+  return contact_of(db_.exec(k_contact, params(user_id)), user_id);
 }
 
 }  // namespace griha::visits

@@ -81,6 +81,7 @@ class VisitRepository {
                                              std::optional<std::int64_t> listing_id, int limit);
 
   Result<Contact> contact(storage::Transaction& tx, std::int64_t user_id);
+  Result<Contact> contact(std::int64_t user_id);
 
  private:
   storage::Database& db_;

@@ -46,9 +46,21 @@ std::optional<Party> party_of(const Actor& actor, const VisitRecord& v) {
   return std::nullopt;
 }
 
+// 128 random bits: the UID only has to be unique, not secret, so one seeding per thread.
 std::string new_uid() {
-  std::random_device rd;
-  return fmt::format("visit-{:08x}{:08x}{:08x}{:08x}@griha", rd(), rd(), rd(), rd());
+  thread_local std::mt19937_64 gen = [] {
+    std::random_device rd;
+    std::seed_seq seed{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
+    return std::mt19937_64(seed);
+  }();
+  return fmt::format("visit-{:016x}{:016x}@griha", gen(), gen());
+}
+
+Result<void> enqueue_all(storage::Transaction& tx, const std::vector<notify::Outgoing>& messages,
+                         const std::string& now) {
+  for (const auto& m : messages)
+    if (auto r = notify::enqueue(tx, m, now); !r) return r.error();
+  return {};
 }
 
 std::string reminder_key(std::int64_t visit_id) {
@@ -163,8 +175,7 @@ Result<Availability> VisitService::set_availability(const Actor& actor, std::int
 
 std::optional<Error> VisitService::check_offered(const std::optional<Availability>& a,
                                                  std::time_t start, std::time_t now) const {
-  if (!a || a->windows.empty())
-    return slot_unavailable("This listing takes no visit bookings.");
+  if (!a || a->windows.empty()) return slot_unavailable("This listing takes no visit bookings.");
   if (start < now + std::time_t{options_.min_notice_minutes} * 60)
     return slot_unavailable("That slot is too soon to book; choose a later one.");
   if (start > now + std::time_t{options_.horizon_days} * k_day)
@@ -188,8 +199,8 @@ Result<std::vector<SlotView>> VisitService::slots(std::int64_t listing_id,
   for (const Slot& s : generate_slots(**a, from.value_or(local_date(now)), days))
     if (s.start >= earliest && s.start <= latest) out.push_back({s, 0});
   if (out.empty()) return out;
-  auto booked = repo_.booked(listing_id, iso_utc(out.front().slot.start),
-                             iso_utc(out.back().slot.start + 1));
+  auto booked =
+      repo_.booked(listing_id, iso_utc(out.front().slot.start), iso_utc(out.back().slot.start + 1));
   if (!booked) return booked.error();
   for (auto& s : out) {
     const auto it = booked->find(iso_utc(s.slot.start));
@@ -218,13 +229,14 @@ std::string VisitService::location_of(const VisitRecord& v) const {
 // One email per party with an address, each carrying the invite. The seeker's copy names only
 // the seeker; the lister's copy also names the seeker, whose details the lister may see. The
 // organizer is Griha itself, so no copy reveals the lister's address to the seeker.
-Result<void> VisitService::send_invites(storage::Transaction& tx, const VisitRecord& v,
-                                        const Parties& p, const std::string& template_base,
-                                        const std::string& kind, bool cancel,
-                                        json::object extra, const std::string& now) {
+Result<std::vector<notify::Outgoing>> VisitService::invites(const VisitRecord& v, const Parties& p,
+                                                            const std::string& template_base,
+                                                            const std::string& kind, bool cancel,
+                                                            json::object extra,
+                                                            const std::string& now) const {
+  std::vector<notify::Outgoing> out;
   const std::time_t start = from_iso_utc(v.start_at), end = from_iso_utc(v.end_at);
-  const std::string listing_url =
-      options_.public_url + "/listings/" + std::to_string(v.listing_id);
+  const std::string listing_url = options_.public_url + "/listings/" + std::to_string(v.listing_id);
   const std::string location = location_of(v);
   Invite invite;
   invite.method = cancel ? Invite::Method::cancel : Invite::Method::request;
@@ -244,8 +256,9 @@ Result<void> VisitService::send_invites(storage::Transaction& tx, const VisitRec
     const Contact& c = to == Party::seeker ? p.seeker : p.lister;
     if (!c.email) continue;  // a phone-only account gets the in-app notice only
     invite.attendees = to == Party::seeker ? std::vector{seeker} : std::vector{lister, seeker};
-    invite.description = (cancel ? "This site visit was cancelled.\n" : "Site visit booked through Griha.\n") +
-                         std::string("Listing: ") + listing_url;
+    invite.description =
+        (cancel ? "This site visit was cancelled.\n" : "Site visit booked through Griha.\n") +
+        std::string("Listing: ") + listing_url;
     auto ics = make_ics(invite);
     if (!ics) return ics.error();
     json::object values = extra;
@@ -271,14 +284,16 @@ Result<void> VisitService::send_invites(storage::Transaction& tx, const VisitRec
     m.html = std::move(rendered->html);
     m.attachments.push_back(
         {cancel ? "cancel.ics" : "invite.ics", ics_content_type(invite.method), std::move(*ics)});
-    if (auto r = notify::enqueue(tx, m, now); !r) return r.error();
+    out.push_back(std::move(m));
   }
-  return {};
+  return out;
 }
 
-Result<void> VisitService::schedule_reminders(storage::Transaction& tx, const VisitRecord& v,
-                                              const Parties& p, std::time_t now) {
-  if (!p.seeker.email) return {};
+Result<std::vector<notify::Outgoing>> VisitService::reminders(const VisitRecord& v,
+                                                              const Parties& p,
+                                                              std::time_t now) const {
+  std::vector<notify::Outgoing> out;
+  if (!p.seeker.email) return out;
   const std::time_t start = from_iso_utc(v.start_at), end = from_iso_utc(v.end_at);
   struct Lead {
     std::time_t before;
@@ -289,12 +304,13 @@ Result<void> VisitService::schedule_reminders(storage::Transaction& tx, const Vi
     if (at <= now) continue;  // booked too late for this one
     auto rendered = notify::render(
         "visit_reminder",
-        json::object{{"name", display_name(p.seeker)},
-                     {"listing_title", title_of(v)},
-                     {"listing_url", options_.public_url + "/listings/" + std::to_string(v.listing_id)},
-                     {"when", when_text(start, end)},
-                     {"lead_time", lead.words},
-                     {"location", location_of(v).empty() ? "shared by the lister" : location_of(v)}});
+        json::object{
+            {"name", display_name(p.seeker)},
+            {"listing_title", title_of(v)},
+            {"listing_url", options_.public_url + "/listings/" + std::to_string(v.listing_id)},
+            {"when", when_text(start, end)},
+            {"lead_time", lead.words},
+            {"location", location_of(v).empty() ? "shared by the lister" : location_of(v)}});
     if (!rendered) return rendered.error();
     notify::Outgoing m;
     m.kind = "visit.reminder";
@@ -304,9 +320,9 @@ Result<void> VisitService::schedule_reminders(storage::Transaction& tx, const Vi
     m.html = std::move(rendered->html);
     m.cancel_key = reminder_key(v.id);
     m.send_at = iso_utc(at);
-    if (auto r = notify::enqueue(tx, m, iso_utc(now)); !r) return r.error();
+    out.push_back(std::move(m));
   }
-  return {};
+  return out;
 }
 
 Result<VisitRecord> VisitService::book(const Actor& actor, std::int64_t listing_id,
@@ -320,33 +336,68 @@ Result<VisitRecord> VisitService::book(const Actor& actor, std::int64_t listing_
   const std::time_t now_t = clock_();
   const std::string now = iso_utc(now_t);
 
-  auto tx = db_.begin();
-  if (!tx) return tx.error();
-  auto a = repo_.availability(*tx, listing_id);
-  if (!a) return a.error();
-  if (auto why = check_offered(*a, start, now_t)) return *why;
-  const Slot slot = *slot_starting_at(**a, start);
-  const std::string start_at = iso_utc(slot.start);
-
-  auto held = repo_.seeker_holds(*tx, listing_id, actor.user_id, start_at);
-  if (!held) return held.error();
-  if (*held) return conflict("already_booked", "You have already booked this slot.");
-  if (auto r = repo_.ensure_slot(*tx, listing_id, start_at, (*a)->visitors_per_slot); !r)
-    return r.error();
-  auto taken = repo_.take_slot(*tx, listing_id, start_at, (*a)->visitors_per_slot);
-  if (!taken) return taken.error();
-  if (!*taken) return conflict("slot_full", "That slot is fully booked; choose another.");
+  // Everything that needs no lock comes first: a start that names no slot is refused without
+  // touching the write lock, and the messages (templates, calendar invites) are rendered
+  // before it is taken, since SQLite has one writer at a time.
+  auto hours = repo_.availability(listing_id);
+  if (!hours) return hours.error();
+  if (auto why = check_offered(*hours, start, now_t)) return *why;
+  auto seeker = repo_.contact(actor.user_id);
+  if (!seeker) return seeker.error();
+  auto lister = repo_.contact(l->owner_id);
+  if (!lister) return lister.error();
+  const Parties p{std::move(*seeker), std::move(*lister)};
 
   VisitRecord v;
   v.listing_id = listing_id;
   v.lister_id = l->owner_id;
   v.seeker_id = actor.user_id;
-  v.start_at = start_at;
-  v.end_at = iso_utc(slot.end);
   v.status = "booked";
   v.note = note;
   v.ical_uid = new_uid();
   v.created_at = v.updated_at = now;
+  v.listing_title = l->title.value_or("");
+  v.listing_status = "active";
+  v.listing_locality_id = l->locality_id.value_or(0);
+  v.listing_city_id = l->city_id.value_or(0);
+  v.seeker_name = p.seeker.name;
+  v.seeker_email = p.seeker.email;
+  v.seeker_phone = p.seeker.phone;
+  std::vector<notify::Outgoing> messages;
+  auto prepare = [&](const Slot& slot) -> Result<void> {
+    v.start_at = iso_utc(slot.start);
+    v.end_at = iso_utc(slot.end);
+    auto mail = invites(v, p, "visit_booked", "visit.booked", false, {}, now);
+    if (!mail) return mail.error();
+    auto later = reminders(v, p, now_t);
+    if (!later) return later.error();
+    messages = std::move(*mail);
+    for (auto& m : *later) messages.push_back(std::move(m));
+    return {};
+  };
+  Slot slot = *slot_starting_at(**hours, start);
+  if (auto r = prepare(slot); !r) return r.error();
+
+  auto tx = db_.begin();
+  if (!tx) return tx.error();
+  // The hours again, under the lock: the lister may have changed them meanwhile.
+  auto a = repo_.availability(*tx, listing_id);
+  if (!a) return a.error();
+  if (auto why = check_offered(*a, start, now_t)) return *why;
+  if (const Slot now_slot = *slot_starting_at(**a, start); now_slot.end != slot.end) {
+    slot = now_slot;  // the slot length changed: the messages must say so
+    if (auto r = prepare(slot); !r) return r.error();
+  }
+
+  auto held = repo_.seeker_holds(*tx, listing_id, actor.user_id, v.start_at);
+  if (!held) return held.error();
+  if (*held) return conflict("already_booked", "You have already booked this slot.");
+  if (auto r = repo_.ensure_slot(*tx, listing_id, v.start_at, (*a)->visitors_per_slot); !r)
+    return r.error();
+  auto taken = repo_.take_slot(*tx, listing_id, v.start_at, (*a)->visitors_per_slot);
+  if (!taken) return taken.error();
+  if (!*taken) return conflict("slot_full", "That slot is fully booked; choose another.");
+
   auto id = repo_.insert(*tx, v);
   if (!id) {
     // The unique index: the same seeker's other request for this slot committed first.
@@ -354,33 +405,29 @@ Result<VisitRecord> VisitService::book(const Actor& actor, std::int64_t listing_
       return conflict("already_booked", "You have already booked this slot.");
     return id.error();
   }
-  if (auto r = repo_.add_event(*tx, *id, actor.user_id, "booked", std::nullopt, start_at, "", now);
+  v.id = *id;
+  if (auto r =
+          repo_.add_event(*tx, v.id, actor.user_id, "booked", std::nullopt, v.start_at, "", now);
       !r)
     return r.error();
-  auto rec = repo_.find_for_update(*tx, *id);
-  if (!rec) return rec.error();
-  if (!*rec) return Error::internal("visit vanished in its own transaction");
-  auto p = parties(*tx, **rec);
-  if (!p) return p.error();
-  if (auto r = send_invites(*tx, **rec, *p, "visit_booked", "visit.booked", false, {}, now); !r)
-    return r.error();
-  if (auto r = schedule_reminders(*tx, **rec, *p, now_t); !r) return r.error();
-  const std::string when = when_text(slot.start, slot.end);
-  if (auto r = notify::notify_in_app(
-          *tx,
-          {l->owner_id, "visit.booked", "New site visit booked",
-           display_name(p->seeker) + " will visit " + title_of(**rec) + " on " + when + ".",
-           "/dashboard/visits/" + std::to_string(*id)},
-          now);
+  for (auto& m : messages) {
+    if (!m.cancel_key.empty()) m.cancel_key = reminder_key(v.id);  // known only now
+    if (auto r = notify::enqueue(*tx, m, now); !r) return r.error();
+  }
+  if (auto r = notify::notify_in_app(*tx,
+                                     {v.lister_id, "visit.booked", "New site visit booked",
+                                      display_name(p.seeker) + " will visit " + title_of(v) +
+                                          " on " + when_text(slot.start, slot.end) + ".",
+                                      "/dashboard/visits/" + std::to_string(v.id)},
+                                     now);
       !r)
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   if (wake_) wake_();
-  return std::move(**rec);
+  return v;
 }
 
-Result<std::pair<VisitRecord, Party>> VisitService::get(const Actor& actor,
-                                                        std::int64_t visit_id) {
+Result<std::pair<VisitRecord, Party>> VisitService::get(const Actor& actor, std::int64_t visit_id) {
   auto v = repo_.find(visit_id);
   if (!v) return v.error();
   if (!*v) return visit_not_found();
@@ -439,27 +486,29 @@ Result<std::pair<VisitRecord, Party>> VisitService::reschedule(const Actor& acto
       return conflict("already_booked", "The visitor already has that slot booked.");
     return r.error();
   }
-  if (auto r = repo_.add_event(*tx, v.id, actor.user_id, "rescheduled", old_at, start_at, reason,
-                               now);
+  if (auto r =
+          repo_.add_event(*tx, v.id, actor.user_id, "rescheduled", old_at, start_at, reason, now);
       !r)
     return r.error();
   auto p = parties(*tx, v);
   if (!p) return p.error();
   if (auto r = notify::cancel_pending(*tx, reminder_key(v.id)); !r) return r.error();
-  if (auto r = schedule_reminders(*tx, v, *p, now_t); !r) return r.error();
+  auto later = reminders(v, *p, now_t);
+  if (!later) return later.error();
+  if (auto r = enqueue_all(*tx, *later, now); !r) return r.error();
   const std::string by = *party == Party::seeker ? "the visitor" : "the lister";
-  if (auto r = send_invites(*tx, v, *p, "visit_rescheduled", "visit.rescheduled", false,
-                            {{"old_when", old_when}, {"reason", reason}, {"by", by}}, now);
-      !r)
-    return r.error();
+  auto mail = invites(v, *p, "visit_rescheduled", "visit.rescheduled", false,
+                      {{"old_when", old_when}, {"reason", reason}, {"by", by}}, now);
+  if (!mail) return mail.error();
+  if (auto r = enqueue_all(*tx, *mail, now); !r) return r.error();
   const std::int64_t other = *party == Party::seeker ? v.lister_id : v.seeker_id;
-  if (auto r = notify::notify_in_app(
-          *tx,
-          {other, "visit.rescheduled", "Site visit rescheduled",
-           title_of(v) + ": moved by " + by + " from " + old_when + " to " +
-               when_text(slot.start, slot.end) + ". Reason: " + reason,
-           "/dashboard/visits/" + std::to_string(v.id)},
-          now);
+  if (auto r =
+          notify::notify_in_app(*tx,
+                                {other, "visit.rescheduled", "Site visit rescheduled",
+                                 title_of(v) + ": moved by " + by + " from " + old_when + " to " +
+                                     when_text(slot.start, slot.end) + ". Reason: " + reason,
+                                 "/dashboard/visits/" + std::to_string(v.id)},
+                                now);
       !r)
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();
@@ -499,10 +548,10 @@ Result<std::pair<VisitRecord, Party>> VisitService::cancel(const Actor& actor,
   auto p = parties(*tx, v);
   if (!p) return p.error();
   const std::string by = *party == Party::seeker ? "the visitor" : "the lister";
-  if (auto r = send_invites(*tx, v, *p, "visit_cancelled", "visit.cancelled", true,
-                            {{"reason", reason}, {"by", by}}, now);
-      !r)
-    return r.error();
+  auto mail = invites(v, *p, "visit_cancelled", "visit.cancelled", true,
+                      {{"reason", reason}, {"by", by}}, now);
+  if (!mail) return mail.error();
+  if (auto r = enqueue_all(*tx, *mail, now); !r) return r.error();
   const std::int64_t other = *party == Party::seeker ? v.lister_id : v.seeker_id;
   if (auto r = notify::notify_in_app(
           *tx,
@@ -540,8 +589,8 @@ Result<VisitRecord> VisitService::record_outcome(const Actor& actor, std::int64_
   v.outcome_at = now;
   v.updated_at = now;
   if (auto r = repo_.update(*tx, v); !r) return r.error();
-  if (auto r = repo_.add_event(*tx, v.id, actor.user_id, outcome, std::nullopt, std::nullopt, "",
-                               now);
+  if (auto r =
+          repo_.add_event(*tx, v.id, actor.user_id, outcome, std::nullopt, std::nullopt, "", now);
       !r)
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();

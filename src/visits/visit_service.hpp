@@ -14,6 +14,7 @@
 
 #include "core/time.hpp"
 #include "listings/listing_service.hpp"
+#include "notify/outbox.hpp"
 #include "storage/database.hpp"
 #include "visits/availability.hpp"
 #include "visits/options.hpp"
@@ -92,11 +93,16 @@ class VisitService {
   std::optional<Error> check_offered(const std::optional<Availability>& a, std::time_t start,
                                      std::time_t now) const;
   Result<Parties> parties(storage::Transaction& tx, const VisitRecord& v);
-  Result<void> send_invites(storage::Transaction& tx, const VisitRecord& v, const Parties& p,
-                            const std::string& template_base, const std::string& kind,
-                            bool cancel, boost::json::object extra, const std::string& now);
-  Result<void> schedule_reminders(storage::Transaction& tx, const VisitRecord& v,
-                                  const Parties& p, std::time_t now);
+  // The messages of a change, built before they are enqueued, so that booking can render them
+  // before it takes the database's write lock. One email with the invite per side that has an
+  // address; the seeker's reminders (cancel key reminder_key(v.id)).
+  Result<std::vector<notify::Outgoing>> invites(const VisitRecord& v, const Parties& p,
+                                                const std::string& template_base,
+                                                const std::string& kind, bool cancel,
+                                                boost::json::object extra,
+                                                const std::string& now) const;
+  Result<std::vector<notify::Outgoing>> reminders(const VisitRecord& v, const Parties& p,
+                                                  std::time_t now) const;
   std::string location_of(const VisitRecord& v) const;
   // [from, to) in UTC ISO-8601 for the local dates of a list request.
   Result<std::pair<std::string, std::string>> list_range(std::optional<LocalDate> from,

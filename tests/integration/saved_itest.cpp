@@ -68,10 +68,10 @@ class SavedApi : public ::testing::Test {
     if (live) {
       const std::string path = "/api/v1/listings/" + std::to_string(id);
       EXPECT_EQ(call(verb::post, path + "/submit", &owner_).result_int(), 200);
-      EXPECT_EQ(call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve",
-                     &admin_)
-                    .result_int(),
-                200);
+      EXPECT_EQ(
+          call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve", &admin_)
+              .result_int(),
+          200);
     }
     return id;
   }
@@ -143,11 +143,9 @@ TEST_F(SavedApi, ShortlistAddListRemove) {
   EXPECT_TRUE(
       json_body(call(verb::get, "/api/v1/me/shortlist", &other_)).at("items").as_array().empty());
   EXPECT_EQ(call(verb::delete_, path, &other_).result_int(), 204);
-  EXPECT_EQ(json_body(call(verb::get, "/api/v1/me/shortlist", &seeker_))
-                .at("items")
-                .as_array()
-                .size(),
-            1u);
+  EXPECT_EQ(
+      json_body(call(verb::get, "/api/v1/me/shortlist", &seeker_)).at("items").as_array().size(),
+      1u);
 
   // Off the market: still listed, marked unavailable, with nothing of the listing but its id
   // and the title it had.
@@ -182,36 +180,35 @@ TEST_F(SavedApi, TheShortlistHoldsTwoHundred) {
   std::vector<std::int64_t> ids;
   std::string cursor;
   while (ids.size() < 201) {
-    auto page = json_body(http_get(server_->port(), "/api/v1/search?sort=newest&page_size=100" +
-                                                        (cursor.empty() ? "" : "&cursor=" + cursor)));
+    auto page =
+        json_body(http_get(server_->port(), "/api/v1/search?sort=newest&page_size=100" +
+                                                (cursor.empty() ? "" : "&cursor=" + cursor)));
     for (const auto& r : page.at("results").as_array()) ids.push_back(r.at("id").as_int64());
     ASSERT_FALSE(page.at("next_cursor").is_null()) << "not enough public listings";
     cursor = page.at("next_cursor").as_string();
   }
   const TestUser collector = create_user(*server_, "seeker");
   for (std::size_t i = 0; i < 200; ++i)
-    ASSERT_EQ(call(verb::put, "/api/v1/me/shortlist/" + std::to_string(ids[i]), &collector)
-                  .result_int(),
-              204)
+    ASSERT_EQ(
+        call(verb::put, "/api/v1/me/shortlist/" + std::to_string(ids[i]), &collector).result_int(),
+        204)
         << i;
   auto full = call(verb::put, "/api/v1/me/shortlist/" + std::to_string(ids[200]), &collector);
   EXPECT_EQ(full.result_int(), 409);
   EXPECT_EQ(json_body(full).at("code").as_string(), "shortlist_full");
   // Re-adding one already there is still fine, and removing one makes room.
-  EXPECT_EQ(call(verb::put, "/api/v1/me/shortlist/" + std::to_string(ids[0]), &collector)
-                .result_int(),
-            204);
+  EXPECT_EQ(
+      call(verb::put, "/api/v1/me/shortlist/" + std::to_string(ids[0]), &collector).result_int(),
+      204);
   EXPECT_EQ(call(verb::delete_, "/api/v1/me/shortlist/" + std::to_string(ids[0]), &collector)
                 .result_int(),
             204);
-  EXPECT_EQ(call(verb::put, "/api/v1/me/shortlist/" + std::to_string(ids[200]), &collector)
-                .result_int(),
-            204);
-  EXPECT_EQ(json_body(call(verb::get, "/api/v1/me/shortlist", &collector))
-                .at("items")
-                .as_array()
-                .size(),
-            200u);
+  EXPECT_EQ(
+      call(verb::put, "/api/v1/me/shortlist/" + std::to_string(ids[200]), &collector).result_int(),
+      204);
+  EXPECT_EQ(
+      json_body(call(verb::get, "/api/v1/me/shortlist", &collector)).at("items").as_array().size(),
+      200u);
 }
 
 // ---- compare ----
@@ -255,9 +252,8 @@ TEST_F(SavedApi, CompareTwoToFourPublicListingsShowsNothingPrivate) {
     EXPECT_EQ(bad.result_int(), k.status) << k.ids;
     EXPECT_EQ(json_body(bad).at("errors").at(0).at("field").as_string(), "ids") << k.ids;
   }
-  auto hidden = call(verb::get,
-                     "/api/v1/compare?ids=" + std::to_string(a) + "," + std::to_string(draft),
-                     nullptr);
+  auto hidden = call(
+      verb::get, "/api/v1/compare?ids=" + std::to_string(a) + "," + std::to_string(draft), nullptr);
   EXPECT_EQ(hidden.result_int(), 404);
   EXPECT_NE(json_body(hidden).at("detail").as_string().find(std::to_string(draft)),
             std::string::npos);
@@ -282,8 +278,9 @@ TEST_F(SavedApi, SavedSearchCrudIsTheOwnersAlone) {
   bool found = false;
   for (const auto& one : list.at("saved_searches").as_array()) found |= one.at("id") == id;
   EXPECT_TRUE(found);
-  for (const auto& one :
-       json_body(call(verb::get, "/api/v1/me/saved-searches", &other_)).at("saved_searches").as_array())
+  for (const auto& one : json_body(call(verb::get, "/api/v1/me/saved-searches", &other_))
+                             .at("saved_searches")
+                             .as_array())
     EXPECT_NE(one.at("id").as_int64(), id);
 
   // Another user's id is not found, for every verb.

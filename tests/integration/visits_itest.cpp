@@ -49,9 +49,8 @@ class VisitsApi : public ::testing::Test {
   }
   static std::string code_of(const HttpResponse& r) {
     const auto j = json_body(r);
-    return j.is_object() && j.as_object().contains("code")
-               ? std::string(j.at("code").as_string())
-               : std::string();
+    return j.is_object() && j.as_object().contains("code") ? std::string(j.at("code").as_string())
+                                                           : std::string();
   }
 
   // The local (IST) date `days` from today.
@@ -92,8 +91,7 @@ class VisitsApi : public ::testing::Test {
     const auto id = json_body(created).at("id").as_int64();
     const std::string path = "/api/v1/listings/" + std::to_string(id);
     EXPECT_EQ(call(verb::post, path + "/submit", &owner_).result_int(), 200);
-    EXPECT_EQ(call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve",
-                   &admin_)
+    EXPECT_EQ(call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve", &admin_)
                   .result_int(),
               200);
     auto put = call(verb::put, path + "/availability", &owner_, hours_body(visitors, blackout));
@@ -206,8 +204,7 @@ TEST_F(VisitsApi, CancellingFreesTheSlot) {
   const auto visit = json_body(booked).at("visit");
   EXPECT_EQ(visit.at("status").as_string(), "booked");
   EXPECT_EQ(visit.at("start").as_string(), start);
-  EXPECT_EQ(visit.at("start_local").as_string(),
-            visits::iso_local(*visits::parse_instant(start)));
+  EXPECT_EQ(visit.at("start_local").as_string(), visits::iso_local(*visits::parse_instant(start)));
   const auto vid = visit.at("id").as_int64();
   EXPECT_EQ(booked[bhttp::field::location], visit_path(vid));
   EXPECT_EQ(code_of(book(seekers_[1], id, start)), "slot_full");
@@ -223,8 +220,7 @@ TEST_F(VisitsApi, CancellingFreesTheSlot) {
   EXPECT_EQ(available(id, start), 1);
   EXPECT_EQ(book(seekers_[1], id, start).result_int(), 201);
   // Cancelling twice is refused and frees nothing more.
-  auto twice =
-      call(verb::post, visit_path(vid, "cancel"), &seekers_[0], R"({"reason":"Again"})");
+  auto twice = call(verb::post, visit_path(vid, "cancel"), &seekers_[0], R"({"reason":"Again"})");
   EXPECT_EQ(code_of(twice), "visit_not_booked");
   EXPECT_EQ(available(id, start), 0);
 }
@@ -264,6 +260,29 @@ TEST_F(VisitsApi, RescheduleMovesTheBookingAndFreesTheOldSlot) {
   EXPECT_EQ(available(id, first), 0);
 }
 
+TEST_F(VisitsApi, ARetriedBookingWithTheSameIdempotencyKeyBooksOnce) {
+  const auto id = listing_with_hours(3);
+  const std::string start = slot_start(id, 6);
+  const std::string path = "/api/v1/listings/" + std::to_string(id) + "/visits";
+  const std::string body = R"({"start":")" + start + R"("})";
+  const Headers headers = {{"Authorization", seekers_[13].bearer()},
+                           {"Content-Type", "application/json"},
+                           {"Idempotency-Key", "visit-retry-1"}};
+  auto first = http_request(server_->port(), verb::post, path, body, headers);
+  ASSERT_EQ(first.result_int(), 201) << first.body();
+  auto again = http_request(server_->port(), verb::post, path, body, headers);
+  EXPECT_EQ(again.result_int(), 201) << "the first answer, replayed";
+  EXPECT_EQ(again["Idempotent-Replayed"], "true");
+  EXPECT_EQ(json_body(again).at("visit").at("id"), json_body(first).at("visit").at("id"));
+  auto other = http_request(server_->port(), verb::post, path,
+                            R"({"start":")" + slot_start(id, 6, 1) + R"("})", headers);
+  EXPECT_EQ(other.result_int(), 422);
+  EXPECT_EQ(count("SELECT count(*) FROM visits WHERE listing_id = $1 AND seeker_id = $2",
+                  storage::params(id, seekers_[13].id)),
+            1);
+  EXPECT_EQ(available(id, start), 2);
+}
+
 TEST_F(VisitsApi, AnotherUsersVisitIsNotFound) {
   const auto id = listing_with_hours(1);
   const std::string start = slot_start(id, 4);
@@ -276,9 +295,9 @@ TEST_F(VisitsApi, AnotherUsersVisitIsNotFound) {
                    R"({"start":")" + slot_start(id, 5) + R"(","reason":"x"})")
                   .result_int(),
               404);
-    EXPECT_EQ(call(verb::post, visit_path(vid, "outcome"), who, R"({"outcome":"visited"})")
-                  .result_int(),
-              404);
+    EXPECT_EQ(
+        call(verb::post, visit_path(vid, "outcome"), who, R"({"outcome":"visited"})").result_int(),
+        404);
   }
   EXPECT_EQ(call(verb::get, visit_path(vid), nullptr).result_int(), 401);
   EXPECT_EQ(call(verb::get, visit_path(999999), &seekers_[5]).result_int(), 404);
@@ -341,16 +360,17 @@ TEST_F(VisitsApi, BadAvailabilityNamesEveryFieldAndOnlyTheListerSetsIt) {
   ASSERT_EQ(r.result_int(), 400);
   EXPECT_EQ(r[bhttp::field::content_type], "application/problem+json");
   std::set<std::pair<std::string, std::string>> got;
-  for (const auto& e : json_body(r).at("errors").as_array())
+  const auto problem = json_body(r);
+  for (const auto& e : problem.at("errors").as_array())
     got.emplace(e.at("field").as_string(), e.at("code").as_string());
-  EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{
-                     {"timezone", "unsupported_timezone"},
-                     {"slot_minutes", "out_of_range"},
-                     {"visitors_per_slot", "out_of_range"},
-                     {"windows[1]", "overlapping_window"},
-                     {"windows[2].day", "invalid_day"},
-                     {"windows[2].end", "end_not_after_start"},
-                     {"blackout_dates[0]", "invalid_date"}}));
+  EXPECT_EQ(
+      got, (std::set<std::pair<std::string, std::string>>{{"timezone", "unsupported_timezone"},
+                                                          {"slot_minutes", "out_of_range"},
+                                                          {"visitors_per_slot", "out_of_range"},
+                                                          {"windows[1]", "overlapping_window"},
+                                                          {"windows[2].day", "invalid_day"},
+                                                          {"windows[2].end", "end_not_after_start"},
+                                                          {"blackout_dates[0]", "invalid_date"}}));
   // The stored hours did not change.
   auto stored = call(verb::get, path, &owner_);
   ASSERT_EQ(stored.result_int(), 200);
@@ -420,9 +440,9 @@ TEST_F(VisitsApi, SlotsArePublicForActiveListingsOnlyAndNeverTooSoon) {
   ASSERT_EQ(call(verb::post, "/api/v1/listings/" + std::to_string(id) + "/withdraw", &owner_)
                 .result_int(),
             200);
-  EXPECT_EQ(call(verb::get, "/api/v1/listings/" + std::to_string(id) + "/slots", nullptr)
-                .result_int(),
-            404);
+  EXPECT_EQ(
+      call(verb::get, "/api/v1/listings/" + std::to_string(id) + "/slots", nullptr).result_int(),
+      404);
   EXPECT_EQ(book(seekers_[9], id, std::string(all.at(0).at("start").as_string())).result_int(),
             404);
 }
@@ -470,17 +490,14 @@ TEST_F(VisitsApi, TheSeekersContactIsShownToTheListerOnly) {
 TEST_F(VisitsApi, TheOutboxHoldsTheConfirmationsAndTwoRemindersUntilACancel) {
   const auto id = listing_with_hours(1);
   const std::string start = slot_start(id, 3);  // more than a day ahead: both reminders
-  const auto vid =
-      json_body(book(seekers_[51], id, start)).at("visit").at("id").as_int64();
+  const auto vid = json_body(book(seekers_[51], id, start)).at("visit").at("id").as_int64();
   const std::string key = "visit-reminders:" + std::to_string(vid);
   const storage::Query k_rows{
       "test.visit_outbox_rows",
       "SELECT kind, status, next_attempt_at, recipient, extras FROM outbox "
       "WHERE recipient IN ($1, $2) AND (cancel_key = $3 OR kind LIKE 'visit.%') ORDER BY id"};
   auto rows = [&] {
-    return db_->exec(k_rows, storage::params(seekers_[51].email, owner_.email, key))
-        .value()
-        .rows;
+    return db_->exec(k_rows, storage::params(seekers_[51].email, owner_.email, key)).value().rows;
   };
   const std::time_t t = *visits::parse_instant(start);
   int confirmations = 0;

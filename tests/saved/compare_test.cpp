@@ -15,8 +15,8 @@ namespace {
 TEST(CompareIds, TwoToFourDifferentIds) {
   EXPECT_EQ(parse_compare_ids("3,1").value(), (std::vector<std::int64_t>{3, 1}));
   EXPECT_EQ(parse_compare_ids("1,2,3,4").value().size(), 4u);
-  for (const char* bad : {"", "1", "1,2,3,4,5", "1,1", "1,x", "1,,2", "1,2,", "0,1", "-1,2",
-                          "1, 2", "99999999999999999999,1"}) {
+  for (const char* bad : {"", "1", "1,2,3,4,5", "1,1", "1,x", "1,,2", "1,2,", "0,1", "-1,2", "1, 2",
+                          "99999999999999999999,1"}) {
     auto r = parse_compare_ids(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().fields.at(0).field, "ids") << bad;
@@ -53,9 +53,9 @@ TEST(CompareJson, RowsHoldOneValuePerListingFromThePublicView) {
     EXPECT_EQ(row.at("values").as_array().size(), 3u) << row.at("field");
     EXPECT_FALSE(row.at("label").as_string().empty());
   }
-  for (const char* key : {"location", "price", "price_per_sqft", "bhk", "carpet_area_sqft",
-                          "floor", "furnishing", "possession", "age_years", "parking_covered",
-                          "parking_open", "amenities"})
+  for (const char* key :
+       {"location", "price", "price_per_sqft", "bhk", "carpet_area_sqft", "floor", "furnishing",
+        "possession", "age_years", "parking_covered", "parking_open", "amenities"})
     EXPECT_TRUE(fields.contains(key)) << key;
   for (const auto& row : body.at("rows").as_array()) {
     const auto& v = row.at("values").as_array();

@@ -96,9 +96,9 @@ TEST(AlertDue, InstantEverySweepDailyAfterADayWeeklyAfterAWeekOffNever) {
 
 TEST(AlertDue, TheSqlCutoffsSayTheSame) {
   const auto c = due_cutoffs(k_now);
-  for (std::int64_t checked : {k_now - k_day_seconds - 1, k_now - k_day_seconds,
-                               k_now - k_day_seconds + 1, k_now - k_week_seconds - 1,
-                               k_now - k_week_seconds, k_now - k_week_seconds + 1}) {
+  for (std::int64_t checked :
+       {k_now - k_day_seconds - 1, k_now - k_day_seconds, k_now - k_day_seconds + 1,
+        k_now - k_week_seconds - 1, k_now - k_week_seconds, k_now - k_week_seconds + 1}) {
     const std::string iso = iso_utc(static_cast<std::time_t>(checked));
     EXPECT_EQ(iso <= c.daily, is_due(Frequency::daily, checked, k_now)) << iso;
     EXPECT_EQ(iso <= c.weekly, is_due(Frequency::weekly, checked, k_now)) << iso;

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
+#include <latch>
 #include <memory>
 #include <set>
 #include <thread>
@@ -51,8 +53,9 @@ class SavedServiceContract : public ::testing::TestWithParam<std::string> {
         "test.insert_user",
         "INSERT INTO users (email, name, role, email_verified, created_at, updated_at) "
         "VALUES ($1, $2, $3, 1, $4, $4) RETURNING id"};
-    return db_->exec(k_insert, storage::params(name + "@example.in", "Test " + name, role,
-                                               "2026-01-01T00:00:00Z"))
+    return db_
+        ->exec(k_insert,
+               storage::params(name + "@example.in", "Test " + name, role, "2026-01-01T00:00:00Z"))
         .value()
         .rows.at(0)
         .i64(0);
@@ -179,6 +182,26 @@ TEST_P(SavedServiceContract, ShortlistIsCappedAndPerUser) {
   EXPECT_TRUE(shortlist_->add(seeker_, ids[3]).value());
 }
 
+TEST_P(SavedServiceContract, ConcurrentAddsCannotOverrunTheCap) {
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 8; ++i) ids.push_back(active(10'000'000 + i));
+  std::atomic<int> added{0}, full{0};
+  std::latch start(static_cast<std::ptrdiff_t>(ids.size()));
+  {
+    std::vector<std::jthread> threads;
+    for (auto id : ids)
+      threads.emplace_back([&, id] {
+        start.arrive_and_wait();  // all at once, to make a race likely if the lock were gone
+        auto r = shortlist_->add(seeker_, id);
+        if (r && *r) ++added;
+        if (!r && r.error().code == "shortlist_full") ++full;
+      });
+  }
+  EXPECT_EQ(added.load(), 3);
+  EXPECT_EQ(full.load(), 5);
+  EXPECT_EQ(shortlist_->list(seeker_).value().size(), 3u);
+}
+
 TEST_P(SavedServiceContract, CompareTakesPublicListingsOnlyAndNamesTheOtherOne) {
   const auto a = active(10'000'000), b = active(12'000'000), hidden = draft(9'000'000);
   const std::vector<std::int64_t> ok = {b, a};
@@ -276,6 +299,29 @@ TEST_P(SavedServiceContract, AnInstantAlertIsSentOnceForANewMatch) {
   EXPECT_FALSE(mentions(rows[1], fresh));
 }
 
+TEST_P(SavedServiceContract, AnIdleInstantSearchIsNotRewrittenAtEverySweep) {
+  const auto s = save(seeker_, "price_min=21000000&price_max=21000000", "instant");
+  static constexpr storage::Query k_checked{"test.checked",
+                                            "SELECT checked_at FROM saved_searches WHERE id = $1"};
+  auto checked = [&] {
+    return db_->exec(k_checked, storage::params(s.id)).value().rows[0].text(0);
+  };
+  const std::string saved_at = checked();
+  now_ += k_idle_rewrite_seconds - 1;
+  EXPECT_EQ(sweep(), 0);
+  EXPECT_EQ(checked(), saved_at);
+  now_ += 1;
+  EXPECT_EQ(sweep(), 0);
+  EXPECT_EQ(checked(), iso_utc(now_));
+  // A match is sent at once all the same, and moves the watermark.
+  now_ += 60;
+  const auto id = active(21'000'000);
+  now_ += 1;
+  EXPECT_EQ(sweep(), 1);
+  EXPECT_TRUE(mentions(alerts().at(0), id));
+  EXPECT_EQ(checked(), iso_utc(now_));
+}
+
 TEST_P(SavedServiceContract, ANonMatchingListingSendsNothing) {
   save(seeker_, "price_max=5000000", "instant");
   now_ += 10;
@@ -287,15 +333,18 @@ TEST_P(SavedServiceContract, ANonMatchingListingSendsNothing) {
 }
 
 TEST_P(SavedServiceContract, AListingWhoseApprovalCommitsAfterASweepIsStillSent) {
-  save(seeker_, "price_min=15000000&price_max=15000000", "instant");
-  now_ += 100;
+  const auto s = save(seeker_, "price_min=15000000&price_max=15000000", "instant");
+  now_ += k_idle_rewrite_seconds + 100;
   // The approval reads the clock, then the sweep runs before it commits: simulated by
   // stamping the approval a few seconds before the sweep that precedes its commit.
   const auto id = draft(15'000'000);
   listings_->submit(owner_, id).value();
-  EXPECT_EQ(sweep(), 0);  // at t+100: not approved yet
+  EXPECT_EQ(sweep(), 0);  // not approved yet; the watermark moves to now
+  static constexpr storage::Query k_checked{"test.checked_late",
+                                            "SELECT checked_at FROM saved_searches WHERE id = $1"};
+  ASSERT_EQ(db_->exec(k_checked, storage::params(s.id)).value().rows[0].text(0), iso_utc(now_));
   now_ -= 5;
-  listings_->approve(admin_, id).value();  // published_at = t+95, before the last watermark
+  listings_->approve(admin_, id).value();  // published 5 s before the watermark
   now_ += 65;
   EXPECT_EQ(sweep(), 1);
   ASSERT_EQ(alerts().size(), 1u);
@@ -324,7 +373,7 @@ TEST_P(SavedServiceContract, DailyAndWeeklyAlertsWaitTheirTurn) {
   EXPECT_EQ(sweep(), 1);
   EXPECT_TRUE(mentions(alerts().back(), b));
   EXPECT_FALSE(mentions(alerts().back(), a));
-  now_ += 5 * 86400;  // 7 days after saving: the weekly one has both
+  now_ += 5 * 86400;      // 7 days after saving: the weekly one has both
   EXPECT_EQ(sweep(), 1);  // the weekly digest; the daily one is due but has nothing new
   rows = alerts();
   bool weekly_seen = false;

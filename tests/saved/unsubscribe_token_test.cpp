@@ -15,9 +15,9 @@ TEST(UnsubscribeToken, WhatIsSignedVerifiesToItsId) {
     EXPECT_TRUE(t.starts_with(std::to_string(id) + ".")) << t;
     EXPECT_EQ(tokens.verify(t), id);
     // Safe in a query string as it is: digits, '.', and base64url.
-    EXPECT_EQ(t.find_first_not_of(
-                  "0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        t.find_first_not_of("0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"),
+        std::string::npos);
   }
 }
 
@@ -35,7 +35,7 @@ TEST(UnsubscribeToken, TamperedTokensAreRefused) {
   EXPECT_FALSE(tokens.verify(flipped));
   EXPECT_FALSE(tokens.verify(t.substr(0, t.size() - 1)));
   EXPECT_FALSE(tokens.verify(t + "A"));
-  for (const char* junk : {"", ".", "42", "42.", ".abc", "-1." , "abc.def", "42.!!!!"})
+  for (const char* junk : {"", ".", "42", "42.", ".abc", "-1.", "abc.def", "42.!!!!"})
     EXPECT_FALSE(tokens.verify(junk)) << junk;
 }
 

@@ -100,17 +100,21 @@ TEST(AvailabilityValidation, RequiredFieldsAndLimits) {
                                                            {"visitors_per_slot", "required"},
                                                            {"windows", "required"}}));
   // The ranges' edges: 15..240 minutes, 1..20 visitors.
-  for (int slot : {15, 240}) EXPECT_TRUE(problems(parse_availability(obj(
-      R"({"slot_minutes":)" + std::to_string(slot) + R"(,"visitors_per_slot":1,"windows":[]})"))).empty());
+  for (int slot : {15, 240})
+    EXPECT_TRUE(problems(parse_availability(obj(R"({"slot_minutes":)" + std::to_string(slot) +
+                                                R"(,"visitors_per_slot":1,"windows":[]})")))
+                    .empty());
   for (int slot : {14, 241})
     EXPECT_EQ(problems(parse_availability(obj(R"({"slot_minutes":)" + std::to_string(slot) +
                                               R"(,"visitors_per_slot":1,"windows":[]})"))),
               (std::set<std::pair<std::string, std::string>>{{"slot_minutes", "out_of_range"}}));
   for (int n : {0, 21})
-    EXPECT_EQ(problems(parse_availability(obj(R"({"slot_minutes":30,"visitors_per_slot":)" +
-                                              std::to_string(n) + R"(,"windows":[]})"))),
-              (std::set<std::pair<std::string, std::string>>{{"visitors_per_slot", "out_of_range"}}));
-  EXPECT_EQ(problems(parse_availability(obj(R"({"slot_minutes":"30","visitors_per_slot":1.5,"windows":{}})"))),
+    EXPECT_EQ(
+        problems(parse_availability(obj(R"({"slot_minutes":30,"visitors_per_slot":)" +
+                                        std::to_string(n) + R"(,"windows":[]})"))),
+        (std::set<std::pair<std::string, std::string>>{{"visitors_per_slot", "out_of_range"}}));
+  EXPECT_EQ(problems(parse_availability(
+                obj(R"({"slot_minutes":"30","visitors_per_slot":1.5,"windows":{}})"))),
             (std::set<std::pair<std::string, std::string>>{{"slot_minutes", "invalid_type"},
                                                            {"visitors_per_slot", "invalid_type"},
                                                            {"windows", "invalid_type"}}));
@@ -124,7 +128,8 @@ TEST(AvailabilityValidation, RequiredFieldsAndLimits) {
                    {"end", format_hhmm(9 * 60 + (i / 7) * 120)}});
     return w;
   };
-  boost::json::object body{{"slot_minutes", 30}, {"visitors_per_slot", 1}, {"windows", windows(21)}};
+  boost::json::object body{
+      {"slot_minutes", 30}, {"visitors_per_slot", 1}, {"windows", windows(21)}};
   EXPECT_TRUE(parse_availability(body));
   body["windows"] = windows(22);
   EXPECT_EQ(problems(parse_availability(body)),
@@ -144,15 +149,17 @@ TEST(AvailabilityValidation, RequiredFieldsAndLimits) {
 }
 
 TEST(AvailabilityValidation, AWindowMustHoldOneSlotAndMidnightOnlyEndsAWindow) {
-  EXPECT_EQ(problems(parse_availability(obj(R"({"slot_minutes":60,"visitors_per_slot":1,
+  EXPECT_EQ(
+      problems(parse_availability(obj(R"({"slot_minutes":60,"visitors_per_slot":1,
       "windows":[{"day":"mon","start":"10:00","end":"10:45"}]})"))),
-            (std::set<std::pair<std::string, std::string>>{{"windows[0].end", "shorter_than_slot"}}));
+      (std::set<std::pair<std::string, std::string>>{{"windows[0].end", "shorter_than_slot"}}));
   EXPECT_EQ(problems(parse_availability(obj(R"({"slot_minutes":60,"visitors_per_slot":1,
       "windows":[{"day":"mon","start":"24:00","end":"24:00"}]})"))),
             (std::set<std::pair<std::string, std::string>>{{"windows[0].start", "invalid_time"}}));
-  EXPECT_EQ(problems(parse_availability(obj(R"({"slot_minutes":60,"visitors_per_slot":1,
+  EXPECT_EQ(
+      problems(parse_availability(obj(R"({"slot_minutes":60,"visitors_per_slot":1,
       "windows":[{"day":"mon","start":"10:00","end":"10:00"}]})"))),
-            (std::set<std::pair<std::string, std::string>>{{"windows[0].end", "end_not_after_start"}}));
+      (std::set<std::pair<std::string, std::string>>{{"windows[0].end", "end_not_after_start"}}));
 }
 
 TEST(Slots, AreGeneratedInIndiaTimeAndStoredInUtc) {
@@ -178,10 +185,9 @@ TEST(Slots, AWindowCrossingUtcMidnightBelongsToItsIndianDay) {
   // Tuesday 02:00-07:00 IST is Monday 20:30 UTC to Tuesday 01:30 UTC.
   const auto a = hours(R"([{"day":"tue","start":"02:00","end":"07:00"}])", 60);
   const auto slots = generate_slots(a, date("2026-11-23"), 7);
-  EXPECT_EQ(starts(slots), (std::vector<std::string>{
-                               "2026-11-23T20:30:00Z", "2026-11-23T21:30:00Z",
-                               "2026-11-23T22:30:00Z", "2026-11-23T23:30:00Z",
-                               "2026-11-24T00:30:00Z"}));
+  EXPECT_EQ(starts(slots), (std::vector<std::string>{"2026-11-23T20:30:00Z", "2026-11-23T21:30:00Z",
+                                                     "2026-11-23T22:30:00Z", "2026-11-23T23:30:00Z",
+                                                     "2026-11-24T00:30:00Z"}));
   EXPECT_EQ(iso_local(slots.front().start), "2026-11-24T02:00:00+05:30");
   EXPECT_EQ(format_date(local_date(slots.front().start)), "2026-11-24");
   // Asking from Tuesday alone finds them; asking for Monday alone does not, although their
@@ -223,9 +229,9 @@ TEST(Time, InstantsAreAcceptedInUtcOrIndiaTimeOnly) {
   EXPECT_EQ(iso_utc(*parse_instant("2026-11-25T10:00:00+05:30")), "2026-11-25T04:30:00Z");
   EXPECT_EQ(iso_utc(*parse_instant("2026-11-25T10:00+05:30")), "2026-11-25T04:30:00Z");
   EXPECT_EQ(iso_utc(*parse_instant("2026-11-25T02:00:00+05:30")), "2026-11-24T20:30:00Z");
-  for (const char* bad : {"2026-11-25T04:30:00", "2026-11-25T04:30:00-05:00",
-                          "2026-11-25T04:30:00+05:00", "2026-02-30T04:30:00Z",
-                          "2026-11-25 04:30:00Z", "2026-11-25T24:00:00Z", "tomorrow", ""})
+  for (const char* bad :
+       {"2026-11-25T04:30:00", "2026-11-25T04:30:00-05:00", "2026-11-25T04:30:00+05:00",
+        "2026-02-30T04:30:00Z", "2026-11-25 04:30:00Z", "2026-11-25T24:00:00Z", "tomorrow", ""})
     EXPECT_FALSE(parse_instant(bad)) << bad;
 }
 

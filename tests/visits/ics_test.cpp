@@ -29,7 +29,8 @@ Invite sample() {
   i.location = "Baner, Pune";
   i.url = "https://griha.example/listings/7";
   i.organizer = {"no-reply@griha.example", "Griha"};
-  i.attendees = {{"owner@example.in", "Asha \"Owner\" Rao"}, {"seeker@example.in", "Ravi"},
+  i.attendees = {{"owner@example.in", "Asha \"Owner\" Rao"},
+                 {"seeker@example.in", "Ravi"},
                  {"", "Phone-only visitor"}};
   return i;
 }
@@ -57,9 +58,9 @@ TEST(Ics, ARequestParsesBackWithEveryField) {
   ASSERT_TRUE(cal);
   ASSERT_EQ(icalcomponent_isa(cal.get()), ICAL_VCALENDAR_COMPONENT);
   EXPECT_EQ(icalcomponent_get_method(cal.get()), ICAL_METHOD_REQUEST);
-  EXPECT_STREQ(icalproperty_get_version(
-                   icalcomponent_get_first_property(cal.get(), ICAL_VERSION_PROPERTY)),
-               "2.0");
+  EXPECT_STREQ(
+      icalproperty_get_version(icalcomponent_get_first_property(cal.get(), ICAL_VERSION_PROPERTY)),
+      "2.0");
   EXPECT_EQ(icalcomponent_count_components(cal.get(), ICAL_VEVENT_COMPONENT), 1);
   icalcomponent* ev = event_of(cal.get());
   ASSERT_TRUE(ev);
@@ -90,9 +91,9 @@ TEST(Ics, ARequestParsesBackWithEveryField) {
   icalproperty* first = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
   EXPECT_STREQ(icalparameter_get_cn(icalproperty_get_first_parameter(first, ICAL_CN_PARAMETER)),
                "Asha Owner Rao");
-  EXPECT_EQ(icalparameter_get_partstat(
-                icalproperty_get_first_parameter(first, ICAL_PARTSTAT_PARAMETER)),
-            ICAL_PARTSTAT_ACCEPTED);
+  EXPECT_EQ(
+      icalparameter_get_partstat(icalproperty_get_first_parameter(first, ICAL_PARTSTAT_PARAMETER)),
+      ICAL_PARTSTAT_ACCEPTED);
 }
 
 TEST(Ics, LinesAreCrlfAndFoldedAt75Octets) {
@@ -132,7 +133,8 @@ TEST(Ics, ACancellationKeepsTheUidWithAHigherSequence) {
   EXPECT_STREQ(icalcomponent_get_uid(ev), "visit-abc123@griha");
   EXPECT_EQ(icalcomponent_get_sequence(ev), 2);
   EXPECT_EQ(icalcomponent_get_status(ev), ICAL_STATUS_CANCELLED);
-  EXPECT_EQ(ics_content_type(Invite::Method::cancel), "text/calendar; method=CANCEL; charset=utf-8");
+  EXPECT_EQ(ics_content_type(Invite::Method::cancel),
+            "text/calendar; method=CANCEL; charset=utf-8");
   EXPECT_EQ(ics_content_type(Invite::Method::request),
             "text/calendar; method=REQUEST; charset=utf-8");
 }

@@ -80,10 +80,10 @@ class VisitServiceContract : public ::testing::TestWithParam<std::string> {
     boost::json::array windows;
     for (int d = 0; d < 7; ++d)
       windows.push_back({{"day", day_name(d)}, {"start", "10:00"}, {"end", "18:00"}});
-    auto a = parse_availability({{"slot_minutes", 30},
-                                 {"visitors_per_slot", visitors_per_slot},
-                                 {"windows", windows}})
-                 .value();
+    auto a =
+        parse_availability(
+            {{"slot_minutes", 30}, {"visitors_per_slot", visitors_per_slot}, {"windows", windows}})
+            .value();
     service_->set_availability(owner_, listing_id, a).value();
   }
 
@@ -167,6 +167,21 @@ TEST_P(VisitServiceContract, ConfirmationsCarryARequestInviteForBothSides) {
   EXPECT_EQ(seeker_mail[0].ics.find("owner1@example.in"), std::string::npos);
   EXPECT_NE(lister_mail[0].ics.find("mailto:seeker3@example.in"), std::string::npos);
   EXPECT_EQ(wakes_.load(), 1);
+}
+
+TEST_P(VisitServiceContract, WhatPeopleTypedIsEscapedInTheHtmlPart) {
+  const auto id = listing();
+  service_->book(seeker_, id, at("2026-11-26T10:00:00+05:30"), "<script>alert(1)</script> & co")
+      .value();
+  static constexpr storage::Query k_html{"test.visit_html",
+                                         "SELECT body_text, body_html FROM outbox WHERE kind = $1"};
+  const auto rows = db_->exec(k_html, storage::params("visit.booked.lister")).value().rows;
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_NE(rows[0].text(0).find("<script>alert(1)</script> & co"), std::string::npos)
+      << "the text part shows the note as typed";
+  const std::string html = rows[0].text(1);
+  EXPECT_EQ(html.find("<script>"), std::string::npos) << html;
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"), std::string::npos);
 }
 
 TEST_P(VisitServiceContract, RescheduleSendsAnUpdateAndMovesTheReminders) {

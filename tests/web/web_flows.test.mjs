@@ -29,6 +29,9 @@ const ADMIN = { email: 'admin@example.in', password: 'the moderators keep watch'
 const LISTER = { name: 'Meera Kulkarni', email: 'meera.owner@example.in' };
 const SEEKER = { name: 'Arjun Rao', email: 'arjun.seeker@example.in' };
 const TITLE = 'Sunlit 2 BHK near Baner hill with two balconies';
+// A tour on an allowed host; the seeker's browser gets a local stand-in for YouTube's player.
+const TOUR = 'https://www.youtube.com/watch?v=dQw4w9WgXcQ';
+const TOUR_EMBED = 'https://www.youtube.com/embed/dQw4w9WgXcQ';
 const NARROW = { width: 390, height: 844 };
 const WIDE = { width: 1280, height: 900 };
 
@@ -88,7 +91,7 @@ async function startGriha() {
 async function person(name) {
   const context = await browser.newContext({ viewport: WIDE, locale: 'en-IN', timezoneId: 'Asia/Kolkata' });
   const page = await context.newPage();
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(20000);
   const errors = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`${name}: console: ${m.text()} (${m.location().url})`);
@@ -106,8 +109,10 @@ async function person(name) {
     const { responseBodySize } = await r.sizes();
     bytes.set(r.url(), Math.max(bytes.get(r.url()) || 0, responseBodySize));
   });
+  await context.route(TOUR_EMBED, (route) => route.fulfill({ contentType: 'text/html', body: '<p>Tour player</p>' }));
   page.on('request', (r) => {
-    if (!r.url().startsWith(griha.base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
+    if (!r.url().startsWith(griha.base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') &&
+        r.url() !== TOUR_EMBED)
       errors.push(`${name}: outside request: ${r.url()}`);
   });
   return { context, page, errors, name, bytes };
@@ -221,6 +226,7 @@ test('a lister posts a listing with two photos and sees it pending review', asyn
   await page.getByLabel('Total floors').fill('12');
   await page.getByLabel('Lift').check();
   await page.getByLabel('Gym').check();
+  await page.getByLabel('Virtual tour link').fill(TOUR);
   await step(lister, 'lister', 'wizard-details');
   await page.getByRole('button', { name: 'Save draft and add photos →' }).click();
 
@@ -408,6 +414,9 @@ test('a new seeker signs up, searches with filters, uses the map, opens the list
   assert.match(await page.locator('.listing-price').innerText(), /₹8,095 per sq ft/);
   assert.match(await page.locator('.facts-grid').innerText(), /1,050 sq ft/);
   await page.locator('#listing-map .leaflet-interactive').waitFor();
+  // The virtual tour, embedded as YouTube's player (the CSP's frame-src allows it).
+  const tour = page.frameLocator(`iframe[src="${TOUR_EMBED}"]`);
+  await tour.getByText('Tour player').waitFor();
   await step(seeker, 'seeker', 'listing');
   await checkNarrow(seeker, 'seeker', 'listing');
 
@@ -558,4 +567,43 @@ test('an edit of the live listing waits for review; the admin sees its diff and 
   assert.equal(live.title, TITLE);
   assertNoErrors(admin);
   assertNoErrors(lister);
+});
+
+test('an agent imports listings from a CSV file and sees the error report', async () => {
+  const agent = await person('agent');
+  const { page } = agent;
+  await page.goto(`${griha.base}/account/signup`);
+  await page.getByLabel('Your name').fill('Kabir Estates');
+  await page.getByLabel('Email').fill('kabir.agent@example.in');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('An agent').check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(`${griha.base}/dashboard`);
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'CSV import' }).click();
+  const csv = 'transaction,property_type,title,description,bhk,carpet_area_sqft,price,city_id,locality_id,amenities\r\n' +
+    'sale_resale,apartment,Bright 2 BHK in Baner,"A bright flat near the highway, with covered parking.",2,900,"95,00,000",7,7003,lift|gym\r\n' +
+    'sale_resale,apartment,Nine bedrooms is too many,"A row that the import must refuse, naming the column.",9,900,9500000,7,7003,\r\n';
+  await page.getByLabel('CSV file').setInputFiles({ name: 'listings.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByText('1 of 2 rows imported; 1 with errors.').waitFor();
+  const errorRow = page.locator('table.data tbody tr').first();
+  assert.match(await errorRow.innerText(), /^3\t3\tbhk\t/);
+  await step(agent, 'agent', 'csv-import-report');
+  await checkNarrow(agent, 'agent', 'csv-import-report');
+  await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'My listings' }).click();
+  await page.getByRole('link', { name: 'Bright 2 BHK in Baner' }).waitFor();
+  assertNoErrors(agent);
+});
+
+test("the app's modules carry an ETag and are checked on every load; libraries are cached", async () => {
+  const first = await fetch(`${griha.base}/assets/app/app.js`);
+  assert.equal(first.status, 200);
+  assert.equal(first.headers.get('cache-control'), 'no-cache');
+  const tag = first.headers.get('etag');
+  assert.match(tag, /^"[0-9a-f]{16}"$/);
+  const again = await fetch(`${griha.base}/assets/app/app.js`, { headers: { 'if-none-match': tag } });
+  assert.equal(again.status, 304);
+  const leaflet = await fetch(`${griha.base}/assets/vendor/leaflet/leaflet.js`);
+  assert.equal(leaflet.headers.get('cache-control'), 'public, max-age=86400');
+  assert.notEqual(leaflet.headers.get('etag'), tag);
 });

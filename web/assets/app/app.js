@@ -21,6 +21,7 @@ const serverPaths = /^\/(api|assets|media|docs|openapi\.json|account\/(verify-em
 
 const main = document.getElementById('main');
 let current = null; // { mod, key }
+let renders = 0;
 
 function match(pathname) {
   for (const [re, load, names = []] of routes) {
@@ -48,10 +49,13 @@ async function render({ quiet = false } = {}) {
     current = null;
     return;
   }
+  const mine = ++renders;
   try {
     await session.ready;
     const mod = await route.load();
-    const key = `${location.pathname}`;
+    // A later navigation while this page's module loaded wins.
+    if (mine !== renders) return;
+    const key = location.pathname;
     // A page that can update in place (the search page keeps its map) does so when only the
     // query string changed (a filter, the back button).
     if (current?.mod === mod && current.key === key && mod.update) {

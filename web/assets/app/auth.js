@@ -40,7 +40,7 @@ async function done(ctx, tokens) {
 
 const forms = {
   signin(ctx, status) {
-    const email = h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true });
+    const email = h('input', { type: 'text', name: 'email', autocomplete: 'username', required: true, spellcheck: 'false' });
     const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
     return h('form', { class: 'stack', onsubmit: async (e) => {
       e.preventDefault();
@@ -53,7 +53,7 @@ const forms = {
         clear(status, errorBox(err));
       }
     } },
-    field('Email', email), field('Password', password),
+    field('Email or mobile number', email), field('Password', password),
     h('button', { type: 'submit', class: 'btn primary' }, 'Sign in'),
     h('p', {}, h('a', { href: '/account/forgot' }, 'Forgot your password?'), ' · ',
       h('a', { href: `/account/signup${location.search}` }, 'Create an account')));

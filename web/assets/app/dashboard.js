@@ -101,7 +101,7 @@ const NUMBER_FIELDS = ['price', 'bathrooms', 'balconies', 'carpet_area_sqft', 'b
 async function wizard(body, id) {
   document.title = `${id ? 'Edit listing' : 'Post a listing'} · Griha`;
   let listing = id ? await api(`/api/v1/listings/${id}`) : null;
-  let step = id ? 0 : 0;
+  let step = 0;
   const stepper = h('ol', { class: 'stepper' });
   const panel = h('div', { class: 'wizard-panel' });
   const status = h('div', { role: 'status', 'aria-live': 'polite' });
@@ -401,7 +401,7 @@ async function leadsBoard(body, ctx) {
   body.append(h('div', { class: 'page-head' }, h('h1', {}, 'Leads'), exportBtn), filter, status, board);
 
   const load = async () => {
-    const { items } = await api(`/api/v1/me/leads?${apiFilter(q)}`);
+    const { items } = await api(`/api/v1/me/leads?limit=100&${apiFilter(q)}`);
     let dragged = null;
     clear(board, LEAD_STAGES.map((stage) => {
       const mine = items.filter((l) => l.stage === stage);
@@ -567,8 +567,9 @@ async function availability(body, ctx) {
   // as a console error; so the listing's public slots for the next 30 days are asked first, and
   // the settings are read only when some exist.
   const { slots } = await api(`/api/v1/listings/${chosen}/slots?from=${istDate()}&days=30`);
+  const unset = h('p', { class: 'notice' }, 'No visit times are published for this listing yet.');
   if (slots.length) a = { ...a, ...(await api(`/api/v1/listings/${chosen}/availability`)) };
-  else body.append(h('p', { class: 'notice' }, 'No visit times are published for this listing yet.'));
+  else body.append(unset);
   const windowRow = (w = { start: '10:00', end: '13:00' }) => h('span', { class: 'window' },
     h('input', { type: 'time', name: 'start', value: w.start, 'aria-label': 'From', step: 900 }), '–',
     h('input', { type: 'time', name: 'end', value: w.end, 'aria-label': 'To', step: 900 }),
@@ -598,6 +599,7 @@ async function availability(body, ctx) {
       windows, blackout_dates: $$('input[name=blackout]', blackout).map((i) => i.value).filter(Boolean) };
     try {
       await api(`/api/v1/listings/${chosen}/availability`, { method: 'PUT', body: body_ });
+      unset.remove();
       clear(status, h('p', { class: 'success' }, 'Visit times published.'));
       toast('Availability saved');
     } catch (err) {

@@ -32,7 +32,7 @@ export function render({ main }) {
   main.append(
     h('section', { class: 'hero' },
       h('h1', {}, 'Find a home in India'),
-      h('p', { class: 'lead' }, 'Flats, houses and plots from owners, agents and builders — with RERA numbers and verified listings.'),
+      h('p', { class: 'tagline' }, 'Flats, houses and plots from owners, agents and builders — with RERA numbers and verified listings.'),
       form),
     h('section', { class: 'cities', 'aria-labelledby': 'cities-h' },
       h('h2', { id: 'cities-h' }, 'Popular cities'),

@@ -26,7 +26,7 @@ const SORTS = [['relevance', 'Relevance'], ['newest', 'Newest first'], ['price_a
 let ui = null; // this page's elements and map, while it is shown
 
 export async function render(ctx) {
-  ui = { seq: 0 };
+  ui = { seq: 0, mapSeq: 0 };
   const form = h('form', { class: 'filters-form', 'aria-label': 'Filters' });
   ui.form = form;
   const place = placeInput({
@@ -283,10 +283,13 @@ function facetCounts(facets, q) {
   for (const id of chosen)
     if (!items.some((i) => String(i.value) === id)) items.push({ value: Number(id), label: `Locality ${id}`, count: null });
   ui.localities.hidden = items.length === 0;
+  // Rebuilt on every search; the checkbox that had the focus gets it back.
+  const focused = ui.localities.contains(document.activeElement) ? document.activeElement.value : null;
   clear(ui.localities, h('legend', {}, 'Localities'), items.map((i) => h('label', { class: 'check' },
     h('input', { type: 'checkbox', name: 'locality', value: i.value, checked: chosen.includes(String(i.value)) }),
     ' ', i.label || `Locality ${i.value}`, ' ',
     h('span', { class: 'facet-count' }, i.count === null ? '' : `(${num(i.count)})`))));
+  if (focused) ui.localities.querySelector(`input[value="${CSS.escape(focused)}"]`)?.focus();
   // Price ranges with counts: choosing one sets the budget.
   clear(ui.prices, (facets.price || []).filter((b) => b.count > 0).map((b) => h('li', {},
     h('button', { type: 'button', class: 'link', onclick: () => {
@@ -386,15 +389,16 @@ async function loadClusters() {
   q.set('bbox', [clamp(b.getSouth(), -90, 90), clamp(b.getWest(), -180, 180), clamp(b.getNorth(), -90, 90),
     clamp(b.getEast(), -180, 180)].map((v) => v.toFixed(5)).join(','));
   q.set('zoom', String(clamp(map.getZoom(), 1, 22)));
-  const mine = ++ui.seq;
+  // Its own counter: a map move must not make a results search in flight look stale.
+  const mine = ++ui.mapSeq;
   let geo;
   try {
     geo = await api(`/api/v1/search/map?${q}`);
   } catch (err) {
-    if (ui && mine === ui.seq) ui.mapStatus.textContent = err.message;
+    if (ui && mine === ui.mapSeq) ui.mapStatus.textContent = err.message;
     return;
   }
-  if (!ui || mine !== ui.seq) return;
+  if (!ui || mine !== ui.mapSeq) return;
   ui.layer.clearLayers();
   for (const f of geo.features) {
     const [lng, lat] = f.geometry.coordinates;
