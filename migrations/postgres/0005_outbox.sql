@@ -15,6 +15,7 @@ CREATE TABLE outbox (
   attempts BIGINT NOT NULL DEFAULT 0,
   next_attempt_at TEXT NOT NULL,
   claimed_until TEXT,
+  claim_token TEXT,                  -- which dispatcher's claim it is (see outbox.cpp)
   last_error TEXT NOT NULL DEFAULT '',
   created_at TEXT NOT NULL,
   sent_at TEXT

@@ -49,7 +49,11 @@ std::jthread every(std::chrono::seconds period, std::function<void()> job) {
     std::mutex mu;
     std::condition_variable_any cv;
     while (!stop.stop_requested()) {
-      job();
+      try {
+        job();
+      } catch (const std::exception& e) {
+        spdlog::error("background job failed: {}", e.what());  // and runs again next time
+      }
       std::unique_lock lock(mu);
       cv.wait_for(lock, stop, period, [] { return false; });
     }
@@ -206,6 +210,9 @@ int App::serve() {
       spdlog::info("expired {} listing(s)", *n);
     if (auto n = purge_idempotency_keys(*db_, now_utc_iso()); !n)
       spdlog::error("idempotency key purge failed: {}", n.error().detail);
+    constexpr std::time_t k_keep_sent_messages_seconds = 30 * 24 * 3600;
+    if (auto n = notify::purge_outbox(*db_, iso_utc(std::time(nullptr) - k_keep_sent_messages_seconds)); !n)
+      spdlog::error("outbox purge failed: {}", n.error().detail);
   });
   auto alerts = every(std::chrono::seconds(config_.alerts_sweep_seconds), [this] {
     if (auto n = alerts_->sweep(); !n)

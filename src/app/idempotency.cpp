@@ -17,13 +17,19 @@ using storage::Query;
 constexpr std::time_t k_key_lifetime_seconds = 24 * 3600;
 constexpr std::size_t k_max_key_length = 255;
 constexpr std::size_t k_max_kept_body = 256 * 1024;  // larger answers are not replayable
+// A key still "started" this long after its request began belongs to a request that died
+// (a crash mid-request): the next request with it may take it over.
+constexpr std::time_t k_abandoned_after_seconds = 60;
 
 constexpr Query k_claim{"idempotency_claim", R"(
 INSERT INTO idempotency_keys (scope, idem_key, request_hash, state, created_at, expires_at)
 VALUES ($1, $2, $3, 'started', $4, $5) ON CONFLICT (scope, idem_key) DO NOTHING)"};
 constexpr Query k_get{"idempotency_get", R"(
-SELECT request_hash, state, status, content_type, body, expires_at
+SELECT request_hash, state, status, content_type, body, expires_at, created_at
 FROM idempotency_keys WHERE scope = $1 AND idem_key = $2)"};
+constexpr Query k_take_over{"idempotency_take_over", R"(
+UPDATE idempotency_keys SET request_hash = $3, created_at = $4
+WHERE scope = $1 AND idem_key = $2 AND state = 'started' AND created_at <= $5)"};
 constexpr Query k_finish{"idempotency_finish", R"(
 UPDATE idempotency_keys SET state = 'done', status = $3, content_type = $4, body = $5
 WHERE scope = $1 AND idem_key = $2)"};
@@ -78,6 +84,13 @@ Result<std::optional<Kept>> claim(storage::Database& db, const std::string& scop
       if (auto r = db.exec(k_forget_expired_one, params(scope, key, iso_utc(now))); !r)
         return r.error();
       continue;
+    }
+    if (row.text(1) == "started" && row.text(6) <= iso_utc(now - k_abandoned_after_seconds)) {
+      auto taken = db.exec(k_take_over, params(scope, key, hash, iso_utc(now),
+                                               iso_utc(now - k_abandoned_after_seconds)));
+      if (!taken) return taken.error();
+      if (taken->affected == 1) return std::optional<Kept>{};
+      continue;  // someone else took it over first
     }
     return std::optional<Kept>(
         Kept{row.text(0), row.text(1), int(row.i64(2)), row.text(3), row.text(4)});
@@ -134,15 +147,20 @@ http::Handler idempotent(storage::Database& db, WorkerPool& workers, Clock clock
       co_await workers.run([&] { return db.exec(k_forget, params(scope, key)); });
       std::rethrow_exception(failed);
     }
+    // Only successes are kept. An error answer (validation, a full slot, a rate limit) did
+    // nothing, so the key is let go and a corrected or later retry can run.
     const auto status = res->result_int();
-    const bool keep = status < 500 && res->body().size() <= k_max_kept_body;
+    const bool keep = status >= 200 && status < 300 && res->body().size() <= k_max_kept_body;
     const std::string content_type(res->base()[http::bhttp::field::content_type]);
-    auto stored = co_await workers.run([&] {
-      return keep ? db.exec(k_finish, params(scope, key, status, content_type, res->body()))
-                  : db.exec(k_forget, params(scope, key));
+    auto stored = co_await workers.run([&]() -> Result<storage::Rows> {
+      if (keep) {
+        auto r = db.exec(k_finish, params(scope, key, status, content_type, res->body()));
+        if (r) return r;
+        spdlog::error("idempotency key not recorded: {}", r.error().detail);
+      }
+      return db.exec(k_forget, params(scope, key));
     });
-    // The request itself succeeded; a key that could not be recorded only loses replay.
-    if (!stored) spdlog::error("idempotency key not recorded: {}", stored.error().detail);
+    if (!stored) spdlog::error("idempotency key not released: {}", stored.error().detail);
     co_return std::move(*res);
   };
 }

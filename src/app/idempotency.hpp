@@ -1,10 +1,12 @@
 // Idempotency-Key on POSTs that create things (inquiries, visit bookings), with Stripe's
-// semantics: the first request with a key runs and its response is kept; the same key with
-// the same body gets that response again (Idempotent-Replayed: true) without running twice;
-// the same key with a different body is refused (422 idempotency_key_reused); a retry while
-// the first is still running gets 409. Keys belong to the caller (their account, or their IP
-// address when signed out) and expire after 24 hours. 5xx answers are not kept, so that the
-// client can retry them.
+// semantics: the first request with a key runs and its successful response is kept; the same
+// key with the same body gets that response again (Idempotent-Replayed: true) without running
+// twice; the same key with a different body is refused (422 idempotency_key_reused); a retry
+// while the first is still running gets 409. Error answers are not kept (like Stripe, which
+// keeps nothing for requests that failed validation or conflicted): the request did nothing,
+// so a retry runs afresh. Keys belong to the caller (their account, or their IP address when
+// signed out) and expire after 24 hours; one left "started" by a request that died is taken
+// over after a minute.
 #pragma once
 
 #include "core/time.hpp"

@@ -45,9 +45,9 @@ std::string_view seeker_status(Stage s) {
 }
 
 const std::vector<Stage>& all_stages() {
-  static const std::vector<Stage> k_all = {Stage::fresh,   Stage::contacted,   Stage::visit_scheduled,
-                                           Stage::visited, Stage::negotiating, Stage::won,
-                                           Stage::lost};
+  static const std::vector<Stage> k_all = {
+      Stage::fresh, Stage::contacted, Stage::visit_scheduled, Stage::visited, Stage::negotiating,
+      Stage::won,   Stage::lost};
   return k_all;
 }
 
@@ -82,8 +82,8 @@ std::string kolkata_day(std::time_t t) {
 
 std::string csv_cell(std::string_view value) {
   std::string v(value);
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' ||
-                     v[0] == '\r'))
+  if (!v.empty() &&
+      (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'))
     v.insert(v.begin(), '\'');
   if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
   std::string out = "\"";
@@ -129,7 +129,11 @@ std::optional<std::size_t> utf8_length(std::string_view s) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xe  ? 3
+                      : (c >> 3) == 0x1e ? 4
+                                         : 0;
     if (len == 0 || i + len > s.size()) return std::nullopt;
     for (std::size_t k = 1; k < len; ++k)
       if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return std::nullopt;

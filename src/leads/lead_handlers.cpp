@@ -37,7 +37,9 @@ json::object lead_json(const Lead& l) {
           {"lost_reason", l.lost_reason},
           {"assigned_to", opt(l.assigned_to)},
           {"contact",
-           {{"name", l.contact_name}, {"phone", opt(l.contact_phone)}, {"email", opt(l.contact_email)}}},
+           {{"name", l.contact_name},
+            {"phone", opt(l.contact_phone)},
+            {"email", opt(l.contact_email)}}},
           {"message", l.message},
           {"preferred_contact_time", l.preferred_contact_time},
           {"inquiry_count", l.inquiry_count},
@@ -98,7 +100,8 @@ Result<void> only_known(const json::object& body, std::initializer_list<std::str
   for (const auto& [key, value] : body) {
     bool ok = false;
     for (auto k : known) ok |= key == k;
-    if (!ok) return Error::field(std::string(key), "unknown_field", "This field is not accepted here.");
+    if (!ok)
+      return Error::field(std::string(key), "unknown_field", "This field is not accepted here.");
   }
   return {};
 }
@@ -184,8 +187,8 @@ http::Handler LeadHandlers::inquire() const {
     const std::optional<std::int64_t> user =
         req.principal ? std::optional<std::int64_t>(req.principal->user_id) : std::nullopt;
     const std::int64_t listing_id = req.int_param("id");
-    auto r = co_await workers.run(
-        [&] { return service.inquire(listing_id, user, req.remote_ip, in); });
+    auto r =
+        co_await workers.run([&] { return service.inquire(listing_id, user, req.remote_ip, in); });
     if (!r) co_return problem(r, req);
     json::object out = inquiry_json(r->inquiry);
     out["created"] = r->created;
@@ -224,7 +227,7 @@ http::Handler LeadHandlers::verify_contact_code() const {
     if (!code) co_return problem(code, req);
     if (!*code)
       co_return http::problem_response(Error::field("code", "required", "Give the code."),
-                                        req.path);
+                                       req.path);
     auto r = co_await workers.run(
         [&] { return service.verify_contact_code(*phone, *email, **code, req.remote_ip); });
     if (!r) co_return problem(r, req);
@@ -243,9 +246,8 @@ http::Handler LeadHandlers::my_inquiries() const {
     auto before = http::int_query_param(req, "before_id", 0, 0, INT64_MAX);
     if (!before) co_return problem(before, req);
     const Viewer viewer = viewer_of(req);
-    auto r = co_await workers.run([&] {
-      return service.my_inquiries(viewer.user_id, *before, static_cast<int>(*limit));
-    });
+    auto r = co_await workers.run(
+        [&] { return service.my_inquiries(viewer.user_id, *before, static_cast<int>(*limit)); });
     if (!r) co_return problem(r, req);
     json::array items;
     for (const auto& i : *r) items.push_back(inquiry_json(i));
@@ -277,8 +279,9 @@ http::Handler LeadHandlers::my_lead_stats() const {
     json::object stages, by_listing;
     for (const auto& [stage, n] : r->stages) stages[stage] = n;
     for (const auto& [listing, n] : r->by_listing) by_listing[std::to_string(listing)] = n;
-    http::Response res = http::json_response(
-        {{"stages", std::move(stages)}, {"by_listing", std::move(by_listing)}, {"total", r->total}});
+    http::Response res = http::json_response({{"stages", std::move(stages)},
+                                              {"by_listing", std::move(by_listing)},
+                                              {"total", r->total}});
     res.set(field::cache_control, "private, no-store");
     co_return res;
   };
@@ -372,8 +375,8 @@ http::Handler LeadHandlers::create_agency() const {
     if (auto r = only_known(*body, {"name"}); !r) co_return problem(r, req);
     auto name = string_member(*body, "name");
     if (!name) co_return problem(name, req);
-    auto r = co_await workers.run(
-        [&] { return service.create_agency(name->value_or(std::string())); });
+    auto r =
+        co_await workers.run([&] { return service.create_agency(name->value_or(std::string())); });
     if (!r) co_return problem(r, req);
     http::Response res = http::json_response(
         {{"id", r->id}, {"name", r->name}, {"created_at", r->created_at}}, status::created);
@@ -412,13 +415,12 @@ http::Handler LeadHandlers::admin_stats() const {
       listings.push_back({{"city", c.city}, {"status", c.status}, {"count", c.count}});
     json::array per_day;
     for (const auto& d : r->leads_per_day) per_day.push_back({{"day", d.day}, {"count", d.count}});
-    http::Response res = http::json_response(
-        {{"listings_by_city_status", std::move(listings)},
-         {"leads_per_day", std::move(per_day)},
-         {"funnel",
-          {{"inquiries", r->funnel.inquiries},
-           {"visits_booked", r->funnel.visits_booked},
-           {"won", r->funnel.won}}}});
+    http::Response res = http::json_response({{"listings_by_city_status", std::move(listings)},
+                                              {"leads_per_day", std::move(per_day)},
+                                              {"funnel",
+                                               {{"inquiries", r->funnel.inquiries},
+                                                {"visits_booked", r->funnel.visits_booked},
+                                                {"won", r->funnel.won}}}});
     res.set(field::cache_control, "private, no-store");
     co_return res;
   };

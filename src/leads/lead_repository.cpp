@@ -11,8 +11,8 @@ constexpr Query k_listing{"leads.listing",
                           "SELECT id, owner_id, status, COALESCE(title, '') FROM listings "
                           "WHERE id = $1 AND deleted_at IS NULL"};
 constexpr Query k_user{"leads.user",
-                       "SELECT id, name, email, phone, role, status, agency_id FROM users "
-                       "WHERE id = $1"};
+                       "SELECT id, name, email, phone, role, status, agency_id, email_verified, "
+                       "phone_verified FROM users WHERE id = $1"};
 // SQLite needs no lock (BEGIN IMMEDIATE serialises writers); the parameter is still used so
 // that both dialects bind the same list.
 constexpr Query k_lock_seeker{"leads.lock_seeker", "SELECT length($1)",
@@ -52,18 +52,27 @@ constexpr Query k_insert_event{
   "l.updated_at FROM leads l JOIN listings li ON li.id = l.listing_id "
 // The filters of lists, stats and exports; 0 and '' mean "any". CAST gives PostgreSQL the
 // parameter's type where a bare comparison with 0 would guess int4.
-#define GRIHA_LEAD_FILTER                                                                \
-  "(CAST($1 AS BIGINT) = 0 OR l.lister_id = $1 OR l.assigned_to = $1) "                  \
-  "AND (CAST($2 AS BIGINT) = 0 OR l.listing_id = $2) AND ($3 = '' OR l.stage = $3) "     \
+// An assignee counts only while still an active agent of the lister's agency: the same rule
+// as LeadService::visible() for a single lead.
+#define GRIHA_LEAD_FILTER                                                                   \
+  "(CAST($1 AS BIGINT) = 0 OR l.lister_id = $1 OR (l.assigned_to = $1 AND EXISTS ("         \
+  "SELECT 1 FROM users a JOIN users o ON o.agency_id = a.agency_id WHERE a.id = l.assigned_to " \
+  "AND o.id = l.lister_id AND a.role = 'agent' AND a.status = 'active'))) "                 \
+  "AND (CAST($2 AS BIGINT) = 0 OR l.listing_id = $2) AND ($3 = '' OR l.stage = $3) "        \
   "AND ($4 = '' OR l.created_at >= $4) AND ($5 = '' OR l.created_at < $5) "
 
 constexpr Query k_lead{"leads.lead", "SELECT " GRIHA_LEAD_COLUMNS "WHERE l.id = $1"};
+// OF l: the lead's row only, not the listing joined for its title.
+constexpr Query k_lead_for_update{"leads.lead_for_update",
+                                  "SELECT " GRIHA_LEAD_COLUMNS "WHERE l.id = $1",
+                                  "SELECT " GRIHA_LEAD_COLUMNS "WHERE l.id = $1 FOR UPDATE OF l"};
 constexpr Query k_leads{"leads.leads",
                         "SELECT " GRIHA_LEAD_COLUMNS "WHERE " GRIHA_LEAD_FILTER
                         "AND (CAST($6 AS BIGINT) = 0 OR l.id < $6) ORDER BY l.id DESC LIMIT $7"};
-constexpr Query k_stage_counts{"leads.stage_counts",
-                               "SELECT l.stage, l.listing_id, COUNT(*) FROM leads l WHERE " GRIHA_LEAD_FILTER
-                               "GROUP BY l.stage, l.listing_id"};
+constexpr Query k_stage_counts{
+    "leads.stage_counts",
+    "SELECT l.stage, l.listing_id, COUNT(*) FROM leads l WHERE " GRIHA_LEAD_FILTER
+    "GROUP BY l.stage, l.listing_id"};
 constexpr Query k_update_pipeline{
     "leads.update_pipeline",
     "UPDATE leads SET stage = $2, lost_reason = $3, assigned_to = $4, updated_at = $5 "
@@ -105,16 +114,22 @@ constexpr Query k_count_code_attempt{
     "UPDATE lead_contact_codes SET attempts = attempts + 1 WHERE contact = $1"};
 constexpr Query k_delete_contact_code{"leads.delete_contact_code",
                                       "DELETE FROM lead_contact_codes WHERE contact = $1"};
+// Every status counts: a code that is still pending, failed or was called off was asked for
+// all the same. `cancel_key = $1` implies the outbox_cancel index's NOT NULL condition.
+constexpr Query k_codes_sent_since{
+    "leads.codes_sent_since",
+    "SELECT COUNT(*), COALESCE(MIN(created_at), '') FROM outbox "
+    "WHERE cancel_key = $1 AND created_at > $2"};
 
 constexpr Query k_insert_agency{
-    "leads.insert_agency",
-    "INSERT INTO agencies (name, created_at) VALUES ($1, $2) RETURNING id"};
+    "leads.insert_agency", "INSERT INTO agencies (name, created_at) VALUES ($1, $2) RETURNING id"};
 constexpr Query k_agency{"leads.agency", "SELECT id, name, created_at FROM agencies WHERE id = $1"};
 constexpr Query k_set_user_agency{"leads.set_user_agency",
                                   "UPDATE users SET agency_id = $2, updated_at = $3 WHERE id = $1"};
 constexpr Query k_agency_agents{
     "leads.agency_agents",
-    "SELECT id, name, email, phone, role, status, agency_id FROM users "
+    "SELECT id, name, email, phone, role, status, agency_id, email_verified, phone_verified "
+    "FROM users "
     "WHERE agency_id = $1 AND role = 'agent' AND status = 'active' ORDER BY name, id"};
 
 constexpr Query k_listings_by_city_status{
@@ -134,8 +149,8 @@ constexpr Query k_funnel{
 constexpr Query k_visits_booked{"leads.visits_booked", "SELECT COUNT(*) FROM visits"};
 
 UserRef user_from(const Row& r) {
-  return UserRef{r.i64(0),  r.text(1), r.opt_text(2), r.opt_text(3),
-                 r.text(4), r.text(5), r.opt_i64(6)};
+  return UserRef{r.i64(0),  r.text(1),    r.opt_text(2),     r.opt_text(3),    r.text(4),
+                 r.text(5), r.opt_i64(6), r.i64(7) != 0, r.i64(8) != 0};
 }
 
 Lead lead_from(const Row& r) {
@@ -230,12 +245,19 @@ Result<void> insert_event(Sql sql, std::int64_t lead_id, std::optional<std::int6
                           const std::string& at, const std::string& kind,
                           std::optional<std::string> from_stage,
                           std::optional<std::string> to_stage, const std::string& detail) {
-  return done(sql(k_insert_event,
-                  params(lead_id, actor_id, at, kind, from_stage, to_stage, detail)));
+  return done(
+      sql(k_insert_event, params(lead_id, actor_id, at, kind, from_stage, to_stage, detail)));
 }
 
 Result<std::optional<Lead>> lead(Sql sql, std::int64_t id) {
   auto r = sql(k_lead, params(id));
+  if (!r) return r.error();
+  if (r->empty()) return std::nullopt;
+  return lead_from(r->rows[0]);
+}
+
+Result<std::optional<Lead>> lead_for_update(Sql sql, std::int64_t id) {
+  auto r = sql(k_lead_for_update, params(id));
   if (!r) return r.error();
   if (r->empty()) return std::nullopt;
   return lead_from(r->rows[0]);
@@ -273,8 +295,8 @@ Result<std::vector<SeekerInquiry>> seeker_inquiries(Sql sql, std::int64_t user_i
   std::vector<SeekerInquiry> out;
   for (const auto& row : r->rows)
     out.push_back({row.i64(0), row.i64(1), row.text(2), row.text(3), row.text(4),
-                   stage_from_string(row.text(5)).value_or(Stage::fresh), row.i64(6),
-                   row.text(7), row.text(8)});
+                   stage_from_string(row.text(5)).value_or(Stage::fresh), row.i64(6), row.text(7),
+                   row.text(8)});
   return out;
 }
 
@@ -331,6 +353,17 @@ Result<void> count_code_attempt(Sql sql, const std::string& contact) {
 
 Result<void> delete_contact_code(Sql sql, const std::string& contact) {
   return done(sql(k_delete_contact_code, params(contact)));
+}
+
+std::string contact_code_key(const std::string& contact) {
+  return "lead_contact_code:" + contact;
+}
+
+Result<RecentCodes> codes_sent_since(Sql sql, const std::string& contact,
+                                     const std::string& since) {
+  auto r = sql(k_codes_sent_since, params(contact_code_key(contact), since));
+  if (!r) return r.error();
+  return RecentCodes{r->rows.at(0).i64(0), r->rows.at(0).text(1)};
 }
 
 Result<std::int64_t> insert_agency(Sql sql, const std::string& name, const std::string& at) {

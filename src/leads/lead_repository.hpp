@@ -14,8 +14,8 @@ namespace griha::leads::repo {
 // Where a query runs: inside a transaction, or on its own.
 class Sql {
  public:
-  Sql(storage::Database& db) : db_(&db) {}      // NOLINT(google-explicit-constructor)
-  Sql(storage::Transaction& tx) : tx_(&tx) {}   // NOLINT(google-explicit-constructor)
+  Sql(storage::Database& db) : db_(&db) {}     // NOLINT(google-explicit-constructor)
+  Sql(storage::Transaction& tx) : tx_(&tx) {}  // NOLINT(google-explicit-constructor)
   Result<storage::Rows> operator()(const storage::Query& q,
                                    std::span<const storage::Value> params = {}) const {
     return tx_ ? tx_->exec(q, params) : db_->exec(q, params);
@@ -40,6 +40,7 @@ struct UserRef {
   std::optional<std::string> email, phone;
   std::string role, status;
   std::optional<std::int64_t> agency_id;
+  bool email_verified = false, phone_verified = false;
 };
 Result<std::optional<UserRef>> user(Sql sql, std::int64_t id);
 
@@ -69,8 +70,13 @@ Result<void> insert_event(Sql sql, std::int64_t lead_id, std::optional<std::int6
                           std::optional<std::string> to_stage, const std::string& detail);
 
 Result<std::optional<Lead>> lead(Sql sql, std::int64_t id);
+// The same, for a read that decides a write: on PostgreSQL it locks the lead's row until the
+// transaction ends, so that two changes to one lead cannot both start from the same old copy
+// (SQLite's writers are serialised already).
+Result<std::optional<Lead>> lead_for_update(Sql sql, std::int64_t id);
 Result<void> update_pipeline(Sql sql, const Lead& lead);  // stage, lost_reason, assigned_to
-// `member`: leads the user lists or is assigned; 0 for all (admins).
+// `member`: leads the user lists, or is assigned while still an active agent of the lister's
+// agency; 0 for all (admins).
 Result<std::vector<Lead>> leads(Sql sql, std::int64_t member, const LeadFilter& f);
 struct StageCount {
   std::string stage;
@@ -106,6 +112,16 @@ Result<void> put_contact_code(Sql sql, const std::string& contact, const std::st
                               const std::string& expires_at, const std::string& sent_at);
 Result<void> count_code_attempt(Sql sql, const std::string& contact);
 Result<void> delete_contact_code(Sql sql, const std::string& contact);
+// The outbox cancel key that every code message to `contact` carries: it is how the codes sent
+// to one contact are counted (the outbox keeps messages for 30 days and indexes this key).
+std::string contact_code_key(const std::string& contact);
+// Codes sent to the contact since `since`, and the oldest of them (for Retry-After).
+struct RecentCodes {
+  std::int64_t count = 0;
+  std::string oldest;
+};
+Result<RecentCodes> codes_sent_since(Sql sql, const std::string& contact,
+                                     const std::string& since);
 
 struct Agency {
   std::int64_t id = 0;

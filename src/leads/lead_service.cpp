@@ -20,7 +20,7 @@ namespace json = boost::json;
 constexpr std::time_t k_code_ttl = 10 * 60;
 constexpr int k_code_max_attempts = 5;
 constexpr std::time_t k_repeat_window = 24 * 3600;  // the same seeker and listing: one lead
-constexpr std::time_t k_cap_window = 24 * 3600;
+constexpr std::time_t k_cap_window = 24 * 3600;  // the guests' inquiry cap and the code cap
 constexpr std::size_t k_message_max = 2000;
 constexpr std::size_t k_name_max = 100;
 constexpr std::size_t k_note_max = 2000;
@@ -95,8 +95,7 @@ std::optional<std::string> text_field(Error& errors, const std::string& field,
     return std::nullopt;
   }
   if (*len > max) {
-    errors.fields.push_back(
-        {field, "too_long", "At most " + std::to_string(max) + " characters."});
+    errors.fields.push_back({field, "too_long", "At most " + std::to_string(max) + " characters."});
     return std::nullopt;
   }
   return v;
@@ -110,7 +109,8 @@ Result<std::string> contact_of(const std::optional<std::string>& phone,
                         "Give either a phone number or an email address.");
   if (phone) {
     auto p = auth::normalize_indian_mobile(*phone);
-    if (!p) return Error::field("phone", "invalid", "Use an Indian mobile number: +91 and 10 digits.");
+    if (!p)
+      return Error::field("phone", "invalid", "Use an Indian mobile number: +91 and 10 digits.");
     return "phone:" + *p;
   }
   auto e = auth::normalize_email(*email);
@@ -126,13 +126,22 @@ bool is_phone(std::string_view contact) {
   return contact.starts_with("phone:");
 }
 
+// Whether `agent` may work leads of `lister` now: an active agent of the lister's agency. The
+// rule for assigning a lead, and for an assignee to keep it.
+bool works_for(const repo::UserRef& agent, const repo::UserRef& lister) {
+  return lister.agency_id && agent.role == "agent" && agent.status == "active" &&
+         agent.agency_id == lister.agency_id;
+}
+
 repo::SeekerInquiry seeker_view(const Lead& l) {
-  return {l.id,      l.listing_id,    l.listing_title, l.message,   l.preferred_contact_time,
-          l.stage,   l.inquiry_count, l.created_at,    l.updated_at};
+  return {l.id,    l.listing_id,    l.listing_title, l.message,   l.preferred_contact_time,
+          l.stage, l.inquiry_count, l.created_at,    l.updated_at};
 }
 
 // The lister's messages about an inquiry, written in the inquiry's transaction. The seeker's
-// contact goes to the lister here and nowhere else.
+// contact goes to the lister here and nowhere else: so email and SMS go only to an address or
+// number the lister has proven (an unverified one may be anybody's, typed in by mistake or on
+// purpose); the in-app notification always.
 Result<void> notify_lister(storage::Transaction& tx, const repo::UserRef& lister, const Lead& lead,
                            bool created, const std::string& public_url, const std::string& now) {
   const std::string link_path = "/dashboard/leads/" + std::to_string(lead.id);
@@ -150,7 +159,7 @@ Result<void> notify_lister(storage::Transaction& tx, const repo::UserRef& lister
                             {"followup", !created},
                             {"link", public_url + link_path}};
   const std::string kind = created ? "lead.new" : "lead.followup";
-  if (lister.email) {
+  if (lister.email && lister.email_verified) {
     auto email = notify::render(created ? "lead_new" : "lead_followup", values);
     if (!email) return email.error();
     notify::Outgoing m;
@@ -162,7 +171,7 @@ Result<void> notify_lister(storage::Transaction& tx, const repo::UserRef& lister
     m.html = std::move(email->html);
     if (auto r = notify::enqueue(tx, m, now); !r) return r.error();
   }
-  if (lister.phone) {
+  if (lister.phone && lister.phone_verified) {
     auto sms = notify::render("lead_sms", values);
     if (!sms) return sms.error();
     notify::Outgoing m;
@@ -221,13 +230,25 @@ Result<void> LeadService::request_contact_code(const std::optional<std::string>&
   const auto t = now();
   auto tx = db_.begin();
   if (!tx) return tx.error();
+  // One contact's requests queue on PostgreSQL, so that concurrent ones cannot all pass the
+  // checks below (a key of its own: it must not hold up that contact's inquiries).
+  if (auto r = repo::lock_seeker(*tx, "code|" + *contact); !r) return r.error();
+  // Whoever asks, a phone or mailbox gets at most so many codes a day: the resend throttle and
+  // the per-IP and per-contact buckets alone still let a patient sender flood one number.
+  auto sent = repo::codes_sent_since(*tx, *contact, iso_utc(t - k_cap_window));
+  if (!sent) return sent.error();
+  if (sent->count >= options_.codes_per_contact_per_day)
+    return too_many("code_daily_cap",
+                    "This phone number or email address has been sent as many codes as a day "
+                    "allows; try again later.",
+                    auth::parse_iso_time(sent->oldest) + k_cap_window - t);
   auto current = repo::contact_code(*tx, *contact);
   if (!current) return current.error();
   if (*current) {
     const auto wait = auth::parse_iso_time((*current)->sent_at) + options_.code_resend_seconds - t;
     if (wait > 0)
-      return too_many("code_resend_throttled", "A code was sent a moment ago; wait before asking again.",
-                      wait);
+      return too_many("code_resend_throttled",
+                      "A code was sent a moment ago; wait before asking again.", wait);
   }
   const std::string code = auth::random_digits(6);
   if (auto r = repo::put_contact_code(*tx, *contact, auth::sha256_hex(*contact + ":" + code),
@@ -245,6 +266,7 @@ Result<void> LeadService::request_contact_code(const std::optional<std::string>&
   m.subject = sms ? std::string() : std::move(rendered->subject);
   m.text = std::move(rendered->text);
   m.html = sms ? std::string() : std::move(rendered->html);
+  m.cancel_key = repo::contact_code_key(*contact);  // what the daily cap counts
   if (auto r = notify::enqueue(*tx, m, iso_utc(t)); !r) return r.error();
   if (auto c = tx->commit(); !c) return c.error();
   if (wake_) wake_();
@@ -299,8 +321,8 @@ Result<InquiryOutcome> LeadService::inquire(std::int64_t listing_id,
   auto message = text_field(errors, "message", in.message, k_message_max, true);
   const std::string contact_time = in.preferred_contact_time.value_or("anytime");
   if (!is_contact_time(contact_time))
-    errors.fields.push_back({"preferred_contact_time", "invalid",
-                             "Use one of morning, afternoon, evening, anytime."});
+    errors.fields.push_back(
+        {"preferred_contact_time", "invalid", "Use one of morning, afternoon, evening, anytime."});
   std::optional<std::string> guest_name;
   if (!user_id) guest_name = text_field(errors, "name", in.name, k_name_max, false);
   if (!errors.fields.empty()) return errors;
@@ -321,7 +343,8 @@ Result<InquiryOutcome> LeadService::inquire(std::int64_t listing_id,
     if (!verified) return token_invalid("bad signature or expired");
     if (in.phone || in.email) {
       // A form that sends the number along must send the one that was verified.
-      auto claimed = in.phone ? contact_of(in.phone, std::nullopt) : contact_of(std::nullopt, in.email);
+      auto claimed =
+          in.phone ? contact_of(in.phone, std::nullopt) : contact_of(std::nullopt, in.email);
       if (!claimed) return claimed.error();
       if (*claimed != verified->contact)
         return token_invalid("token for " + verified->contact + ", body names " + *claimed);
@@ -427,13 +450,22 @@ Result<std::vector<repo::SeekerInquiry>> LeadService::my_inquiries(std::int64_t 
   return repo::seeker_inquiries(db_, user_id, before_id, limit);
 }
 
-Result<Lead> LeadService::visible(repo::Sql sql, const Viewer& viewer, std::int64_t id) {
-  auto lead = repo::lead(sql, id);
+Result<Lead> LeadService::visible(repo::Sql sql, const Viewer& viewer, std::int64_t id,
+                                  bool for_update) {
+  auto lead = for_update ? repo::lead_for_update(sql, id) : repo::lead(sql, id);
   if (!lead) return lead.error();
   // Anyone else gets the same answer as for an id that does not exist.
-  if (!*lead || !(viewer.admin() || (*lead)->lister_id == viewer.user_id ||
-                  (*lead)->assigned_to == viewer.user_id))
-    return lead_not_found();
+  if (!*lead) return lead_not_found();
+  if (viewer.admin() || (*lead)->lister_id == viewer.user_id) return std::move(**lead);
+  if ((*lead)->assigned_to != viewer.user_id) return lead_not_found();
+  // An assignment holds only while the agent still works for the lister's agency: one who has
+  // left it (or whose lister has), been locked or stopped being an agent loses the lead with
+  // its contact, though the assignment stays on record. The lists apply the same rule in SQL.
+  auto agent = repo::user(sql, viewer.user_id);
+  if (!agent) return agent.error();
+  auto lister = repo::user(sql, (*lead)->lister_id);
+  if (!lister) return lister.error();
+  if (!*agent || !*lister || !works_for(**agent, **lister)) return lead_not_found();
   return std::move(**lead);
 }
 
@@ -544,7 +576,9 @@ Result<LeadDetail> LeadService::update(const Viewer& viewer, std::int64_t id,
   const std::string now_iso = iso_utc(t);
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto found = visible(*tx, viewer, id);
+  // Locked until the commit: the checks below and the write that copies stage, reason and
+  // assignee back must see the latest committed lead, or a concurrent change is lost.
+  auto found = visible(*tx, viewer, id, true);
   if (!found) return found.error();
   Lead lead = std::move(*found);
   const Stage from = lead.stage;
@@ -576,19 +610,17 @@ Result<LeadDetail> LeadService::update(const Viewer& viewer, std::int64_t id,
       if (!lister) return lister.error();
       auto agent = repo::user(*tx, *assignee);
       if (!agent) return agent.error();
-      if (!*lister || !(*lister)->agency_id || !*agent || (*agent)->role != "agent" ||
-          (*agent)->status != "active" || (*agent)->agency_id != (*lister)->agency_id) {
+      if (!*lister || !*agent || !works_for(**agent, **lister)) {
         Error e = Error::make(ErrorKind::invalid, "assignee_not_in_agency",
                               "A lead can be assigned only to an agent of the lister's agency.");
-        e.fields.push_back({"assigned_to", "not_in_agency",
-                            "Not an active agent of the lister's agency."});
+        e.fields.push_back(
+            {"assigned_to", "not_in_agency", "Not an active agent of the lister's agency."});
         return e;
       }
     }
     lead.assigned_to = assignee;
   }
-  if (lead.stage == from && lead.assigned_to == previous_assignee &&
-      lead.lost_reason == old_reason)
+  if (lead.stage == from && lead.assigned_to == previous_assignee && lead.lost_reason == old_reason)
     return detail(*tx, std::move(lead));  // nothing changes: no write, no event
 
   lead.updated_at = now_iso;
@@ -629,7 +661,8 @@ Result<LeadNote> LeadService::add_note(const Viewer& viewer, std::int64_t id,
   const std::string now_iso = iso_utc(now());
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto lead = visible(*tx, viewer, id);
+  // Locked, so that a note cannot slip in from an assignee whose assignment is being undone.
+  auto lead = visible(*tx, viewer, id, true);
   if (!lead) return lead.error();
   auto note_id = repo::insert_note(*tx, id, viewer.user_id, *text, now_iso);
   if (!note_id) return note_id.error();

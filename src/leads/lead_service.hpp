@@ -92,14 +92,14 @@ class LeadService {
   // `public_url` is the base of the links in the lister's messages; `wake` is called after a
   // commit that enqueued messages (may be empty).
   LeadService(storage::Database& db, const listings::Gazetteer& gazetteer, LeadOptions options,
-               std::string public_url, Clock clock = system_clock(),
-               std::function<void()> wake = {});
+              std::string public_url, Clock clock = system_clock(),
+              std::function<void()> wake = {});
 
   // Guests: a 6-digit code to a +91 mobile (SMS) or an email address, through the outbox.
-  // Exactly one of phone and email.
+  // Exactly one of phone and email. At most `codes_per_contact_per_day` codes go to one
+  // contact in any 24 hours (429 `code_daily_cap`).
   Result<void> request_contact_code(const std::optional<std::string>& phone,
-                                    const std::optional<std::string>& email,
-                                    const std::string& ip);
+                                    const std::optional<std::string>& email, const std::string& ip);
   Result<IssuedToken> verify_contact_code(const std::optional<std::string>& phone,
                                           const std::optional<std::string>& email,
                                           const std::string& code, const std::string& ip);
@@ -129,10 +129,11 @@ class LeadService {
 
  private:
   std::time_t now() const { return clock_(); }
-  Result<void> check_rate(const std::string& action, const std::string& ip,
-                          const std::string& who);
+  Result<void> check_rate(const std::string& action, const std::string& ip, const std::string& who);
   // The lead if the viewer may see it (lister, assignee, admin); "not found" otherwise.
-  Result<Lead> visible(repo::Sql sql, const Viewer& viewer, std::int64_t id);
+  // `for_update`: the read decides a write, so the lead stays locked until the commit.
+  Result<Lead> visible(repo::Sql sql, const Viewer& viewer, std::int64_t id,
+                       bool for_update = false);
   Result<LeadDetail> detail(repo::Sql sql, Lead lead);
 
   storage::Database& db_;

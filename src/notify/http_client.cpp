@@ -12,6 +12,18 @@ std::size_t append_body(char* data, std::size_t size, std::size_t n, void* out) 
   return size * n;
 }
 
+// scheme://host[:port] of a URL: errors are logged and shown to admins, and gateways often
+// carry their API key in the path or query.
+std::string origin_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return "(url)";
+  const auto end = url.find_first_of("/?#", scheme + 3);
+  auto origin = url.substr(0, end);
+  if (const auto at = origin.find('@', scheme + 3); at != std::string::npos)
+    origin.erase(scheme + 3, at - scheme - 2);  // user:password@
+  return origin;
+}
+
 // curl_global_init is not thread-safe: do it once, before any handle exists.
 void init_curl_once() {
   static const bool k_done = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
@@ -47,7 +59,8 @@ Result<HttpResult> http_call(const HttpCall& call) {
   }
   const CURLcode rc = curl_easy_perform(h);
   if (rc != CURLE_OK)
-    return Error::unavailable(call.method + " " + call.url + ": " + curl_easy_strerror(rc));
+    return Error::unavailable(call.method + " " + origin_of(call.url) + ": " +
+                              curl_easy_strerror(rc));
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.status);
   return result;
 }

@@ -30,8 +30,10 @@ struct DispatchOptions {
   int retry_base_seconds = 30;  // backoff: base * 2^(attempt-1), capped, with jitter
   int retry_max_seconds = 3600;
   int poll_seconds = 2;         // how often the loop looks for due messages
-  int batch = 20;               // messages claimed per round
-  int claim_seconds = 120;      // a claimed message is retried by others after this
+  // A claim must outlast the batch it covers (batch × the providers' 15 s timeout), or
+  // another node could take over messages still being sent.
+  int batch = 10;            // messages claimed per round
+  int claim_seconds = 300;   // a claimed message is retried by others after this
 };
 
 }  // namespace griha::notify

@@ -32,7 +32,7 @@ UPDATE outbox SET status = 'cancelled' WHERE cancel_key = $1 AND status = 'pendi
 // Claims up to $3 due messages for $1 (the claim's end): other dispatchers skip them until
 // then. PostgreSQL's SKIP LOCKED lets several nodes claim side by side; SQLite has one writer.
 constexpr Query k_claim{"outbox_claim", R"(
-UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
+UPDATE outbox SET claimed_until = $1, claim_token = $4, attempts = attempts + 1
 WHERE id IN (SELECT id FROM outbox
              WHERE status = 'pending' AND next_attempt_at <= $2
                AND (claimed_until IS NULL OR claimed_until <= $2)
@@ -40,7 +40,7 @@ WHERE id IN (SELECT id FROM outbox
 RETURNING id, delivery_id, channel, kind, recipient, subject, body_text, body_html, extras,
           attempts)",
                         R"(
-UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
+UPDATE outbox SET claimed_until = $1, claim_token = $4, attempts = attempts + 1
 WHERE id IN (SELECT id FROM outbox
              WHERE status = 'pending' AND next_attempt_at <= $2
                AND (claimed_until IS NULL OR claimed_until <= $2)
@@ -48,16 +48,19 @@ WHERE id IN (SELECT id FROM outbox
 RETURNING id, delivery_id, channel, kind, recipient, subject, body_text, body_html, extras,
           attempts)"};
 
-// Only a message still pending changes: one cancelled while in flight stays cancelled.
+// Only a message still pending under this dispatcher's claim changes: one cancelled while in
+// flight stays cancelled, and a claim that lapsed and was taken by another node is theirs.
 constexpr Query k_mark_sent{"outbox_mark_sent", R"(
 UPDATE outbox SET status = 'sent', sent_at = $2, claimed_until = NULL, last_error = ''
-WHERE id = $1 AND status = 'pending')"};
+WHERE id = $1 AND status = 'pending' AND claim_token = $3)"};
 constexpr Query k_mark_retry{"outbox_mark_retry", R"(
 UPDATE outbox SET next_attempt_at = $2, claimed_until = NULL, last_error = $3
-WHERE id = $1 AND status = 'pending')"};
+WHERE id = $1 AND status = 'pending' AND claim_token = $4)"};
 constexpr Query k_mark_dead{"outbox_mark_dead", R"(
 UPDATE outbox SET status = 'dead', claimed_until = NULL, last_error = $2
-WHERE id = $1 AND status = 'pending')"};
+WHERE id = $1 AND status = 'pending' AND claim_token = $3)"};
+constexpr Query k_purge{"outbox_purge", R"(
+DELETE FROM outbox WHERE status IN ('sent', 'cancelled') AND created_at < $1)"};
 
 constexpr Query k_list{"outbox_list", R"(
 SELECT id, delivery_id, channel, kind, recipient, subject, status, last_error, attempts,
@@ -144,43 +147,36 @@ Dispatcher::Dispatcher(storage::Database& db, EmailSender& email, SmsSender& sms
 
 Result<int> Dispatcher::run_once() {
   const auto now = clock_();
-  auto claimed = db_.exec(
-      k_claim, params(iso_utc(now + options_.claim_seconds), iso_utc(now), options_.batch));
+  const auto token = random_hex(8);
+  auto claimed = db_.exec(k_claim, params(iso_utc(now + options_.claim_seconds), iso_utc(now),
+                                          options_.batch, token));
   if (!claimed) return claimed.error();
   int sent = 0;
   for (const auto& row : claimed->rows) {
     const auto id = row.i64(0);
-    const auto delivery_id = row.text(1);
-    const auto channel = row.text(2);
     const auto attempts = row.i64(9);
     Result<void> outcome;
-    if (channel == "email") {
-      Email e;
-      e.to = row.text(4);
-      e.subject = row.text(5);
-      e.text = row.text(6);
-      e.html = row.text(7);
-      e.message_id = delivery_id;
-      read_extras(row.text(8), e);
-      outcome = email_.send(e);
-    } else {
-      outcome = sms_.send(row.text(4), row.text(6), delivery_id);
+    try {
+      outcome = deliver(row);
+    } catch (const std::exception& e) {
+      // A row that cannot even be read (bad extras) will never send: dead at once.
+      outcome = Error::internal(std::string("unreadable message: ") + e.what());
     }
     // Marking uses the time after the send: a slow provider must not make the retry early.
     const auto after = clock_();
     if (outcome) {
       ++sent;
       state_->sent++;
-      if (auto r = db_.exec(k_mark_sent, params(id, iso_utc(after))); !r) return r.error();
+      if (auto r = db_.exec(k_mark_sent, params(id, iso_utc(after), token)); !r) return r.error();
       continue;
     }
     state_->failed++;
     const auto error = outcome.error().code + ": " + outcome.error().detail;
-    if (attempts >= options_.max_attempts) {
+    if (attempts >= options_.max_attempts || outcome.error().kind == ErrorKind::internal) {
       state_->dead++;
       spdlog::error("outbox {} ({} to {}) dead after {} attempts: {}", id, row.text(3),
                     row.text(4), attempts, error);
-      if (auto r = db_.exec(k_mark_dead, params(id, error)); !r) return r.error();
+      if (auto r = db_.exec(k_mark_dead, params(id, error, token)); !r) return r.error();
       continue;
     }
     // Exponential backoff with ±20% jitter so that a provider coming back is not hit by
@@ -192,15 +188,33 @@ Result<int> Dispatcher::run_once() {
     const auto delay = static_cast<std::time_t>(std::max(1.0, std::round(base * jitter)));
     spdlog::warn("outbox {} ({} to {}) attempt {} failed, retry in {} s: {}", id, row.text(3),
                  row.text(4), attempts, delay, error);
-    if (auto r = db_.exec(k_mark_retry, params(id, iso_utc(after + delay), error)); !r)
+    if (auto r = db_.exec(k_mark_retry, params(id, iso_utc(after + delay), error, token)); !r)
       return r.error();
   }
   return sent;
 }
 
+Result<void> Dispatcher::deliver(const storage::Row& row) {
+  const auto delivery_id = row.text(1);
+  if (row.text(2) == "sms") return sms_.send(row.text(4), row.text(6), delivery_id);
+  Email e;
+  e.to = row.text(4);
+  e.subject = row.text(5);
+  e.text = row.text(6);
+  e.html = row.text(7);
+  e.message_id = delivery_id;
+  read_extras(row.text(8), e);
+  return email_.send(e);
+}
+
 void Dispatcher::run(std::stop_token stop) {
   while (!stop.stop_requested()) {
-    auto r = run_once();
+    Result<int> r = 0;
+    try {
+      r = run_once();
+    } catch (const std::exception& e) {
+      r = Error::internal(e.what());
+    }
     if (!r) spdlog::error("outbox dispatch failed: {}", r.error().detail);
     // A full batch means more may be due: go again at once.
     if (r && *r >= options_.batch) continue;
@@ -245,6 +259,12 @@ Result<std::vector<OutboxEntry>> list_outbox(storage::Database& db, const std::s
     out.push_back(std::move(e));
   }
   return out;
+}
+
+Result<std::int64_t> purge_outbox(storage::Database& db, const std::string& before) {
+  auto r = db.exec(k_purge, params(before));
+  if (!r) return r.error();
+  return r->affected;
 }
 
 Result<void> retry_dead(storage::Database& db, std::int64_t id, const std::string& now) {

@@ -71,6 +71,8 @@ class Dispatcher {
   std::int64_t dead_total() const;
 
  private:
+  Result<void> deliver(const storage::Row& row);
+
   struct State;
   storage::Database& db_;
   EmailSender& email_;
@@ -90,6 +92,9 @@ struct OutboxEntry {
 };
 Result<std::vector<OutboxEntry>> list_outbox(storage::Database& db, const std::string& status,
                                              std::int64_t before_id, int limit);
+// Deletes sent and cancelled messages created before `before`: their bodies hold codes, links
+// and contact details that need not be kept. Returns how many.
+Result<std::int64_t> purge_outbox(storage::Database& db, const std::string& before);
 // A dead message goes back to pending with a fresh attempt budget; 404 if it is not dead.
 Result<void> retry_dead(storage::Database& db, std::int64_t id, const std::string& now);
 

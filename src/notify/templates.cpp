@@ -51,8 +51,27 @@ class StrictContext final : public mu::context<std::string> {
     if (!found) missing.insert(name);
     return found;
   }
+  // Partials are refused: a value must never be rendered as a template.
+  const mu::data* get_partial(const std::string& name) const override {
+    missing.insert(">" + name);
+    return nullptr;
+  }
   mutable std::set<std::string> missing;
 };
+
+// A tag whose first non-space character is {, &, > or =: raw output, a partial (which kainjow
+// would look up in the data and render as a template) or a delimiter change (which would hide
+// the other forms from this check).
+bool has_unescaped_tag(std::string_view source) {
+  for (auto pos = source.find("{{"); pos != std::string_view::npos;
+       pos = source.find("{{", pos + 2)) {
+    auto i = pos + 2;
+    while (i < source.size() && (source[i] == ' ' || source[i] == '\t')) ++i;
+    if (i < source.size() && std::string_view("{&>=").find(source[i]) != std::string_view::npos)
+      return true;
+  }
+  return false;
+}
 
 std::string escape_html(const std::string& s) {
   std::string out;
@@ -71,9 +90,10 @@ std::string escape_html(const std::string& s) {
 }
 
 Result<std::string> render_part(std::string_view source, bool html, const mu::data& data) {
-  if (html && (source.find("{{{") != std::string_view::npos ||
-               source.find("{{&") != std::string_view::npos))
-    return Error::internal("HTML templates may not insert unescaped values ({{{ }}} or {{& }})");
+  if (html && has_unescaped_tag(source))
+    return Error::internal(
+        "HTML templates may not use unescaped values, partials or new delimiters "
+        "({{{ }}}, {{& }}, {{> }}, {{= =}})");
   mu::mustache tmpl{std::string(source)};
   if (!tmpl.is_valid()) return Error::internal("template: " + tmpl.error_message());
   // The library's default escape is HTML's; plain text and subjects insert values as given.

@@ -1,5 +1,6 @@
 #include "storage/database.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -238,7 +239,33 @@ PooledDatabase::PooledDatabase(Dialect dialect, std::shared_ptr<ConnectionPool> 
       write_gate_(std::move(write_gate)),
       gate_timeout_(gate_timeout) {}
 
+namespace {
+
+// Whether a statement writes rows: it starts with INSERT, UPDATE, DELETE or REPLACE.
+bool writes_rows(const Query& q) {
+  std::string_view sql = q.sql;
+  while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front()))) sql.remove_prefix(1);
+  std::string word;
+  for (char c : sql.substr(0, 8)) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) break;
+    word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return word == "INSERT" || word == "UPDATE" || word == "DELETE" || word == "REPLACE";
+}
+
+}  // namespace
+
 Result<Rows> PooledDatabase::exec(const Query& q, std::span<const Value> params) {
+  // A write on its own still queues at the write gate like a transaction does; otherwise it
+  // would meet the gated writers in SQLite's busy handler, which sleeps and retries.
+  if (write_gate_ && writes_rows(q)) {
+    Result<Transaction> tx = begin();
+    if (!tx) return tx.error();
+    Result<Rows> r = tx->exec(q, params);
+    if (!r) return r;
+    if (Result<void> c = tx->commit(); !c) return c.error();
+    return r;
+  }
   Result<PooledConnection> conn = pool_->acquire();
   if (!conn) return conn.error();
   return (*conn)->exec(q, params);

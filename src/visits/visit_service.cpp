@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <random>
 
+#include "leads/visit_link.hpp"
 #include "listings/gazetteer.hpp"
 #include "notify/outbox.hpp"
 #include "notify/templates.hpp"
@@ -422,6 +423,9 @@ Result<VisitRecord> VisitService::book(const Actor& actor, std::int64_t listing_
                                      now);
       !r)
     return r.error();
+  if (auto r = leads::advance_for_visit(*tx, v.listing_id, v.seeker_id, "visit_scheduled", now);
+      !r)
+    return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   if (wake_) wake_();
   return v;
@@ -593,6 +597,9 @@ Result<VisitRecord> VisitService::record_outcome(const Actor& actor, std::int64_
           repo_.add_event(*tx, v.id, actor.user_id, outcome, std::nullopt, std::nullopt, "", now);
       !r)
     return r.error();
+  if (outcome == "visited")
+    if (auto r = leads::advance_for_visit(*tx, v.listing_id, v.seeker_id, "visited", now); !r)
+      return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   return v;
 }

@@ -39,6 +39,8 @@ TEST(Config, BadValuesNameTheKeyAndTheRule) {
                         {"GRIHA_SERVER_HSTS", "yes", "server.hsts"},
                         {"GRIHA_SERVER_CORS_ORIGINS", "evil.com", "server.cors_origins"},
                         {"GRIHA_DATABASE_POOL_SIZE", "-1", "database.pool_size"},
+                        {"GRIHA_LEADS_CODES_PER_CONTACT_PER_DAY", "0",
+                         "leads.codes_per_contact_per_day"},
                         // The tile URL's origin goes into the pages' CSP header.
                         {"GRIHA_WEB_TILE_URL", "https://t.in; script-src *", "web.tile_url"},
                         {"GRIHA_WEB_TILE_URL", "ftp://t.in/{z}/{x}/{y}.png", "web.tile_url"},
@@ -123,6 +125,7 @@ TEST(Config, ExampleFileMatchesTheDefaults) {
   EXPECT_EQ(c->leads.ip_rate_per_minute, d.leads.ip_rate_per_minute);
   EXPECT_EQ(c->leads.seeker_rate_per_minute, d.leads.seeker_rate_per_minute);
   EXPECT_EQ(c->leads.guest_daily_cap, d.leads.guest_daily_cap);
+  EXPECT_EQ(c->leads.codes_per_contact_per_day, d.leads.codes_per_contact_per_day);
   EXPECT_EQ(c->auth.oidc.issuer, d.auth.oidc.issuer);
   EXPECT_EQ(c->auth.oidc.scopes, d.auth.oidc.scopes);
   EXPECT_EQ(c->email.provider, d.email.provider);

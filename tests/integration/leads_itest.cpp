@@ -4,10 +4,14 @@
 // tests read sign-in codes; what the lister is sent is read through the admin outbox API.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <latch>
 #include <regex>
 #include <set>
 #include <thread>
+
+#include <unistd.h>
 
 #include "support/griha_process.hpp"
 #include "support/http_client.hpp"
@@ -37,7 +41,8 @@ std::string await_in_log(const GrihaProcess& g, const std::regex& pattern) {
   while (std::chrono::steady_clock::now() < end) {
     const std::string log = g.log();
     std::string last;
-    for (std::sregex_iterator it(log.begin(), log.end(), pattern), e; it != e; ++it) last = (*it)[1];
+    for (std::sregex_iterator it(log.begin(), log.end(), pattern), e; it != e; ++it)
+      last = (*it)[1];
     if (!last.empty()) return last;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -50,6 +55,8 @@ class Leads : public ::testing::Test {
     server_ = new GrihaProcess({{"GRIHA_LEADS_IP_RATE_PER_MINUTE", "100000"},
                                 {"GRIHA_LEADS_SEEKER_RATE_PER_MINUTE", "5"},
                                 {"GRIHA_LEADS_GUEST_DAILY_CAP", "3"},
+                                {"GRIHA_LEADS_CODES_PER_CONTACT_PER_DAY", "2"},
+                                {"GRIHA_LEADS_CODE_RESEND_SECONDS", "0"},
                                 {"GRIHA_NOTIFY_POLL_SECONDS", "1"}});
     owner_ = create_user(*server_, "owner");
     other_lister_ = create_user(*server_, "agent");
@@ -145,8 +152,37 @@ class Leads : public ::testing::Test {
     return json_body(res).at("items").as_array();
   }
 
+  // Proves a user's phone the way auth does: an OTP sign-in with the number.
+  static void verify_phone(const std::string& phone) {
+    auto req = call(verb::post, "/api/v1/auth/otp/request", nullptr,
+                    json::object{{"phone", phone}});
+    if (req.result_int() != 202) throw std::runtime_error("otp/request: " + req.body());
+    const std::string code = await_in_log(
+        *server_, std::regex("to=" + regex_escape(phone) + R"( text="(\d{6}) is your Griha sign-in)"));
+    auto ok = call(verb::post, "/api/v1/auth/otp/verify", nullptr,
+                   json::object{{"phone", phone}, {"code", code}});
+    if (ok.result_int() != 200) throw std::runtime_error("otp/verify: " + ok.body());
+  }
+
+  // How many `kind` messages to `recipient` over `channel` the outbox holds, pending or sent.
+  static int outbox_count(const std::string& kind, const std::string& channel,
+                          const std::string& recipient) {
+    int n = 0;
+    for (const char* status : {"pending", "sent"}) {  // in this order: a message only moves on
+      auto out =
+          call(verb::get, std::string("/api/v1/admin/outbox?limit=200&status=") + status, &admin_);
+      EXPECT_EQ(out.result_int(), 200) << out.body();
+      const auto page = json_body(out);
+      for (const auto& item : page.at("items").as_array())
+        n += item.at("kind") == json::value(kind) && item.at("channel") == json::value(channel) &&
+             item.at("recipient") == json::value(recipient);
+    }
+    return n;
+  }
+
   static json::array all_leads_of_listing(std::int64_t listing) {
-    auto res = call(verb::get, "/api/v1/admin/leads?listing_id=" + std::to_string(listing), &admin_);
+    auto res =
+        call(verb::get, "/api/v1/admin/leads?listing_id=" + std::to_string(listing), &admin_);
     EXPECT_EQ(res.result_int(), 200) << res.body();
     return json_body(res).at("items").as_array();
   }
@@ -162,6 +198,7 @@ TEST_F(Leads, ASignedInInquiryReachesTheListerByEmailSmsAndInApp) {
   const auto lister = create_user(*server_, "owner");
   ASSERT_EQ(call(verb::patch, "/api/v1/me", &lister, R"({"phone":"+919900000011"})").result_int(),
             200);
+  verify_phone("+919900000011");  // SMS goes to a proven number only
   const auto listing = active_listing(lister);
   auto r = inquire(listing, &seeker_, "Can I see it on Sunday?");
   ASSERT_EQ(r.result_int(), 201) << r.body();
@@ -177,8 +214,8 @@ TEST_F(Leads, ASignedInInquiryReachesTheListerByEmailSmsAndInApp) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while ((email.empty() || sms.empty()) && std::chrono::steady_clock::now() < end) {
     for (const char* status : {"pending", "sent"}) {
-      auto out = call(verb::get, std::string("/api/v1/admin/outbox?limit=200&status=") + status,
-                      &admin_);
+      auto out =
+          call(verb::get, std::string("/api/v1/admin/outbox?limit=200&status=") + status, &admin_);
       ASSERT_EQ(out.result_int(), 200) << out.body();
       const auto page = json_body(out);
       for (const auto& item : page.at("items").as_array()) {
@@ -239,7 +276,8 @@ TEST_F(Leads, AListerCannotSeeOrChangeLeadsOnListingsTheyDoNotOwn) {
   EXPECT_EQ(missing.result_int(), 404);
   EXPECT_EQ(code_of(get), code_of(missing));
   EXPECT_EQ(call(verb::patch, lead_path(id), other, R"({"stage":"contacted"})").result_int(), 404);
-  EXPECT_EQ(call(verb::post, lead_path(id) + "/notes", other, R"({"body":"hi"})").result_int(), 404);
+  EXPECT_EQ(call(verb::post, lead_path(id) + "/notes", other, R"({"body":"hi"})").result_int(),
+            404);
   for (const auto& l : my_leads(*other)) EXPECT_NE(l.at("id").as_int64(), id);
   EXPECT_TRUE(my_leads(*other, "?listing_id=" + std::to_string(listing)).empty());
   auto csv = call(verb::get, "/api/v1/me/leads/export", other);
@@ -315,7 +353,8 @@ TEST_F(Leads, AGuestCanVerifyAnEmailAddressInstead) {
                   R"({"email":"Guest.Mail@Example.in"})");
   ASSERT_EQ(req.result_int(), 202) << req.body();
   const std::string code = await_in_log(
-      *server_, std::regex(R"(to=guest\.mail@example\.in subject="Your Griha verification code: (\d{6}))"));
+      *server_,
+      std::regex(R"(to=guest\.mail@example\.in subject="Your Griha verification code: (\d{6}))"));
   auto wrong = call(verb::post, "/api/v1/inquiries/contact/verify", nullptr,
                     json::object{{"email", "guest.mail@example.in"},
                                  {"code", code == "000000" ? "111111" : "000000"}});
@@ -335,8 +374,8 @@ TEST_F(Leads, TheHoneypotRejectsBotsAndStoresNothing) {
   const auto listing = active_listing(owner_);
   const auto seeker = create_user(*server_, "seeker");
   for (const char* filled : {R"("http://spam.example")", R"(" ")", "1"}) {
-    const std::string body = R"({"message":"Buy cheap followers","website":)" +
-                             std::string(filled) + "}";
+    const std::string body =
+        R"({"message":"Buy cheap followers","website":)" + std::string(filled) + "}";
     auto r = call(verb::post, inquiries_path(listing), &seeker, body);
     EXPECT_EQ(r.result_int(), 400) << filled;
     EXPECT_EQ(code_of(r), "rejected_as_spam");
@@ -366,8 +405,9 @@ TEST_F(Leads, AGuestContactHasADailyCap) {
   std::vector<std::int64_t> listings;
   for (int i = 0; i < 4; ++i) listings.push_back(active_listing(owner_));
   for (int i = 0; i < 3; ++i)
-    ASSERT_EQ(call(verb::post, inquiries_path(listings[i]), nullptr, guest_body(token)).result_int(),
-              201);
+    ASSERT_EQ(
+        call(verb::post, inquiries_path(listings[i]), nullptr, guest_body(token)).result_int(),
+        201);
   auto capped = call(verb::post, inquiries_path(listings[3]), nullptr, guest_body(token));
   EXPECT_EQ(capped.result_int(), 429);
   EXPECT_EQ(code_of(capped), "daily_cap");
@@ -379,8 +419,7 @@ TEST_F(Leads, OnlyAllowlistedFieldsCanBePatched) {
   const auto listing = active_listing(owner_);
   const auto seeker = create_user(*server_, "seeker");
   const auto id = json_body(inquire(listing, &seeker, "Original")).at("id").as_int64();
-  for (const auto& [body, field] :
-       std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{
            {R"({"stage":"contacted","message":"rewritten"})", "message"},
            {R"({"contact":{"phone":"+919999999999"}})", "contact"},
            {R"({"listing_id":1})", "listing_id"},
@@ -410,13 +449,15 @@ TEST_F(Leads, ASeekerCannotPatchALead) {
 TEST_F(Leads, TheListerWorksTheLeadThroughThePipeline) {
   const auto listing = active_listing(owner_);
   const auto seeker = create_user(*server_, "seeker");
-  const auto id = json_body(inquire(listing, &seeker, "=HYPERLINK(\"http://evil\")"))
-                      .at("id")
-                      .as_int64();
-  ASSERT_EQ(call(verb::patch, lead_path(id), &owner_, R"({"stage":"contacted"})").result_int(), 200);
-  auto note = call(verb::post, lead_path(id) + "/notes", &owner_, R"({"body":"Called, visit Sat"})");
+  const auto id =
+      json_body(inquire(listing, &seeker, "=HYPERLINK(\"http://evil\")")).at("id").as_int64();
+  ASSERT_EQ(call(verb::patch, lead_path(id), &owner_, R"({"stage":"contacted"})").result_int(),
+            200);
+  auto note =
+      call(verb::post, lead_path(id) + "/notes", &owner_, R"({"body":"Called, visit Sat"})");
   ASSERT_EQ(note.result_int(), 201) << note.body();
-  EXPECT_EQ(call(verb::post, lead_path(id) + "/notes", &owner_, R"({"body":"  "})").result_int(), 400);
+  EXPECT_EQ(call(verb::post, lead_path(id) + "/notes", &owner_, R"({"body":"  "})").result_int(),
+            400);
   auto no_reason = call(verb::patch, lead_path(id), &owner_, R"({"stage":"lost"})");
   EXPECT_EQ(no_reason.result_int(), 400);
   EXPECT_EQ(json_body(no_reason).at("errors").at(0).at("field"), "lost_reason");
@@ -449,8 +490,8 @@ TEST_F(Leads, TheListerWorksTheLeadThroughThePipeline) {
   EXPECT_EQ(stats.at("stages").as_object().size(), 7u);
   EXPECT_EQ(stats.at("by_listing").at(std::to_string(listing)).as_int64(), 1);
 
-  auto csv = call(verb::get, "/api/v1/me/leads/export?listing_id=" + std::to_string(listing),
-                  &owner_);
+  auto csv =
+      call(verb::get, "/api/v1/me/leads/export?listing_id=" + std::to_string(listing), &owner_);
   ASSERT_EQ(csv.result_int(), 200);
   EXPECT_TRUE(std::string(csv[bhttp::field::content_type]).starts_with("text/csv"));
   EXPECT_NE(csv.body().find("\"'=HYPERLINK(\"\"http://evil\"\")\""), std::string::npos)
@@ -511,8 +552,7 @@ TEST_F(Leads, AssigningToAnAgentOfAnotherAgencyIsRefused) {
   const auto listing = active_listing(broker);
   const auto seeker = create_user(*server_, "seeker");
   const auto id = json_body(inquire(listing, &seeker)).at("id").as_int64();
-  auto refused = call(verb::patch, lead_path(id), &broker,
-                      json::object{{"assigned_to", rival.id}});
+  auto refused = call(verb::patch, lead_path(id), &broker, json::object{{"assigned_to", rival.id}});
   EXPECT_EQ(refused.result_int(), 400);
   EXPECT_EQ(code_of(refused), "assignee_not_in_agency");
   EXPECT_EQ(call(verb::get, lead_path(id), &rival).result_int(), 404);
@@ -595,6 +635,160 @@ TEST_F(Leads, TheAdminDashboardsGetStatsAndEveryLead) {
   EXPECT_FALSE(all_leads_of_listing(listing).empty());
 }
 
+TEST_F(Leads, AListerHearsByEmailAndSmsOnlyAtVerifiedContacts) {
+  // Registered, never verified: the address and the number may be anybody's.
+  const std::string email = "unverified-lister-" + std::to_string(::getpid()) + "@test.griha.in";
+  const std::string password = "correct horse battery unverified";
+  ASSERT_EQ(call(verb::post, "/api/v1/auth/register", nullptr,
+                 json::object{{"email", email},
+                              {"password", password},
+                              {"name", "Unverified"},
+                              {"role", "owner"}})
+                .result_int(),
+            202);
+  auto signed_in = call(verb::post, "/api/v1/auth/signin", nullptr,
+                        json::object{{"email", email}, {"password", password}});
+  ASSERT_EQ(signed_in.result_int(), 200) << signed_in.body();
+  TestUser lister;
+  lister.email = email;
+  lister.access_token = json_body(signed_in).at("access_token").as_string();
+  auto me = call(verb::patch, "/api/v1/me", &lister, R"({"phone":"+919900000021"})");
+  ASSERT_EQ(me.result_int(), 200) << me.body();
+  ASSERT_FALSE(json_body(me).at("email_verified").as_bool());
+  ASSERT_FALSE(json_body(me).at("phone_verified").as_bool());
+  lister.id = json_body(me).at("id").as_int64();
+
+  const auto listing = active_listing(lister);
+  auto first = inquire(listing, &seeker_, "Is it available?");
+  ASSERT_EQ(first.result_int(), 201) << first.body();
+  EXPECT_EQ(outbox_count("lead.new", "email", email), 0);
+  EXPECT_EQ(outbox_count("lead.new", "sms", "+919900000021"), 0);
+  // The lister still hears in the app, and reads the lead there.
+  const auto link = "/dashboard/leads/" + std::to_string(json_body(first).at("id").as_int64());
+  const auto notes = json_body(call(verb::get, "/api/v1/me/notifications", &lister));
+  bool in_app = false;
+  for (const auto& n : notes.at("items").as_array())
+    in_app |= n.at("kind") == "lead.new" && n.at("link") == json::value(link);
+  EXPECT_TRUE(in_app);
+
+  // Once the number is proven, SMS follows; the address is still unproven.
+  verify_phone("+919900000021");
+  auto second = inquire(listing, &other_seeker_, "And for me?");
+  ASSERT_EQ(second.result_int(), 201) << second.body();
+  EXPECT_EQ(outbox_count("lead.new", "sms", "+919900000021"), 1);
+  EXPECT_EQ(outbox_count("lead.new", "email", email), 0);
+}
+
+TEST_F(Leads, VerificationCodesToOneContactAreCappedPerDay) {
+  // The server sends at most 2 codes a day to one contact, with no resend wait.
+  auto ask = [](const json::object& contact) {
+    return call(verb::post, "/api/v1/inquiries/contact/verify-request", nullptr, contact);
+  };
+  const json::object phone{{"phone", "+919812300021"}};
+  ASSERT_EQ(ask(phone).result_int(), 202);
+  ASSERT_EQ(ask(json::object{{"phone", "98123 00021"}}).result_int(), 202);
+  auto capped = ask(phone);
+  EXPECT_EQ(capped.result_int(), 429) << capped.body();
+  EXPECT_EQ(code_of(capped), "code_daily_cap");
+  const std::string retry(capped[bhttp::field::retry_after]);
+  ASSERT_FALSE(retry.empty());
+  EXPECT_GT(std::stoi(retry), 23 * 3600);
+  EXPECT_LE(std::stoi(retry), 24 * 3600);
+  EXPECT_EQ(ask(json::object{{"phone", "+919812300022"}}).result_int(), 202)
+      << "another number has its own count";
+  const json::object mail{{"email", "capped.guest@example.in"}};
+  ASSERT_EQ(ask(mail).result_int(), 202);
+  ASSERT_EQ(ask(mail).result_int(), 202);
+  EXPECT_EQ(code_of(ask(mail)), "code_daily_cap");
+}
+
+TEST_F(Leads, AnAgentWhoLeavesTheAgencyLosesTheLead) {
+  const auto broker = create_user(*server_, "agent");
+  const auto colleague = create_user(*server_, "agent");
+  auto agency = call(verb::post, "/api/v1/admin/agencies", &admin_, R"({"name":"Versova Homes"})");
+  ASSERT_EQ(agency.result_int(), 201) << agency.body();
+  auto other = call(verb::post, "/api/v1/admin/agencies", &admin_, R"({"name":"Juhu Realty"})");
+  ASSERT_EQ(other.result_int(), 201) << other.body();
+  auto join = [&](const TestUser& u, json::value agency_id) {
+    return call(verb::put, "/api/v1/admin/users/" + std::to_string(u.id) + "/agency", &admin_,
+                json::object{{"agency_id", agency_id}});
+  };
+  const auto agency_id = json_body(agency).at("id");
+  ASSERT_EQ(join(broker, agency_id).result_int(), 200);
+  ASSERT_EQ(join(colleague, agency_id).result_int(), 200);
+  const auto listing = active_listing(broker);
+  const auto seeker = create_user(*server_, "seeker");
+  const auto id = json_body(inquire(listing, &seeker, "For the agency")).at("id").as_int64();
+  ASSERT_EQ(
+      call(verb::patch, lead_path(id), &broker, json::object{{"assigned_to", colleague.id}})
+          .result_int(),
+      200);
+  ASSERT_EQ(call(verb::get, lead_path(id), &colleague).result_int(), 200);
+  ASSERT_EQ(my_leads(colleague).size(), 1u);
+
+  for (const json::value& moved_to : {json::value(nullptr), json_body(other).at("id")}) {
+    ASSERT_EQ(join(colleague, moved_to).result_int(), 200);
+    auto get = call(verb::get, lead_path(id), &colleague);
+    EXPECT_EQ(get.result_int(), 404) << moved_to;
+    EXPECT_EQ(code_of(get), "lead_not_found");
+    EXPECT_EQ(call(verb::patch, lead_path(id), &colleague, R"({"stage":"contacted"})").result_int(),
+              404);
+    EXPECT_EQ(
+        call(verb::post, lead_path(id) + "/notes", &colleague, R"({"body":"x"})").result_int(),
+        404);
+    EXPECT_TRUE(my_leads(colleague).empty());
+    auto csv = call(verb::get, "/api/v1/me/leads/export", &colleague);
+    EXPECT_EQ(csv.body().find("For the agency"), std::string::npos);
+    EXPECT_EQ(csv.body().find(seeker.email), std::string::npos);
+  }
+  // The lister still has the lead, and the stage is as it was.
+  const auto lead = json_body(call(verb::get, lead_path(id), &broker));
+  EXPECT_EQ(lead.at("stage"), "new");
+  EXPECT_TRUE(lead.at("notes").as_array().empty());
+}
+
+TEST_F(Leads, ConcurrentPatchesNeverReopenALeadAnAdminClosed) {
+  // Rounds of an admin closing a lead while its lister keeps moving it from several
+  // connections: once the close has committed, none of the lister's moves may land.
+  constexpr int k_rounds = 4, k_movers = 4;
+  const char* stages[k_movers] = {"contacted", "visit_scheduled", "visited", "negotiating"};
+  for (int round = 0; round < k_rounds; ++round) {
+    const auto listing = active_listing(owner_);
+    const auto seeker = create_user(*server_, "seeker");
+    const auto id = json_body(inquire(listing, &seeker)).at("id").as_int64();
+    std::latch start(k_movers + 1);
+    std::atomic<int> unexpected{0};
+    {
+      std::vector<std::jthread> threads;
+      threads.emplace_back([&] {
+        start.arrive_and_wait();
+        if (call(verb::patch, lead_path(id), &admin_, R"({"stage":"won"})").result_int() != 200)
+          ++unexpected;
+      });
+      for (int i = 0; i < k_movers; ++i)
+        threads.emplace_back([&, i] {
+          start.arrive_and_wait();
+          for (int k = 0; k < 3; ++k) {
+            const auto status =
+                call(verb::patch, lead_path(id), &owner_,
+                     json::object{{"stage", stages[(i + k) % k_movers]}})
+                    .result_int();
+            if (status != 200 && status != 409) ++unexpected;
+          }
+        });
+    }
+    EXPECT_EQ(unexpected.load(), 0);
+    const auto d = json_body(call(verb::get, lead_path(id), &admin_));
+    EXPECT_EQ(d.at("stage"), "won") << "round " << round;
+    const json::value* last = nullptr;
+    for (const auto& e : d.at("history").as_array())
+      if (e.at("kind") == "stage") last = &e;
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->at("to"), "won") << "round " << round;
+    EXPECT_EQ(last->at("actor_id").as_int64(), admin_.id) << "round " << round;
+  }
+}
+
 // A server of its own with a small per-IP budget and contact tokens that live one second.
 class LeadLimits : public ::testing::Test {
  protected:
@@ -626,7 +820,8 @@ std::int64_t listing_on(const GrihaProcess& server, const TestUser& owner, const
                           {"city_id", p.at("city_id")},
                           {"locality_id", p.at("locality_id")}};
   const Headers auth = {{"Authorization", owner.bearer()}, {"Content-Type", "application/json"}};
-  auto created = http_request(server.port(), verb::post, "/api/v1/listings", json::serialize(body), auth);
+  auto created =
+      http_request(server.port(), verb::post, "/api/v1/listings", json::serialize(body), auth);
   const auto id = json_body(created).at("id").as_int64();
   http_request(server.port(), verb::post, "/api/v1/listings/" + std::to_string(id) + "/submit", {},
                {{"Authorization", owner.bearer()}});
@@ -650,16 +845,16 @@ TEST_F(LeadLimits, AnExpiredContactTokenCreatesNoLead) {
                          {{"Content-Type", "application/json"}});
   ASSERT_EQ(ok.result_int(), 200) << ok.body();
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  auto late = http_request(server_->port(), verb::post,
-                           "/api/v1/listings/" + std::to_string(listing) + "/inquiries",
-                           json::serialize(json::object{
-                               {"message", "Too late?"},
-                               {"name", "Guest"},
-                               {"contact_token", json_body(ok).at("contact_token")}}),
-                           {{"Content-Type", "application/json"}});
+  auto late = http_request(
+      server_->port(), verb::post, "/api/v1/listings/" + std::to_string(listing) + "/inquiries",
+      json::serialize(json::object{{"message", "Too late?"},
+                                   {"name", "Guest"},
+                                   {"contact_token", json_body(ok).at("contact_token")}}),
+      {{"Content-Type", "application/json"}});
   EXPECT_EQ(late.result_int(), 401);
   EXPECT_EQ(code_of(late), "contact_token_invalid");
-  auto leads = http_get(server_->port(), "/api/v1/admin/leads", {{"Authorization", admin_.bearer()}});
+  auto leads =
+      http_get(server_->port(), "/api/v1/admin/leads", {{"Authorization", admin_.bearer()}});
   EXPECT_TRUE(json_body(leads).at("items").as_array().empty());
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <deque>
 #include <latch>
 #include <set>
 #include <thread>
@@ -28,8 +29,6 @@ class VisitsApi : public ::testing::Test {
     owner_ = create_user(*server_, "owner");
     agent_ = create_user(*server_, "agent");
     admin_ = create_user(*server_, "admin");
-    // 50 for the races; the last two book nothing else, so their mail is theirs alone.
-    for (int i = 0; i < 52; ++i) seekers_.push_back(create_user(*server_, "seeker"));
     storage::DatabaseOptions o;
     o.url = server_->database_url();
     o.pool_size = 2;
@@ -39,6 +38,15 @@ class VisitsApi : public ::testing::Test {
     delete db_;
     delete server_;
   }
+
+  // Seekers are made when first needed (ctest runs each test in its own process, and only
+  // the races need fifty).
+  static const TestUser& seeker(std::size_t i) {
+    while (seekers_.size() <= i) seekers_.push_back(create_user(*server_, "seeker"));
+    return seekers_[i];
+  }
+  // A seeker no other test books with, so that the mail to them is theirs alone.
+  static TestUser fresh_seeker() { return create_user(*server_, "seeker"); }
 
   static HttpResponse call(verb method, const std::string& target, const TestUser* as,
                            const std::string& body = {}) {
@@ -131,6 +139,7 @@ class VisitsApi : public ::testing::Test {
 
   // 50 threads, released together, each with its own seeker: how many got which status.
   static std::map<int, int> race(std::int64_t id, const std::string& start, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) seeker(i);  // made before the race starts
     std::vector<std::atomic<int>> statuses(n);
     std::latch go(static_cast<std::ptrdiff_t>(n));
     std::vector<std::thread> threads;
@@ -153,12 +162,12 @@ class VisitsApi : public ::testing::Test {
   static GrihaProcess* server_;
   static storage::Database* db_;
   static TestUser owner_, agent_, admin_;
-  static std::vector<TestUser> seekers_;
+  static std::deque<TestUser> seekers_;  // references stay valid as it grows
 };
 GrihaProcess* VisitsApi::server_ = nullptr;
 storage::Database* VisitsApi::db_ = nullptr;
 TestUser VisitsApi::owner_, VisitsApi::agent_, VisitsApi::admin_;
-std::vector<TestUser> VisitsApi::seekers_;
+std::deque<TestUser> VisitsApi::seekers_;
 
 TEST_F(VisitsApi, FiftyParallelBookingsOfASingleVisitorSlotMakeExactlyOne) {
   const auto id = listing_with_hours(1);
@@ -187,19 +196,19 @@ TEST_F(VisitsApi, ASlotForThreeTakesExactlyThree) {
 TEST_F(VisitsApi, TheSameSeekerCannotHoldTwoBookingsOfOneSlot) {
   const auto id = listing_with_hours(3);
   const std::string start = slot_start(id, 2);
-  ASSERT_EQ(book(seekers_[0], id, start).result_int(), 201);
-  auto again = book(seekers_[0], id, start);
+  ASSERT_EQ(book(seeker(0), id, start).result_int(), 201);
+  auto again = book(seeker(0), id, start);
   EXPECT_EQ(again.result_int(), 409);
   EXPECT_EQ(code_of(again), "already_booked");
   EXPECT_EQ(available(id, start), 2);
   // Another slot of the same listing is fine.
-  EXPECT_EQ(book(seekers_[0], id, slot_start(id, 2, 1)).result_int(), 201);
+  EXPECT_EQ(book(seeker(0), id, slot_start(id, 2, 1)).result_int(), 201);
 }
 
 TEST_F(VisitsApi, CancellingFreesTheSlot) {
   const auto id = listing_with_hours(1);
   const std::string start = slot_start(id, 3);
-  auto booked = book(seekers_[0], id, start, "Please share the gate code");
+  auto booked = book(seeker(0), id, start, "Please share the gate code");
   ASSERT_EQ(booked.result_int(), 201) << booked.body();
   const auto visit = json_body(booked).at("visit");
   EXPECT_EQ(visit.at("status").as_string(), "booked");
@@ -207,20 +216,20 @@ TEST_F(VisitsApi, CancellingFreesTheSlot) {
   EXPECT_EQ(visit.at("start_local").as_string(), visits::iso_local(*visits::parse_instant(start)));
   const auto vid = visit.at("id").as_int64();
   EXPECT_EQ(booked[bhttp::field::location], visit_path(vid));
-  EXPECT_EQ(code_of(book(seekers_[1], id, start)), "slot_full");
+  EXPECT_EQ(code_of(book(seeker(1), id, start)), "slot_full");
 
-  auto no_reason = call(verb::post, visit_path(vid, "cancel"), &seekers_[0], "{}");
+  auto no_reason = call(verb::post, visit_path(vid, "cancel"), &seeker(0), "{}");
   EXPECT_EQ(no_reason.result_int(), 400);
   EXPECT_EQ(json_body(no_reason).at("errors").at(0).at("field").as_string(), "reason");
   auto cancelled =
-      call(verb::post, visit_path(vid, "cancel"), &seekers_[0], R"({"reason":"Found a flat"})");
+      call(verb::post, visit_path(vid, "cancel"), &seeker(0), R"({"reason":"Found a flat"})");
   ASSERT_EQ(cancelled.result_int(), 200) << cancelled.body();
   EXPECT_EQ(json_body(cancelled).at("visit").at("status").as_string(), "cancelled");
   EXPECT_EQ(json_body(cancelled).at("visit").at("cancelled_by").as_string(), "seeker");
   EXPECT_EQ(available(id, start), 1);
-  EXPECT_EQ(book(seekers_[1], id, start).result_int(), 201);
+  EXPECT_EQ(book(seeker(1), id, start).result_int(), 201);
   // Cancelling twice is refused and frees nothing more.
-  auto twice = call(verb::post, visit_path(vid, "cancel"), &seekers_[0], R"({"reason":"Again"})");
+  auto twice = call(verb::post, visit_path(vid, "cancel"), &seeker(0), R"({"reason":"Again"})");
   EXPECT_EQ(code_of(twice), "visit_not_booked");
   EXPECT_EQ(available(id, start), 0);
 }
@@ -228,7 +237,7 @@ TEST_F(VisitsApi, CancellingFreesTheSlot) {
 TEST_F(VisitsApi, TheListerCanCancelToo) {
   const auto id = listing_with_hours(1);
   const std::string start = slot_start(id, 3);
-  const auto vid = json_body(book(seekers_[2], id, start)).at("visit").at("id").as_int64();
+  const auto vid = json_body(book(seeker(2), id, start)).at("visit").at("id").as_int64();
   auto cancelled =
       call(verb::post, visit_path(vid, "cancel"), &owner_, R"({"reason":"Sold the flat"})");
   ASSERT_EQ(cancelled.result_int(), 200) << cancelled.body();
@@ -239,8 +248,8 @@ TEST_F(VisitsApi, TheListerCanCancelToo) {
 TEST_F(VisitsApi, RescheduleMovesTheBookingAndFreesTheOldSlot) {
   const auto id = listing_with_hours(1);
   const std::string first = slot_start(id, 2), second = slot_start(id, 3, 4);
-  const auto vid = json_body(book(seekers_[3], id, first)).at("visit").at("id").as_int64();
-  auto no_reason = call(verb::post, visit_path(vid, "reschedule"), &seekers_[3],
+  const auto vid = json_body(book(seeker(3), id, first)).at("visit").at("id").as_int64();
+  auto no_reason = call(verb::post, visit_path(vid, "reschedule"), &seeker(3),
                         R"({"start":")" + second + R"("})");
   EXPECT_EQ(no_reason.result_int(), 400);
   const std::string local = visits::iso_local(*visits::parse_instant(second));
@@ -253,8 +262,8 @@ TEST_F(VisitsApi, RescheduleMovesTheBookingAndFreesTheOldSlot) {
   EXPECT_EQ(available(id, first), 1);
   EXPECT_EQ(available(id, second), 0);
   // Onto a full slot: 409, and nothing moves.
-  const auto other = json_body(book(seekers_[4], id, first)).at("visit").at("id").as_int64();
-  auto onto_full = call(verb::post, visit_path(other, "reschedule"), &seekers_[4],
+  const auto other = json_body(book(seeker(4), id, first)).at("visit").at("id").as_int64();
+  auto onto_full = call(verb::post, visit_path(other, "reschedule"), &seeker(4),
                         R"({"start":")" + second + R"(","reason":"Later suits me"})");
   EXPECT_EQ(code_of(onto_full), "slot_full");
   EXPECT_EQ(available(id, first), 0);
@@ -265,7 +274,7 @@ TEST_F(VisitsApi, ARetriedBookingWithTheSameIdempotencyKeyBooksOnce) {
   const std::string start = slot_start(id, 6);
   const std::string path = "/api/v1/listings/" + std::to_string(id) + "/visits";
   const std::string body = R"({"start":")" + start + R"("})";
-  const Headers headers = {{"Authorization", seekers_[13].bearer()},
+  const Headers headers = {{"Authorization", seeker(13).bearer()},
                            {"Content-Type", "application/json"},
                            {"Idempotency-Key", "visit-retry-1"}};
   auto first = http_request(server_->port(), verb::post, path, body, headers);
@@ -278,7 +287,7 @@ TEST_F(VisitsApi, ARetriedBookingWithTheSameIdempotencyKeyBooksOnce) {
                             R"({"start":")" + slot_start(id, 6, 1) + R"("})", headers);
   EXPECT_EQ(other.result_int(), 422);
   EXPECT_EQ(count("SELECT count(*) FROM visits WHERE listing_id = $1 AND seeker_id = $2",
-                  storage::params(id, seekers_[13].id)),
+                  storage::params(id, seeker(13).id)),
             1);
   EXPECT_EQ(available(id, start), 2);
 }
@@ -286,8 +295,8 @@ TEST_F(VisitsApi, ARetriedBookingWithTheSameIdempotencyKeyBooksOnce) {
 TEST_F(VisitsApi, AnotherUsersVisitIsNotFound) {
   const auto id = listing_with_hours(1);
   const std::string start = slot_start(id, 4);
-  const auto vid = json_body(book(seekers_[5], id, start)).at("visit").at("id").as_int64();
-  for (const TestUser* who : {&seekers_[6], &agent_}) {
+  const auto vid = json_body(book(seeker(5), id, start)).at("visit").at("id").as_int64();
+  for (const TestUser* who : std::initializer_list<const TestUser*>{&seeker(6), &agent_}) {
     EXPECT_EQ(call(verb::get, visit_path(vid), who).result_int(), 404);
     EXPECT_EQ(call(verb::post, visit_path(vid, "cancel"), who, R"({"reason":"x"})").result_int(),
               404);
@@ -300,16 +309,16 @@ TEST_F(VisitsApi, AnotherUsersVisitIsNotFound) {
         404);
   }
   EXPECT_EQ(call(verb::get, visit_path(vid), nullptr).result_int(), 401);
-  EXPECT_EQ(call(verb::get, visit_path(999999), &seekers_[5]).result_int(), 404);
+  EXPECT_EQ(call(verb::get, visit_path(999999), &seeker(5)).result_int(), 404);
   EXPECT_EQ(available(id, start), 0) << "nothing was cancelled";
 }
 
 TEST_F(VisitsApi, OnlyTheListerRecordsTheOutcomeAndOnlyAfterTheStart) {
   const auto id = listing_with_hours(1);
   const auto vid =
-      json_body(book(seekers_[7], id, slot_start(id, 2))).at("visit").at("id").as_int64();
+      json_body(book(seeker(7), id, slot_start(id, 2))).at("visit").at("id").as_int64();
   auto by_seeker =
-      call(verb::post, visit_path(vid, "outcome"), &seekers_[7], R"({"outcome":"visited"})");
+      call(verb::post, visit_path(vid, "outcome"), &seeker(7), R"({"outcome":"visited"})");
   EXPECT_EQ(by_seeker.result_int(), 403);
   EXPECT_EQ(code_of(by_seeker), "not_visit_lister");
   auto early = call(verb::post, visit_path(vid, "outcome"), &owner_, R"({"outcome":"visited"})");
@@ -325,16 +334,48 @@ TEST_F(VisitsApi, OnlyTheListerRecordsTheOutcomeAndOnlyAfterTheStart) {
             storage::params(vid, iso_utc(past), iso_utc(past + 1800)))
       .value();
   auto seeker_again =
-      call(verb::post, visit_path(vid, "outcome"), &seekers_[7], R"({"outcome":"visited"})");
+      call(verb::post, visit_path(vid, "outcome"), &seeker(7), R"({"outcome":"visited"})");
   EXPECT_EQ(seeker_again.result_int(), 403);
   auto done = call(verb::post, visit_path(vid, "outcome"), &owner_, R"({"outcome":"no_show"})");
   ASSERT_EQ(done.result_int(), 200) << done.body();
   EXPECT_EQ(json_body(done).at("visit").at("status").as_string(), "no_show");
-  EXPECT_EQ(json_body(call(verb::get, visit_path(vid), &seekers_[7]))
-                .at("visit")
-                .at("status")
-                .as_string(),
-            "no_show");
+  EXPECT_EQ(
+      json_body(call(verb::get, visit_path(vid), &seeker(7))).at("visit").at("status").as_string(),
+      "no_show");
+}
+
+TEST_F(VisitsApi, ABookingAndAVisitMoveTheSeekersLeadAlong) {
+  const auto id = listing_with_hours(1);
+  const auto& who = seeker(8);
+  const auto sent = call(verb::post, "/api/v1/listings/" + std::to_string(id) + "/inquiries", &who,
+                         R"({"message":"Is it still available?","preferred_contact_time":"evening"})");
+  ASSERT_EQ(sent.result_int(), 201) << sent.body();
+  auto lead_stage = [&] {
+    const auto leads = json_body(call(verb::get, "/api/v1/me/leads?listing_id=" + std::to_string(id),
+                                      &owner_));
+    return std::string(leads.at("items").as_array().at(0).at("stage").as_string());
+  };
+  EXPECT_EQ(lead_stage(), "new");
+  const auto booked = book(who, id, slot_start(id, 2));
+  ASSERT_EQ(booked.result_int(), 201) << booked.body();
+  EXPECT_EQ(lead_stage(), "visit_scheduled");
+
+  const auto vid = json_body(booked).at("visit").at("id").as_int64();
+  const std::time_t past = std::time(nullptr) - 3600;
+  db_->exec(storage::Query{"test.visit_to_past",
+                           "UPDATE visits SET start_at = $2, end_at = $3 WHERE id = $1"},
+            storage::params(vid, iso_utc(past), iso_utc(past + 1800)))
+      .value();
+  ASSERT_EQ(call(verb::post, visit_path(vid, "outcome"), &owner_, R"({"outcome":"visited"})")
+                .result_int(),
+            200);
+  EXPECT_EQ(lead_stage(), "visited");
+
+  // Another seeker's booking does not touch this lead, and no lead is made for them.
+  ASSERT_EQ(book(seeker(9), id, slot_start(id, 3)).result_int(), 201);
+  const auto leads = json_body(call(verb::get, "/api/v1/me/leads?listing_id=" + std::to_string(id),
+                                    &owner_));
+  EXPECT_EQ(leads.at("items").as_array().size(), 1u);
 }
 
 TEST_F(VisitsApi, AListerCannotBookTheirOwnListing) {
@@ -378,7 +419,7 @@ TEST_F(VisitsApi, BadAvailabilityNamesEveryFieldAndOnlyTheListerSetsIt) {
   EXPECT_EQ(json_body(stored).at("timezone").as_string(), "Asia/Kolkata");
   EXPECT_EQ(call(verb::get, path, &admin_).result_int(), 200);
 
-  EXPECT_EQ(call(verb::put, path, &seekers_[0], hours_body(2)).result_int(), 403);
+  EXPECT_EQ(call(verb::put, path, &seeker(0), hours_body(2)).result_int(), 403);
   auto other = call(verb::put, path, &agent_, hours_body(2));
   EXPECT_EQ(other.result_int(), 403);
   EXPECT_EQ(code_of(other), "not_listing_owner");
@@ -402,20 +443,20 @@ TEST_F(VisitsApi, BookingATimeThatIsNoSlotIs422) {
             "10:00 on a blackout date"},
            {iso_utc(std::time(nullptr) - 86400), "yesterday"},
            {iso_utc(std::time(nullptr) + 200 * 86400), "beyond the horizon"}}) {
-    auto r = book(seekers_[8], id, c.start);
+    auto r = book(seeker(8), id, c.start);
     EXPECT_EQ(r.result_int(), 422) << c.why << ": " << r.body();
     EXPECT_EQ(code_of(r), "slot_unavailable") << c.why;
   }
   EXPECT_TRUE(slots(id, blackout).empty()) << "a blackout date offers no slots";
-  auto offset = book(seekers_[8], id, good.substr(0, 19) + "-05:00");
+  auto offset = book(seeker(8), id, good.substr(0, 19) + "-05:00");
   EXPECT_EQ(offset.result_int(), 400);
   EXPECT_EQ(json_body(offset).at("errors").at(0).at("code").as_string(), "invalid_time");
-  auto missing = call(verb::post, "/api/v1/listings/" + std::to_string(id) + "/visits",
-                      &seekers_[8], R"({"note":"hi","colour":"red"})");
+  auto missing = call(verb::post, "/api/v1/listings/" + std::to_string(id) + "/visits", &seeker(8),
+                      R"({"note":"hi","colour":"red"})");
   EXPECT_EQ(missing.result_int(), 400);
   EXPECT_EQ(json_body(missing).at("errors").as_array().size(), 2u);
   // The same slot in India time is accepted.
-  EXPECT_EQ(book(seekers_[8], id, visits::iso_local(t)).result_int(), 201);
+  EXPECT_EQ(book(seeker(8), id, visits::iso_local(t)).result_int(), 201);
 }
 
 TEST_F(VisitsApi, SlotsArePublicForActiveListingsOnlyAndNeverTooSoon) {
@@ -443,29 +484,29 @@ TEST_F(VisitsApi, SlotsArePublicForActiveListingsOnlyAndNeverTooSoon) {
   EXPECT_EQ(
       call(verb::get, "/api/v1/listings/" + std::to_string(id) + "/slots", nullptr).result_int(),
       404);
-  EXPECT_EQ(book(seekers_[9], id, std::string(all.at(0).at("start").as_string())).result_int(),
-            404);
+  EXPECT_EQ(book(seeker(9), id, std::string(all.at(0).at("start").as_string())).result_int(), 404);
 }
 
 TEST_F(VisitsApi, TheSeekersContactIsShownToTheListerOnly) {
   const auto id = listing_with_hours(1);
   const std::string start = slot_start(id, 5);
-  const auto vid = json_body(book(seekers_[50], id, start)).at("visit").at("id").as_int64();
+  const TestUser visitor = fresh_seeker();
+  const auto vid = json_body(book(visitor, id, start)).at("visit").at("id").as_int64();
   const std::string range = "?from=" + day(5) + "&to=" + day(5);
   auto hosted = json_body(call(verb::get, "/api/v1/me/hosted-visits" + range, &owner_));
   bool found = false;
   for (const auto& v : hosted.at("visits").as_array()) {
     if (v.at("id").as_int64() != vid) continue;
     found = true;
-    EXPECT_EQ(v.at("seeker").at("email").as_string(), seekers_[50].email);
+    EXPECT_EQ(v.at("seeker").at("email").as_string(), visitor.email);
     EXPECT_EQ(v.at("your_role").as_string(), "lister");
   }
   EXPECT_TRUE(found);
-  auto mine = json_body(call(verb::get, "/api/v1/me/visits" + range, &seekers_[50]));
+  auto mine = json_body(call(verb::get, "/api/v1/me/visits" + range, &visitor));
   ASSERT_EQ(mine.at("visits").as_array().size(), 1u);
   EXPECT_FALSE(mine.at("visits").at(0).as_object().contains("seeker"));
   EXPECT_EQ(mine.at("visits").at(0).at("id").as_int64(), vid);
-  EXPECT_FALSE(json_body(call(verb::get, visit_path(vid), &seekers_[50]))
+  EXPECT_FALSE(json_body(call(verb::get, visit_path(vid), &visitor))
                    .at("visit")
                    .as_object()
                    .contains("seeker"));
@@ -478,7 +519,7 @@ TEST_F(VisitsApi, TheSeekersContactIsShownToTheListerOnly) {
                   .at("visits")
                   .as_array()
                   .empty());
-  EXPECT_TRUE(json_body(call(verb::get, "/api/v1/me/visits" + range, &seekers_[11]))
+  EXPECT_TRUE(json_body(call(verb::get, "/api/v1/me/visits" + range, &seeker(11)))
                   .at("visits")
                   .as_array()
                   .empty());
@@ -490,14 +531,15 @@ TEST_F(VisitsApi, TheSeekersContactIsShownToTheListerOnly) {
 TEST_F(VisitsApi, TheOutboxHoldsTheConfirmationsAndTwoRemindersUntilACancel) {
   const auto id = listing_with_hours(1);
   const std::string start = slot_start(id, 3);  // more than a day ahead: both reminders
-  const auto vid = json_body(book(seekers_[51], id, start)).at("visit").at("id").as_int64();
+  const TestUser visitor = fresh_seeker();
+  const auto vid = json_body(book(visitor, id, start)).at("visit").at("id").as_int64();
   const std::string key = "visit-reminders:" + std::to_string(vid);
   const storage::Query k_rows{
       "test.visit_outbox_rows",
       "SELECT kind, status, next_attempt_at, recipient, extras FROM outbox "
       "WHERE recipient IN ($1, $2) AND (cancel_key = $3 OR kind LIKE 'visit.%') ORDER BY id"};
   auto rows = [&] {
-    return db_->exec(k_rows, storage::params(seekers_[51].email, owner_.email, key)).value().rows;
+    return db_->exec(k_rows, storage::params(visitor.email, owner_.email, key)).value().rows;
   };
   const std::time_t t = *visits::parse_instant(start);
   int confirmations = 0;
@@ -505,13 +547,13 @@ TEST_F(VisitsApi, TheOutboxHoldsTheConfirmationsAndTwoRemindersUntilACancel) {
   std::string uid;
   for (const auto& r : rows()) {
     const std::string kind = r.text(0), extras = r.text(4);
-    if (kind == "visit.booked.seeker" && r.text(3) == seekers_[51].email) {
+    if (kind == "visit.booked.seeker" && r.text(3) == visitor.email) {
       ++confirmations;
       EXPECT_NE(extras.find("METHOD:REQUEST"), std::string::npos);
       const auto at = extras.find("UID:");
       uid = extras.substr(at, extras.find("\\r\\n", at) - at);
     }
-    if (kind == "visit.reminder" && r.text(3) == seekers_[51].email) {
+    if (kind == "visit.reminder" && r.text(3) == visitor.email) {
       EXPECT_EQ(r.text(1), "pending");
       reminders.push_back(r.text(2));
     }
@@ -520,16 +562,16 @@ TEST_F(VisitsApi, TheOutboxHoldsTheConfirmationsAndTwoRemindersUntilACancel) {
   EXPECT_EQ(reminders, (std::vector<std::string>{iso_utc(t - 24 * 3600), iso_utc(t - 2 * 3600)}));
   ASSERT_FALSE(uid.empty());
 
-  ASSERT_EQ(call(verb::post, visit_path(vid, "cancel"), &seekers_[51], R"({"reason":"Ill"})")
-                .result_int(),
-            200);
+  ASSERT_EQ(
+      call(verb::post, visit_path(vid, "cancel"), &visitor, R"({"reason":"Ill"})").result_int(),
+      200);
   int cancelled_reminders = 0, cancel_invites = 0;
   for (const auto& r : rows()) {
-    if (r.text(0) == "visit.reminder" && r.text(3) == seekers_[51].email) {
+    if (r.text(0) == "visit.reminder" && r.text(3) == visitor.email) {
       EXPECT_EQ(r.text(1), "cancelled");
       ++cancelled_reminders;
     }
-    if (r.text(0) == "visit.cancelled.seeker" && r.text(3) == seekers_[51].email) {
+    if (r.text(0) == "visit.cancelled.seeker" && r.text(3) == visitor.email) {
       ++cancel_invites;
       EXPECT_NE(r.text(4).find("METHOD:CANCEL"), std::string::npos);
       EXPECT_NE(r.text(4).find(uid), std::string::npos) << "the same UID";

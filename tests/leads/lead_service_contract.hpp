@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <chrono>
 #include <latch>
 #include <memory>
 #include <thread>
@@ -43,22 +44,72 @@ class LeadServiceContract : public ::testing::TestWithParam<std::string> {
   }
 
   void make_service() {
-    service_ = std::make_unique<LeadService>(*db_, *gazetteer_, options_, "https://griha.test",
-                                             [this] { return now_; }, [this] { ++wakes_; });
+    service_ = std::make_unique<LeadService>(
+        *db_, *gazetteer_, options_, "https://griha.test", [this] { return now_; },
+        [this] { ++wakes_; });
   }
 
+  // A user whose email and phone are verified unless said otherwise.
   Viewer make_user(const std::string& role, const std::string& email,
-                   std::optional<std::string> phone) {
+                   std::optional<std::string> phone, bool email_verified = true,
+                   bool phone_verified = true) {
     static constexpr storage::Query k_insert{
         "test.insert_user",
-        "INSERT INTO users (email, phone, name, role, created_at, updated_at) "
-        "VALUES ($1, $2, $3, $4, $5, $5) RETURNING id"};
-    const auto id = db_->exec(k_insert, storage::params(email, phone, "Test " + role, role,
-                                                        "2026-01-01T00:00:00Z"))
-                        .value()
-                        .rows.at(0)
-                        .i64(0);
+        "INSERT INTO users (email, phone, name, role, email_verified, phone_verified, created_at, "
+        "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id"};
+    const auto id =
+        db_->exec(k_insert, storage::params(email, phone, "Test " + role, role, email_verified,
+                                            phone_verified, "2026-01-01T00:00:00Z"))
+            .value()
+            .rows.at(0)
+            .i64(0);
     return Viewer{id, role};
+  }
+
+  void exec(const std::string& sql) {
+    const storage::Query q{"test.exec", sql};
+    ASSERT_TRUE(db_->exec(q));
+  }
+
+  // Waits until another connection is blocked on a lock in this test's database (PostgreSQL),
+  // or until `done`. SQLite cannot show its waiting writers, so there the other thread is just
+  // given time to queue.
+  void await_lock_wait(const std::atomic<bool>& done) {
+    using namespace std::chrono_literals;
+    if (GetParam() != "postgres") {
+      std::this_thread::sleep_for(200ms);
+      return;
+    }
+    static constexpr storage::Query k_waiting{
+        "test.lock_waiters",
+        "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock'"};
+    const auto end = std::chrono::steady_clock::now() + 10s;
+    while (!done && std::chrono::steady_clock::now() < end) {
+      if (db_->exec(k_waiting).value().rows.at(0).i64(0) > 0) return;
+      std::this_thread::sleep_for(5ms);
+    }
+  }
+
+  // The broker lists in an agency and has assigned a lead to a colleague there.
+  struct AssignedLead {
+    Viewer broker, colleague;
+    std::int64_t agency = 0, other_agency = 0, lead = 0;
+  };
+  AssignedLead assigned_lead() {
+    AssignedLead a;
+    a.agency = service_->create_agency("Baner Homes").value().id;
+    a.other_agency = service_->create_agency("Elsewhere Realty").value().id;
+    a.broker = make_user("agent", "broker@example.in", std::nullopt);
+    a.colleague = make_user("agent", "colleague@example.in", std::nullopt);
+    EXPECT_TRUE(service_->set_user_agency(a.broker.user_id, a.agency));
+    EXPECT_TRUE(service_->set_user_agency(a.colleague.user_id, a.agency));
+    const auto listing = active_listing(a.broker);
+    a.lead = service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Assigned lead"))
+                 .value()
+                 .inquiry.id;
+    EXPECT_TRUE(service_->update(a.broker, a.lead, {{"assigned_to", a.colleague.user_id}}));
+    return a;
   }
 
   std::int64_t active_listing(const Viewer& owner) {
@@ -94,8 +145,9 @@ class LeadServiceContract : public ::testing::TestWithParam<std::string> {
   // The newest code sent to a guest contact, from the outbox row's text.
   std::string code_sent_to(const std::string& recipient) {
     static constexpr storage::Query k_code{
-        "test.code", "SELECT body_text FROM outbox WHERE recipient = $1 AND kind = "
-                     "'lead.contact_code' ORDER BY id DESC LIMIT 1"};
+        "test.code",
+        "SELECT body_text FROM outbox WHERE recipient = $1 AND kind = "
+        "'lead.contact_code' ORDER BY id DESC LIMIT 1"};
     auto rows = db_->exec(k_code, storage::params(recipient)).value();
     if (rows.empty()) return {};
     return rows.rows[0].text(0).substr(0, 6);
@@ -128,7 +180,8 @@ class LeadServiceContract : public ::testing::TestWithParam<std::string> {
 
 TEST_P(LeadServiceContract, AnInquiryBecomesALeadAndItsMessagesInOneTransaction) {
   const auto listing = active_listing(owner_);
-  auto r = service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Can I visit on Sunday?"));
+  auto r =
+      service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Can I visit on Sunday?"));
   ASSERT_TRUE(r) << r.error().code;
   EXPECT_TRUE(r->created);
   EXPECT_EQ(wakes_, 1) << "the dispatcher is woken after the commit";
@@ -241,9 +294,9 @@ TEST_P(LeadServiceContract, AGuestTokenExpires) {
 TEST_P(LeadServiceContract, AGuestCodeExpiresBurnsAfterFiveTriesAndIsThrottled) {
   const std::string phone = "+919812345602";
   ASSERT_TRUE(service_->request_contact_code("98123 45602", std::nullopt, "10.0.0.9"));
-  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE channel = 'sms' AND recipient = '" + phone +
-                  "'"),
-            1);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM outbox WHERE channel = 'sms' AND recipient = '" + phone + "'"),
+      1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM lead_contact_codes WHERE code_hash LIKE '%" +
                   code_sent_to(phone) + "%'"),
             0)
@@ -313,7 +366,8 @@ TEST_P(LeadServiceContract, TheSeekerRateLimitAnswersWithRetryAfter) {
 
 TEST_P(LeadServiceContract, StageMovesAreRecordedAndClosedLeadsStayClosed) {
   const auto listing = active_listing(owner_);
-  const auto id = service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Hi"))->inquiry.id;
+  const auto id =
+      service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Hi"))->inquiry.id;
   auto patch = [&](const Viewer& v, std::string_view json) {
     return service_->update(v, id, boost::json::parse(json).as_object());
   };
@@ -353,7 +407,8 @@ TEST_P(LeadServiceContract, StageMovesAreRecordedAndClosedLeadsStayClosed) {
 
 TEST_P(LeadServiceContract, OnlyAllowlistedFieldsChangeAndNothingChangesOtherwise) {
   const auto listing = active_listing(owner_);
-  const auto id = service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Hi"))->inquiry.id;
+  const auto id =
+      service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Hi"))->inquiry.id;
   for (const char* body : {R"({"stage":"contacted","message":"edited"})",
                            R"({"contact_phone":"+919999999999"})", R"({"lister_id":1})"}) {
     auto r = service_->update(owner_, id, boost::json::parse(body).as_object());
@@ -376,7 +431,8 @@ TEST_P(LeadServiceContract, AssignmentStaysInsideTheListersAgency) {
   ASSERT_TRUE(service_->set_user_agency(owner_in_agency.user_id, ours.id));
   ASSERT_TRUE(service_->set_user_agency(rival.user_id, theirs.id));
   const auto listing = active_listing(broker);
-  const auto id = service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Hi"))->inquiry.id;
+  const auto id =
+      service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Hi"))->inquiry.id;
   auto assign = [&](const Viewer& v, std::int64_t to) {
     return service_->update(v, id, {{"assigned_to", to}});
   };
@@ -401,7 +457,8 @@ TEST_P(LeadServiceContract, AssignmentStaysInsideTheListersAgency) {
             1);
   // A lister outside any agency can assign to nobody.
   const auto listing2 = active_listing(owner_);
-  const auto id2 = service_->inquire(listing2, seeker_.user_id, "10.0.0.1", message("Hi"))->inquiry.id;
+  const auto id2 =
+      service_->inquire(listing2, seeker_.user_id, "10.0.0.1", message("Hi"))->inquiry.id;
   EXPECT_EQ(service_->update(owner_, id2, {{"assigned_to", colleague.user_id}}).error().code,
             "assignee_not_in_agency");
   auto agents = service_->agency_agents(broker.user_id).value();
@@ -415,7 +472,8 @@ TEST_P(LeadServiceContract, ListersSeeOnlyTheirLeadsAndSeekersOnlyTheirInquiries
   const auto theirs = active_listing(agent_);
   const auto a = service_->inquire(mine, seeker_.user_id, "10.0.0.1", message("A"))->inquiry.id;
   const auto b = service_->inquire(theirs, seeker_.user_id, "10.0.0.1", message("B"))->inquiry.id;
-  const auto c = service_->inquire(mine, other_seeker_.user_id, "10.0.0.1", message("C"))->inquiry.id;
+  const auto c =
+      service_->inquire(mine, other_seeker_.user_id, "10.0.0.1", message("C"))->inquiry.id;
   EXPECT_EQ(service_->leads(owner_, {}).value().items.size(), 2u);
   EXPECT_EQ(service_->leads(agent_, {}).value().items.size(), 1u);
   EXPECT_EQ(service_->leads(admin_, {}, true).value().items.size(), 3u);
@@ -444,8 +502,8 @@ TEST_P(LeadServiceContract, ListsFilterAndPageNewestFirst) {
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 5; ++i) {
     const auto who = make_user("seeker", "s" + std::to_string(i) + "@example.in", std::nullopt);
-    ids.push_back(service_->inquire(i < 3 ? l1 : l2, who.user_id, "10.0.0.1", message("Hi"))
-                      ->inquiry.id);
+    ids.push_back(
+        service_->inquire(i < 3 ? l1 : l2, who.user_id, "10.0.0.1", message("Hi"))->inquiry.id);
     now_ += 86400;
   }
   ASSERT_TRUE(service_->update(owner_, ids[1], {{"stage", "contacted"}}));
@@ -488,8 +546,8 @@ TEST_P(LeadServiceContract, AdminStatsCountByKolkataDayAndTheFunnel) {
       "INSERT INTO visits (listing_id, lister_id, seeker_id, start_at, end_at, status, ical_uid, "
       "created_at, updated_at) VALUES ($1, $2, $3, '2027-01-20T05:00:00Z', "
       "'2027-01-20T05:30:00Z', 'booked', 'uid-1@griha', $4, $4)"};
-  ASSERT_TRUE(db_->exec(visit, storage::params(listing, owner_.user_id, seeker_.user_id,
-                                               "2027-01-15T08:00:00Z")));
+  ASSERT_TRUE(db_->exec(
+      visit, storage::params(listing, owner_.user_id, seeker_.user_id, "2027-01-15T08:00:00Z")));
 
   auto s = service_->admin_stats().value();
   ASSERT_EQ(s.leads_per_day.size(), 30u);
@@ -505,6 +563,226 @@ TEST_P(LeadServiceContract, AdminStatsCountByKolkataDayAndTheFunnel) {
   EXPECT_EQ(s.listings_by_city_status[0].city, "Pune");
   EXPECT_EQ(s.listings_by_city_status[0].status, "active");
   EXPECT_EQ(s.listings_by_city_status[0].count, 2);
+}
+
+TEST_P(LeadServiceContract, ListerEmailAndSmsGoOnlyToVerifiedContacts) {
+  struct Case {
+    bool email_verified, phone_verified;
+  };
+  int n = 0;
+  for (const Case c : {Case{false, false}, Case{true, false}, Case{false, true}}) {
+    const std::string email = "lister" + std::to_string(++n) + "@example.in";
+    const std::string phone = "+91980000010" + std::to_string(n);
+    const auto lister = make_user("owner", email, phone, c.email_verified, c.phone_verified);
+    const auto listing = active_listing(lister);
+    auto r = service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Hello"));
+    ASSERT_TRUE(r) << r.error().code;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE channel = 'email' AND recipient = '" +
+                    email + "'"),
+              c.email_verified ? 1 : 0)
+        << "email verified: " << c.email_verified;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE channel = 'sms' AND recipient = '" + phone +
+                    "'"),
+              c.phone_verified ? 1 : 0)
+        << "phone verified: " << c.phone_verified;
+    // The lister always hears in the app, and the lead is there to read.
+    EXPECT_EQ(count("SELECT COUNT(*) FROM notifications WHERE kind = 'lead.new' AND user_id = " +
+                    std::to_string(lister.user_id)),
+              1);
+    EXPECT_TRUE(service_->get(lister, r->inquiry.id));
+  }
+}
+
+TEST_P(LeadServiceContract, CodesToOneContactAreCappedPerDay) {
+  options_.codes_per_contact_per_day = 3;
+  make_service();
+  const std::string phone = "+919812345604";
+  const std::time_t first = now_;
+  for (const char* written : {"+919812345604", "98123 45604", "098123-45604"}) {
+    ASSERT_TRUE(service_->request_contact_code(written, std::nullopt, "10.0.0.9")) << written;
+    now_ += options_.code_resend_seconds;
+  }
+  auto capped = service_->request_contact_code(phone, std::nullopt, "10.0.0.9");
+  ASSERT_FALSE(capped);
+  EXPECT_EQ(capped.error().code, "code_daily_cap");
+  EXPECT_EQ(capped.error().kind, ErrorKind::rate_limited);
+  EXPECT_EQ(capped.error().retry_after_seconds, first + 24 * 3600 - now_)
+      << "until the oldest code leaves the 24 hours";
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE recipient = '" + phone + "'"), 3);
+  // Other contacts have their own count, email addresses too.
+  EXPECT_TRUE(service_->request_contact_code("+919812345605", std::nullopt, "10.0.0.9"));
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(service_->request_contact_code(std::nullopt, "Capped@Example.in", "10.0.0.9"));
+    now_ += options_.code_resend_seconds;
+  }
+  EXPECT_EQ(service_->request_contact_code(std::nullopt, "capped@example.in", "10.0.0.9")
+                .error()
+                .code,
+            "code_daily_cap");
+  // A day after the first code, one more may go: the 24 hours roll.
+  now_ = first + 24 * 3600;
+  EXPECT_TRUE(service_->request_contact_code(phone, std::nullopt, "10.0.0.9"));
+  auto again = service_->request_contact_code(phone, std::nullopt, "10.0.0.9");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, "code_daily_cap");
+  EXPECT_EQ(again.error().retry_after_seconds, options_.code_resend_seconds)
+      << "when the second code leaves the window (the cap is checked before the throttle)";
+}
+
+// A lead's change must start from its latest committed state. Each of these holds another
+// change to the lead open in a transaction of its own, starts the service's change, lets the
+// first commit, and checks that the service judged and wrote on top of it.
+TEST_P(LeadServiceContract, AMoveWaitsForAConcurrentCloseAndIsJudgedOnIt) {
+  const auto listing = active_listing(owner_);
+  const auto id =
+      service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Hi"))->inquiry.id;
+  static constexpr storage::Query k_close{"test.close",
+                                          "UPDATE leads SET stage = 'won' WHERE id = $1"};
+  auto admins = db_->begin().value();  // an admin's move to won, not yet committed
+  ASSERT_TRUE(admins.exec(k_close, storage::params(id)));
+  std::atomic<bool> done{false};
+  std::optional<Result<LeadDetail>> moved;
+  std::thread owners([&] {
+    moved.emplace(service_->update(owner_, id, {{"stage", "contacted"}}));
+    done = true;
+  });
+  await_lock_wait(done);
+  const bool committed = static_cast<bool>(admins.commit());
+  owners.join();
+  ASSERT_TRUE(committed);
+  ASSERT_TRUE(moved);
+  ASSERT_FALSE(*moved) << "a lister reopened a lead an admin had just closed";
+  EXPECT_EQ(moved->error().code, "stage_move_not_allowed");
+  EXPECT_EQ(service_->get(admin_, id)->lead.stage, Stage::won);
+}
+
+TEST_P(LeadServiceContract, AMoveDoesNotUndoAConcurrentAssignment) {
+  const auto a = assigned_lead();
+  ASSERT_TRUE(service_->update(a.broker, a.lead, {{"assigned_to", nullptr}}));
+  static constexpr storage::Query k_assign{"test.assign",
+                                           "UPDATE leads SET assigned_to = $2 WHERE id = $1"};
+  auto assigning = db_->begin().value();
+  ASSERT_TRUE(assigning.exec(k_assign, storage::params(a.lead, a.colleague.user_id)));
+  std::atomic<bool> done{false};
+  std::optional<Result<LeadDetail>> moved;
+  std::thread mover([&] {
+    moved.emplace(service_->update(a.broker, a.lead, {{"stage", "contacted"}}));
+    done = true;
+  });
+  await_lock_wait(done);
+  const bool committed = static_cast<bool>(assigning.commit());
+  mover.join();
+  ASSERT_TRUE(committed);
+  ASSERT_TRUE(moved && *moved) << (moved && !*moved ? moved->error().code : "");
+  const auto lead = service_->get(admin_, a.lead)->lead;
+  EXPECT_EQ(lead.stage, Stage::contacted);
+  EXPECT_EQ(lead.assigned_to, a.colleague.user_id) << "the stage change undid the assignment";
+}
+
+TEST_P(LeadServiceContract, ANoteWaitsForAConcurrentUnassignment) {
+  const auto a = assigned_lead();
+  static constexpr storage::Query k_unassign{
+      "test.unassign", "UPDATE leads SET assigned_to = NULL WHERE id = $1"};
+  auto unassigning = db_->begin().value();
+  ASSERT_TRUE(unassigning.exec(k_unassign, storage::params(a.lead)));
+  std::atomic<bool> done{false};
+  std::optional<Result<LeadNote>> noted;
+  std::thread writer([&] {
+    noted.emplace(service_->add_note(a.colleague, a.lead, "Still mine?"));
+    done = true;
+  });
+  await_lock_wait(done);
+  const bool committed = static_cast<bool>(unassigning.commit());
+  writer.join();
+  ASSERT_TRUE(committed);
+  ASSERT_TRUE(noted);
+  ASSERT_FALSE(*noted) << "a note landed from an agent no longer assigned";
+  EXPECT_EQ(noted->error().code, "lead_not_found");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM lead_notes"), 0);
+}
+
+TEST_P(LeadServiceContract, ConcurrentMovesNeverReopenALeadAnAdminClosed) {
+  // Rounds of an admin closing a lead while the lister keeps moving it: once the close has
+  // committed, no move of the lister's may land after it.
+  constexpr int k_rounds = 6, k_movers = 4;
+  const char* stages[k_movers] = {"contacted", "visit_scheduled", "visited", "negotiating"};
+  const auto listing = active_listing(owner_);
+  for (int round = 0; round < k_rounds; ++round) {
+    const auto who =
+        make_user("seeker", "race" + std::to_string(round) + "@example.in", std::nullopt);
+    const auto id = service_->inquire(listing, who.user_id, "10.0.0.1", message("Hi"))->inquiry.id;
+    std::latch start(k_movers + 1);
+    {
+      std::vector<std::jthread> threads;
+      threads.emplace_back([&] {
+        start.arrive_and_wait();
+        EXPECT_TRUE(service_->update(admin_, id, {{"stage", "won"}}));
+      });
+      for (int i = 0; i < k_movers; ++i)
+        threads.emplace_back([&, i] {
+          start.arrive_and_wait();
+          for (int k = 0; k < 3; ++k)
+            (void)service_->update(owner_, id, {{"stage", stages[(i + k) % k_movers]}});
+        });
+    }
+    const auto d = service_->get(admin_, id).value();
+    EXPECT_EQ(d.lead.stage, Stage::won) << "round " << round;
+    std::vector<const LeadEvent*> moves;
+    for (const auto& e : d.history)
+      if (e.kind == "stage") moves.push_back(&e);
+    ASSERT_FALSE(moves.empty());
+    EXPECT_EQ(*moves.back()->to_stage, "won") << "round " << round;
+    EXPECT_EQ(moves.back()->actor_id, admin_.user_id) << "round " << round;
+  }
+}
+
+TEST_P(LeadServiceContract, AnAssigneeKeepsALeadOnlyWhileAnActiveAgentOfTheListersAgency) {
+  const auto a = assigned_lead();
+  const auto& agent = a.colleague;
+  // While the assignment holds, the agent reads, works, lists, counts and exports the lead.
+  auto has_it = [&] {
+    const bool get = static_cast<bool>(service_->get(agent, a.lead));
+    const bool listed = service_->leads(agent, {}).value().items.size() == 1;
+    const bool counted = service_->stats(agent, {}).value().total == 1;
+    const bool exported =
+        service_->export_csv(agent, {}).value().find("Assigned lead") != std::string::npos;
+    EXPECT_EQ(get, listed);
+    EXPECT_EQ(get, counted);
+    EXPECT_EQ(get, exported);
+    return get;
+  };
+  auto lost_it = [&](const std::string& why) {
+    EXPECT_FALSE(has_it()) << why;
+    EXPECT_EQ(service_->get(agent, a.lead).error().code, "lead_not_found") << why;
+    EXPECT_EQ(service_->update(agent, a.lead, {{"stage", "visited"}}).error().code,
+              "lead_not_found")
+        << why;
+    EXPECT_EQ(service_->add_note(agent, a.lead, "x").error().code, "lead_not_found") << why;
+  };
+  ASSERT_TRUE(has_it());
+  ASSERT_TRUE(service_->add_note(agent, a.lead, "Called them"));
+
+  ASSERT_TRUE(service_->set_user_agency(agent.user_id, a.other_agency));
+  lost_it("moved to another agency");
+  ASSERT_TRUE(service_->set_user_agency(agent.user_id, std::nullopt));
+  lost_it("left the agency");
+  ASSERT_TRUE(service_->set_user_agency(agent.user_id, a.agency));
+  EXPECT_TRUE(has_it()) << "back in the agency, the assignment (still on record) holds again";
+
+  const std::string id = std::to_string(agent.user_id);
+  exec("UPDATE users SET status = 'locked' WHERE id = " + id);
+  lost_it("locked");
+  exec("UPDATE users SET status = 'active', role = 'seeker' WHERE id = " + id);
+  lost_it("no longer an agent");
+  exec("UPDATE users SET role = 'agent' WHERE id = " + id);
+  ASSERT_TRUE(has_it());
+  ASSERT_TRUE(service_->set_user_agency(a.broker.user_id, a.other_agency));
+  lost_it("the lister left the agency");
+
+  // The lister and admins still see the lead and who it was given to, and can take it back.
+  EXPECT_EQ(service_->get(a.broker, a.lead)->lead.assigned_to, agent.user_id);
+  EXPECT_TRUE(service_->update(a.broker, a.lead, {{"assigned_to", nullptr}}));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM lead_notes"), 1);
 }
 
 }  // namespace griha::leads

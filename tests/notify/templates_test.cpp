@@ -23,7 +23,15 @@ TEST(Templates, HtmlMayNotInsertUnescapedValues) {
   // {{{v}}} and {{&v}} are Mustache's unescaped forms: refused in HTML, fine in text.
   EXPECT_FALSE(render_sources("s", "t", "<p>{{{v}}}</p>", {{"v", "<b>"}}));
   EXPECT_FALSE(render_sources("s", "t", "<p>{{& v}}</p>", {{"v", "<b>"}}));
+  EXPECT_FALSE(render_sources("s", "t", "<p>{{ &v}}</p>", {{"v", "<b>"}}));
+  EXPECT_FALSE(render_sources("s", "t", "{{=<% %>=}}<p><%&v%></p>", {{"v", "<b>"}}));
+  EXPECT_FALSE(render_sources("s", "t", "<p>{{> v}}</p>", {{"v", "{{{x}}}"}, {"x", "<b>"}}));
   EXPECT_TRUE(render_sources("s", "{{{v}}}", "<p>{{v}}</p>", {{"v", "<b>"}}));
+}
+
+TEST(Templates, ValuesAreNeverRenderedAsTemplates) {
+  // A partial would render a (user-supplied) value as a template: refused in text too.
+  EXPECT_FALSE(render_sources("s", "{{> v}}", "", {{"v", "{{x}}"}, {"x", "secret"}}));
 }
 
 TEST(Templates, SubjectLosesLineBreaks) {

@@ -248,6 +248,10 @@ function inquiryForm(l) {
       clear(status, h('p', { class: 'success' }, 'Inquiry sent. The lister will contact you.'));
       toast('Inquiry sent');
     } catch (err) {
+      // The server answered, so this message was not sent: the next try is a new request.
+      // (A network failure keeps the key, so a retry cannot make a second lead.)
+      if (answered(err)) idempotencyKey = crypto.randomUUID();
+      if (err instanceof ApiError && err.code === 'contact_token_invalid') contactToken = null;
       clear(status, missingApi(err) ? h('p', { class: 'error' }, 'Inquiries are not available on this server yet.') : errorBox(err));
     }
   } },
@@ -259,6 +263,12 @@ function inquiryForm(l) {
   status);
   box.append(h('h2', { id: 'inq-h' }, 'Contact the lister'), form);
   return box;
+}
+
+// Whether the server answered a request with an error (as opposed to the network failing, or
+// the same key still being processed): only then is a retry a new request with a new key.
+function answered(err) {
+  return err instanceof ApiError && err.code !== 'idempotency_request_in_progress';
 }
 
 // Visit booking: the next seven days' slots in India time; one Idempotency-Key per booking.
@@ -292,7 +302,7 @@ function visitPicker(l) {
       if (!byDay.has(d)) byDay.set(d, []);
       byDay.get(d).push(s);
     }
-    const key = crypto.randomUUID();
+    let key = crypto.randomUUID();
     const form = h('form', { onsubmit: async (e) => {
       e.preventDefault();
       const chosen = new FormData(form).get('slot');
@@ -309,6 +319,7 @@ function visitPicker(l) {
         toast('Visit booked');
         load();
       } catch (err) {
+        if (answered(err)) key = crypto.randomUUID();
         clear(status, errorBox(err));
         if (err instanceof ApiError && err.status === 409) load();
       }
