@@ -31,6 +31,8 @@ bench: deps build
 	bench/listings_seed.sh $(BUILD_DIR)/griha
 	bench/listings_write.sh $(BUILD_DIR)/griha
 	bench/auth_signin_load.sh $(BUILD_DIR)/griha
+	bench/inquiries.sh $(BUILD_DIR)/griha
+	bench/bookings.sh $(BUILD_DIR)/griha
 	bench/search_index.sh
 	bench/search_vs_postgres.sh $(BUILD_DIR)/griha
 
