@@ -100,8 +100,8 @@ App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazette
       sms_(notify::make_sms_sender(config_.sms)),
       dispatcher_(std::make_unique<notify::Dispatcher>(*db_, *email_, *sms_, config_.dispatch,
                                                        system_clock())),
-      auth_(std::make_unique<auth::AuthService>(config_.auth, *db_,
-                                                [this] { dispatcher_->wake(); })),
+      auth_(
+          std::make_unique<auth::AuthService>(config_.auth, *db_, [this] { dispatcher_->wake(); })),
       search_(std::make_unique<search::ListingSearch>(*db_, search_options(config_))),
       listings_(std::make_unique<listings::ListingService>(
           *db_, gazetteer_, listings::ListingOptions{config_.listing_expiry_days}, system_clock(),
@@ -211,7 +211,9 @@ int App::serve() {
     if (auto n = purge_idempotency_keys(*db_, now_utc_iso()); !n)
       spdlog::error("idempotency key purge failed: {}", n.error().detail);
     constexpr std::time_t k_keep_sent_messages_seconds = 30 * 24 * 3600;
-    if (auto n = notify::purge_outbox(*db_, iso_utc(std::time(nullptr) - k_keep_sent_messages_seconds)); !n)
+    if (auto n =
+            notify::purge_outbox(*db_, iso_utc(std::time(nullptr) - k_keep_sent_messages_seconds));
+        !n)
       spdlog::error("outbox purge failed: {}", n.error().detail);
   });
   auto alerts = every(std::chrono::seconds(config_.alerts_sweep_seconds), [this] {

@@ -43,8 +43,8 @@ DELETE FROM idempotency_keys WHERE expires_at <= $1)"};
 std::string request_hash(const http::Request& req) {
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
-  const std::string head = std::string(req.raw.method_string()) + " " +
-                           std::string(req.raw.target()) + "\n";
+  const std::string head =
+      std::string(req.raw.method_string()) + " " + std::string(req.raw.target()) + "\n";
   crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(head.data()), head.size());
   crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(req.raw.body().data()),
                             req.raw.body().size());
@@ -113,8 +113,8 @@ http::Handler idempotent(storage::Database& db, WorkerPool& workers, Clock clock
           Error::field("Idempotency-Key", "invalid_idempotency_key",
                        "Idempotency-Key must be 1 to 255 visible ASCII characters."),
           req.path);
-    const std::string scope = req.principal ? "user:" + std::to_string(req.principal->user_id)
-                                            : "ip:" + req.remote_ip;
+    const std::string scope =
+        req.principal ? "user:" + std::to_string(req.principal->user_id) : "ip:" + req.remote_ip;
     const std::string hash = request_hash(req);
     auto kept = co_await workers.run([&] { return claim(db, scope, key, hash, clock()); });
     if (!kept) co_return http::problem_response(kept.error(), req.path);

@@ -97,51 +97,6 @@ http::Response accepted(std::string_view message) {
                              status::accepted);
 }
 
-http::Response no_content() {
-  http::Response res{status::no_content, 11};
-  return res;
-}
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-http::Response page(std::string_view title, const std::string& body_html,
-                    status code = status::ok) {
-  auto res = http::text_response(
-      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-      "content=\"width=device-width\"><meta name=\"referrer\" content=\"no-referrer\"><title>" +
-          html_escape(title) + " · Griha</title></head><body><main><h1>" + html_escape(title) +
-          "</h1>" + body_html + "</main></body></html>",
-      "text/html; charset=utf-8", code);
-  // The link's token is in the URL: keep it out of caches and Referer headers.
-  res.set(field::cache_control, "no-store");
-  res.set("Referrer-Policy", "no-referrer");
-  return res;
-}
-
 std::string cookie_value(std::string_view header, std::string_view name) {
   std::size_t pos = 0;
   while (pos < header.size()) {
@@ -252,7 +207,7 @@ http::Handler sign_out(HandlerDeps d) {
     auto done =
         co_await on_workers(d, [&] { return d.service->sign_out(p.user_id, p.session_id); });
     if (!done) co_return problem(req, done.error());
-    co_return no_content();
+    co_return http::no_content();
   };
 }
 
@@ -299,7 +254,7 @@ http::Handler reset_password(HandlerDeps d) {
     const auto password = opt(*body, "password").value_or("");
     auto done = co_await on_workers(d, [&] { return d.service->reset_password(*token, password); });
     if (!done) co_return problem(req, done.error());
-    co_return no_content();
+    co_return http::no_content();
   };
 }
 
@@ -395,7 +350,7 @@ http::Handler change_password(HandlerDeps d) {
     auto done =
         co_await on_workers(d, [&] { return d.service->change_password(id, current, next); });
     if (!done) co_return problem(req, done.error());
-    co_return no_content();
+    co_return http::no_content();
   };
 }
 
@@ -423,7 +378,7 @@ http::Handler revoke_session(HandlerDeps d) {
     const std::string id = req.param("id")->value;
     auto done = co_await on_workers(d, [&] { return d.service->revoke_session(user_id, id); });
     if (!done) co_return problem(req, done.error());
-    co_return no_content();
+    co_return http::no_content();
   };
 }
 
@@ -495,12 +450,12 @@ http::Handler verify_email_page(HandlerDeps d) {
     const auto token = req.query_param("token").value_or("");
     auto done = co_await on_workers(d, [&] { return d.service->verify_email(token); });
     if (!done)
-      co_return page("Link not valid",
-                     "<p>" + html_escape(done.error().message) +
-                         "</p><p>Sign in and ask for a new verification email.</p>",
-                     http::status_for(done.error().kind));
-    co_return page("Email verified",
-                   "<p>Your email address is verified. You can close this page.</p>");
+      co_return http::link_page("Link not valid",
+                                "<p>" + http::html_escape(done.error().message) +
+                                    "</p><p>Sign in and ask for a new verification email.</p>",
+                                http::status_for(done.error().kind));
+    co_return http::link_page("Email verified",
+                              "<p>Your email address is verified. You can close this page.</p>");
   };
 }
 
@@ -508,13 +463,14 @@ http::Handler reset_password_page(HandlerDeps) {
   return [](http::Request& req) -> Awaitable {
     const auto token = req.query_param("token").value_or("");
     if (token.empty())
-      co_return page("Reset your password",
-                     "<p>Ask for a reset link from the sign-in page; it arrives by email.</p>");
-    co_return page(
+      co_return http::link_page(
+          "Reset your password",
+          "<p>Ask for a reset link from the sign-in page; it arrives by email.</p>");
+    co_return http::link_page(
         "Choose a new password",
         "<form method=\"post\" action=\"/account/reset-password\">"
         "<input type=\"hidden\" name=\"token\" value=\"" +
-            html_escape(token) +
+            http::html_escape(token) +
             "\"><label>New password (12 to 128 characters) <input type=\"password\" "
             "name=\"password\" minlength=\"12\" maxlength=\"128\" required "
             "autocomplete=\"new-password\"></label> <button type=\"submit\">Save</button></form>");
@@ -533,14 +489,15 @@ http::Handler reset_password_form(HandlerDeps d) {
       }
     auto done = co_await on_workers(d, [&] { return d.service->reset_password(token, password); });
     if (!done) {
-      std::string why = html_escape(done.error().message);
-      for (const auto& f : done.error().fields) why += " " + html_escape(f.message);
-      co_return page("Password not changed", "<p>" + why + "</p>",
-                     http::status_for(done.error().kind));
+      std::string why = http::html_escape(done.error().message);
+      for (const auto& f : done.error().fields) why += " " + http::html_escape(f.message);
+      co_return http::link_page("Password not changed", "<p>" + why + "</p>",
+                                http::status_for(done.error().kind));
     }
-    co_return page("Password changed",
-                   "<p>Your password is changed and every device was signed out. Sign in "
-                   "with the new password.</p>");
+    co_return http::link_page(
+        "Password changed",
+        "<p>Your password is changed and every device was signed out. Sign in "
+        "with the new password.</p>");
   };
 }
 

@@ -107,4 +107,47 @@ Response text_response(std::string body, std::string_view content_type, bhttp::s
   return res;
 }
 
+Response no_content() {
+  return Response{bhttp::status::no_content, 11};
+}
+
+Response link_page(std::string_view title, const std::string& body_html, bhttp::status status) {
+  auto res = text_response(
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      "content=\"width=device-width\"><meta name=\"referrer\" content=\"no-referrer\"><title>" +
+          html_escape(title) + " · Griha</title></head><body><main><h1>" + html_escape(title) +
+          "</h1>" + body_html + "</main></body></html>",
+      "text/html; charset=utf-8", status);
+  res.set(bhttp::field::cache_control, "no-store");
+  res.set("Referrer-Policy", "no-referrer");
+  return res;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace griha::http

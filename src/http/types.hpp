@@ -83,5 +83,14 @@ Result<std::int64_t> int_query_param(const Request& req, std::string_view name,
 Response json_response(const boost::json::value& body, bhttp::status status = bhttp::status::ok);
 Response text_response(std::string body, std::string_view content_type,
                        bhttp::status status = bhttp::status::ok);
+Response no_content();  // 204
+// A small server-rendered page for links opened from emails (verify, reset, unsubscribe):
+// `title` is escaped, `body_html` is inserted as given. The link's token is in the URL, so
+// the page is kept out of caches and Referer headers.
+Response link_page(std::string_view title, const std::string& body_html,
+                   bhttp::status status = bhttp::status::ok);
+
+// & < > " ' as HTML entities.
+std::string html_escape(std::string_view s);
 
 }  // namespace griha::http

@@ -54,11 +54,11 @@ constexpr Query k_insert_event{
 // parameter's type where a bare comparison with 0 would guess int4.
 // An assignee counts only while still an active agent of the lister's agency: the same rule
 // as LeadService::visible() for a single lead.
-#define GRIHA_LEAD_FILTER                                                                   \
-  "(CAST($1 AS BIGINT) = 0 OR l.lister_id = $1 OR (l.assigned_to = $1 AND EXISTS ("         \
+#define GRIHA_LEAD_FILTER                                                                       \
+  "(CAST($1 AS BIGINT) = 0 OR l.lister_id = $1 OR (l.assigned_to = $1 AND EXISTS ("             \
   "SELECT 1 FROM users a JOIN users o ON o.agency_id = a.agency_id WHERE a.id = l.assigned_to " \
-  "AND o.id = l.lister_id AND a.role = 'agent' AND a.status = 'active'))) "                 \
-  "AND (CAST($2 AS BIGINT) = 0 OR l.listing_id = $2) AND ($3 = '' OR l.stage = $3) "        \
+  "AND o.id = l.lister_id AND a.role = 'agent' AND a.status = 'active'))) "                     \
+  "AND (CAST($2 AS BIGINT) = 0 OR l.listing_id = $2) AND ($3 = '' OR l.stage = $3) "            \
   "AND ($4 = '' OR l.created_at >= $4) AND ($5 = '' OR l.created_at < $5) "
 
 constexpr Query k_lead{"leads.lead", "SELECT " GRIHA_LEAD_COLUMNS "WHERE l.id = $1"};
@@ -116,10 +116,9 @@ constexpr Query k_delete_contact_code{"leads.delete_contact_code",
                                       "DELETE FROM lead_contact_codes WHERE contact = $1"};
 // Every status counts: a code that is still pending, failed or was called off was asked for
 // all the same. `cancel_key = $1` implies the outbox_cancel index's NOT NULL condition.
-constexpr Query k_codes_sent_since{
-    "leads.codes_sent_since",
-    "SELECT COUNT(*), COALESCE(MIN(created_at), '') FROM outbox "
-    "WHERE cancel_key = $1 AND created_at > $2"};
+constexpr Query k_codes_sent_since{"leads.codes_sent_since",
+                                   "SELECT COUNT(*), COALESCE(MIN(created_at), '') FROM outbox "
+                                   "WHERE cancel_key = $1 AND created_at > $2"};
 
 constexpr Query k_insert_agency{
     "leads.insert_agency", "INSERT INTO agencies (name, created_at) VALUES ($1, $2) RETURNING id"};
@@ -149,7 +148,7 @@ constexpr Query k_funnel{
 constexpr Query k_visits_booked{"leads.visits_booked", "SELECT COUNT(*) FROM visits"};
 
 UserRef user_from(const Row& r) {
-  return UserRef{r.i64(0),  r.text(1),    r.opt_text(2),     r.opt_text(3),    r.text(4),
+  return UserRef{r.i64(0),  r.text(1),    r.opt_text(2), r.opt_text(3), r.text(4),
                  r.text(5), r.opt_i64(6), r.i64(7) != 0, r.i64(8) != 0};
 }
 

@@ -120,8 +120,7 @@ struct RecentCodes {
   std::int64_t count = 0;
   std::string oldest;
 };
-Result<RecentCodes> codes_sent_since(Sql sql, const std::string& contact,
-                                     const std::string& since);
+Result<RecentCodes> codes_sent_since(Sql sql, const std::string& contact, const std::string& since);
 
 struct Agency {
   std::int64_t id = 0;

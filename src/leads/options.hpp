@@ -13,8 +13,8 @@ struct LeadOptions {
   std::int64_t contact_token_ttl_seconds = 3600;  // how long a verified contact may inquire
   std::int64_t code_resend_seconds = 60;          // wait between two codes to one contact
   int ip_rate_per_minute = 20;                    // inquiries, and code requests and checks, per IP
-  int seeker_rate_per_minute = 5;  // the same per account, phone number or email address
-  int guest_daily_cap = 10;        // inquiries per verified guest contact in any 24 hours
+  int seeker_rate_per_minute = 5;      // the same per account, phone number or email address
+  int guest_daily_cap = 10;            // inquiries per verified guest contact in any 24 hours
   int codes_per_contact_per_day = 10;  // verification codes sent to one contact in any 24 hours
 };
 

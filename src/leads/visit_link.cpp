@@ -23,8 +23,8 @@ INSERT INTO lead_events (lead_id, actor_id, at, kind, from_stage, to_stage, deta
 VALUES ($1, NULL, $2, 'stage', $3, $4, 'site visit'))"};
 
 // The open stages in pipeline order; won and lost are not in it, so never move.
-constexpr std::array<std::string_view, 5> k_order{"new", "contacted", "visit_scheduled",
-                                                  "visited", "negotiating"};
+constexpr std::array<std::string_view, 5> k_order{"new", "contacted", "visit_scheduled", "visited",
+                                                  "negotiating"};
 
 int rank(std::string_view stage) {
   for (std::size_t i = 0; i < k_order.size(); ++i)

@@ -33,11 +33,6 @@ json::value opt(const std::optional<std::string>& v) {
   return v ? json::value(*v) : json::value(nullptr);
 }
 
-http::Response no_content() {
-  http::Response res{status::no_content, 11};
-  return res;
-}
-
 }  // namespace
 
 http::Handler NotifyHandlers::my_notifications() const {
@@ -92,7 +87,7 @@ http::Handler NotifyHandlers::mark_read() const {
       return {};
     });
     if (!r) co_return http::problem_response(r.error(), req.path);
-    co_return no_content();
+    co_return http::no_content();
   };
 }
 
@@ -100,9 +95,10 @@ http::Handler NotifyHandlers::mark_all_read() const {
   return [&db = db, &workers = workers,
           clock = clock](http::Request& req) -> asio::awaitable<http::Response> {
     const auto user = req.principal->user_id;
-    auto r = co_await workers.run([&] { return db.exec(k_read_all, params(user, iso_utc(clock()))); });
+    auto r =
+        co_await workers.run([&] { return db.exec(k_read_all, params(user, iso_utc(clock()))); });
     if (!r) co_return http::problem_response(r.error(), req.path);
-    co_return no_content();
+    co_return http::no_content();
   };
 }
 
@@ -135,8 +131,8 @@ http::Handler NotifyHandlers::admin_outbox() const {
                        {"created_at", e.created_at},
                        {"sent_at", opt(e.sent_at)}});
     json::object out;
-    out["next_before_id"] = std::int64_t(r->size()) == *limit ? json::value(r->back().id)
-                                                              : json::value(nullptr);
+    out["next_before_id"] =
+        std::int64_t(r->size()) == *limit ? json::value(r->back().id) : json::value(nullptr);
     out["items"] = std::move(items);
     co_return http::json_response(out);
   };

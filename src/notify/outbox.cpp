@@ -108,10 +108,9 @@ Result<void> enqueue(storage::Transaction& tx, const Outgoing& m, const std::str
   if (m.to.empty()) return Error::internal("outbox message " + m.kind + " has no recipient");
   const std::optional<std::string> cancel_key =
       m.cancel_key.empty() ? std::nullopt : std::optional(m.cancel_key);
-  auto r = tx.exec(k_insert,
-                   params(random_hex(16), m.channel == Channel::email ? "email" : "sms", m.kind,
-                          m.to, m.subject, m.text, m.html, extras_json(m), cancel_key,
-                          m.send_at.empty() ? now : m.send_at, now));
+  auto r = tx.exec(k_insert, params(random_hex(16), m.channel == Channel::email ? "email" : "sms",
+                                    m.kind, m.to, m.subject, m.text, m.html, extras_json(m),
+                                    cancel_key, m.send_at.empty() ? now : m.send_at, now));
   if (!r) return r.error();
   return {};
 }
@@ -148,8 +147,8 @@ Dispatcher::Dispatcher(storage::Database& db, EmailSender& email, SmsSender& sms
 Result<int> Dispatcher::run_once() {
   const auto now = clock_();
   const auto token = random_hex(8);
-  auto claimed = db_.exec(k_claim, params(iso_utc(now + options_.claim_seconds), iso_utc(now),
-                                          options_.batch, token));
+  auto claimed = db_.exec(
+      k_claim, params(iso_utc(now + options_.claim_seconds), iso_utc(now), options_.batch, token));
   if (!claimed) return claimed.error();
   int sent = 0;
   for (const auto& row : claimed->rows) {
@@ -174,16 +173,16 @@ Result<int> Dispatcher::run_once() {
     const auto error = outcome.error().code + ": " + outcome.error().detail;
     if (attempts >= options_.max_attempts || outcome.error().kind == ErrorKind::internal) {
       state_->dead++;
-      spdlog::error("outbox {} ({} to {}) dead after {} attempts: {}", id, row.text(3),
-                    row.text(4), attempts, error);
+      spdlog::error("outbox {} ({} to {}) dead after {} attempts: {}", id, row.text(3), row.text(4),
+                    attempts, error);
       if (auto r = db_.exec(k_mark_dead, params(id, error, token)); !r) return r.error();
       continue;
     }
     // Exponential backoff with ±20% jitter so that a provider coming back is not hit by
     // every message at the same second.
-    const double base = std::min<double>(options_.retry_max_seconds,
-                                         options_.retry_base_seconds *
-                                             std::pow(2.0, static_cast<double>(attempts - 1)));
+    const double base = std::min<double>(
+        options_.retry_max_seconds,
+        options_.retry_base_seconds * std::pow(2.0, static_cast<double>(attempts - 1)));
     const double jitter = 0.8 + 0.4 * (randombytes_uniform(1001) / 1000.0);
     const auto delay = static_cast<std::time_t>(std::max(1.0, std::round(base * jitter)));
     spdlog::warn("outbox {} ({} to {}) attempt {} failed, retry in {} s: {}", id, row.text(3),
@@ -233,9 +232,15 @@ void Dispatcher::wake() {
   state_->cv.notify_all();
 }
 
-std::int64_t Dispatcher::sent_total() const { return state_->sent; }
-std::int64_t Dispatcher::failed_total() const { return state_->failed; }
-std::int64_t Dispatcher::dead_total() const { return state_->dead; }
+std::int64_t Dispatcher::sent_total() const {
+  return state_->sent;
+}
+std::int64_t Dispatcher::failed_total() const {
+  return state_->failed;
+}
+std::int64_t Dispatcher::dead_total() const {
+  return state_->dead;
+}
 
 Result<std::vector<OutboxEntry>> list_outbox(storage::Database& db, const std::string& status,
                                              std::int64_t before_id, int limit) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/resources.hpp"
+#include "http/types.hpp"
 
 namespace griha::notify {
 namespace {
@@ -73,22 +74,6 @@ bool has_unescaped_tag(std::string_view source) {
   return false;
 }
 
-std::string escape_html(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 Result<std::string> render_part(std::string_view source, bool html, const mu::data& data) {
   if (html && has_unescaped_tag(source))
     return Error::internal(
@@ -98,7 +83,7 @@ Result<std::string> render_part(std::string_view source, bool html, const mu::da
   if (!tmpl.is_valid()) return Error::internal("template: " + tmpl.error_message());
   // The library's default escape is HTML's; plain text and subjects insert values as given.
   if (html)
-    tmpl.set_custom_escape(escape_html);
+    tmpl.set_custom_escape([](const std::string& v) { return http::html_escape(v); });
   else
     tmpl.set_custom_escape([](const std::string& s) { return s; });
   StrictContext ctx(&data);

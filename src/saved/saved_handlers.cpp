@@ -17,57 +17,14 @@ http::Response problem(const Result<T>& r, const http::Request& req) {
   return http::problem_response(r.error(), req.path);
 }
 
-http::Response no_content() {
-  return http::Response{status::no_content, 11};
-}
-
 // Only called on routes whose Access requires a principal.
 std::int64_t user_of(const http::Request& req) {
   return req.principal->user_id;
 }
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-http::Response page(std::string_view title, const std::string& body_html,
-                    status code = status::ok) {
-  auto res = http::text_response(
-      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-      "content=\"width=device-width\"><meta name=\"referrer\" content=\"no-referrer\"><title>" +
-          html_escape(title) + " · Griha</title></head><body><main><h1>" + html_escape(title) +
-          "</h1>" + body_html + "</main></body></html>",
-      "text/html; charset=utf-8", code);
-  // The token is in the URL: keep it out of caches and Referer headers.
-  res.set(field::cache_control, "no-store");
-  res.set("Referrer-Policy", "no-referrer");
-  return res;
-}
-
 http::Response bad_link(const Error& e) {
-  return page("Link not valid", "<p>" + html_escape(e.message) + "</p>", http::status_for(e.kind));
+  return http::link_page("Link not valid", "<p>" + http::html_escape(e.message) + "</p>",
+                         http::status_for(e.kind));
 }
 
 json::object search_json(const SavedSearch& s) {
@@ -82,7 +39,7 @@ http::Handler SavedHandlers::shortlist_add() const {
     const auto listing = req.int_param("listing_id");
     auto r = co_await w.run([&] { return s.add(user, listing); });
     if (!r) co_return problem(r, req);
-    co_return no_content();
+    co_return http::no_content();
   };
 }
 
@@ -92,7 +49,7 @@ http::Handler SavedHandlers::shortlist_remove() const {
     const auto listing = req.int_param("listing_id");
     auto r = co_await w.run([&] { return s.remove(user, listing); });
     if (!r) co_return problem(r, req);
-    co_return no_content();
+    co_return http::no_content();
   };
 }
 
@@ -171,7 +128,7 @@ http::Handler SavedHandlers::search_delete() const {
     const auto id = req.int_param("id");
     auto r = co_await w.run([&] { return s.remove(user, id); });
     if (!r) co_return problem(r, req);
-    co_return no_content();
+    co_return http::no_content();
   };
 }
 
@@ -181,20 +138,20 @@ http::Handler SavedHandlers::unsubscribe_page() const {
     auto r = co_await w.run([&] { return s.by_token(token); });
     if (!r) co_return bad_link(r.error());
     if (!*r)
-      co_return page(
+      co_return http::link_page(
           "Alerts are off",
           "<p>This saved search no longer exists, so no alerts will be sent for it.</p>");
     const SavedSearch& found = **r;
     if (found.frequency == Frequency::off)
-      co_return page("Alerts are off",
-                     "<p>You get no more alerts for “" + html_escape(found.name) + "”.</p>");
+      co_return http::link_page("Alerts are off", "<p>You get no more alerts for “" +
+                                                      http::html_escape(found.name) + "”.</p>");
     // A button, not an action on GET: mail scanners open links to check them.
-    co_return page(
+    co_return http::link_page(
         "Stop these alerts?",
-        "<p>Stop the email alerts for your saved search “" + html_escape(found.name) +
+        "<p>Stop the email alerts for your saved search “" + http::html_escape(found.name) +
             "”? The search stays saved; you can turn alerts back on from your account.</p>"
             "<form method=\"post\" action=\"/api/v1/saved-searches/unsubscribe?token=" +
-            html_escape(token) +
+            http::html_escape(token) +
             "\"><button type=\"submit\" name=\"List-Unsubscribe\" value=\"One-Click\">"
             "Stop alerts</button></form>");
   };
@@ -205,8 +162,8 @@ http::Handler SavedHandlers::unsubscribe() const {
     const auto token = req.query_param("token").value_or("");
     auto r = co_await w.run([&] { return s.unsubscribe(token); });
     if (!r) co_return bad_link(r.error());
-    co_return page("Alerts are off",
-                   "<p>You will get no more email alerts for this saved search.</p>");
+    co_return http::link_page("Alerts are off",
+                              "<p>You will get no more email alerts for this saved search.</p>");
   };
 }
 

@@ -244,7 +244,8 @@ namespace {
 // Whether a statement writes rows: it starts with INSERT, UPDATE, DELETE or REPLACE.
 bool writes_rows(const Query& q) {
   std::string_view sql = q.sql;
-  while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front()))) sql.remove_prefix(1);
+  while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front())))
+    sql.remove_prefix(1);
   std::string word;
   for (char c : sql.substr(0, 8)) {
     if (!std::isalpha(static_cast<unsigned char>(c))) break;

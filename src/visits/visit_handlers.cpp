@@ -139,7 +139,11 @@ http::Handler VisitHandlers::get_availability() const {
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.availability(actor, id); });
     if (!r) co_return problem(r.error(), req);
-    co_return http::json_response(to_json(*r));
+    // Hours not set yet is an ordinary state of a listing, not a missing resource: the lister
+    // gets the defaults to start from (and no 404 for the browser to log as an error).
+    json::object body = to_json(r->value_or(Availability{}));
+    body["configured"] = r->has_value();
+    co_return http::json_response(std::move(body));
   };
 }
 
@@ -190,8 +194,8 @@ http::Handler VisitHandlers::book() const {
     if (auto e = in.error()) co_return problem(*e, req);
     const Actor actor = signed_in_actor(req);
     const std::int64_t id = req.int_param("id");
-    auto r =
-        co_await workers.run([&] { return service.book(actor, id, *start, note.value_or("")); });
+    auto r = co_await workers.run(
+        [&] { return service.book(actor, id, *start, note.value_or(""), req.remote_ip); });
     if (!r) co_return problem(r.error(), req);
     http::Response res = visit_response(*r, Party::seeker, status::created);
     res.set(field::location, "/api/v1/visits/" + std::to_string(r->id));
@@ -221,7 +225,8 @@ http::Handler VisitHandlers::reschedule() const {
     if (auto e = in.error()) co_return problem(*e, req);
     const Actor actor = signed_in_actor(req);
     const std::int64_t id = req.int_param("id");
-    auto r = co_await workers.run([&] { return service.reschedule(actor, id, *start, *reason); });
+    auto r = co_await workers.run(
+        [&] { return service.reschedule(actor, id, *start, *reason, req.remote_ip); });
     if (!r) co_return problem(r.error(), req);
     co_return visit_response(r->first, r->second);
   };

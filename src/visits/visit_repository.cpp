@@ -34,6 +34,16 @@ constexpr Query k_take_slot{"visits.take_slot",
 constexpr Query k_release_slot{"visits.release_slot",
                                "UPDATE visit_slots SET booked = booked - 1 "
                                "WHERE listing_id = $1 AND start_at = $2 AND booked > 0"};
+// A transaction-scoped advisory lock rather than the users row FOR UPDATE: that would also
+// block (and could deadlock with) every insert whose foreign key names the user, such as an
+// in-app notification to a lister who is booking a visit elsewhere at the same moment.
+constexpr Query k_lock_seeker{"visits.lock_seeker", "SELECT $1",
+                              "SELECT pg_advisory_xact_lock(hashtextextended("
+                              "'visits.seeker|' || $1::text, 7))"};
+constexpr Query k_live_visits{
+    "visits.live_visits",
+    "SELECT COALESCE(SUM(CASE WHEN listing_id = $2 THEN 1 ELSE 0 END), 0), COUNT(*) "
+    "FROM visits WHERE seeker_id = $1 AND status = 'booked' AND start_at > $3"};
 constexpr Query k_seeker_holds{"visits.seeker_holds",
                                "SELECT id FROM visits WHERE listing_id = $1 AND seeker_id = $2 "
                                "AND start_at = $3 AND status = 'booked'"};
@@ -74,7 +84,7 @@ constexpr Query k_add_event{
     "INSERT INTO visit_events (visit_id, actor_id, action, from_start, to_start, reason, at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7)"};
 constexpr Query k_contact{"visits.contact",
-                          "SELECT id, name, email, phone FROM users WHERE id = $1"};
+                          "SELECT id, name, email, phone, email_verified FROM users WHERE id = $1"};
 
 VisitRecord record_of(const storage::Row& r) {
   VisitRecord v;
@@ -183,6 +193,19 @@ Result<void> VisitRepository::release_slot(storage::Transaction& tx, std::int64_
   return {};
 }
 
+Result<void> VisitRepository::lock_seeker(storage::Transaction& tx, std::int64_t seeker_id) {
+  auto r = tx.exec(k_lock_seeker, params(seeker_id));
+  if (!r) return r.error();
+  return {};
+}
+
+Result<LiveVisits> VisitRepository::live_visits(storage::Transaction& tx, std::int64_t seeker_id,
+                                                std::int64_t listing_id, const std::string& now) {
+  auto r = tx.exec(k_live_visits, params(seeker_id, listing_id, now));
+  if (!r) return r.error();
+  return LiveVisits{r->rows.at(0).i64(0), r->rows.at(0).i64(1)};
+}
+
 Result<bool> VisitRepository::seeker_holds(storage::Transaction& tx, std::int64_t listing_id,
                                            std::int64_t seeker_id, const std::string& start_at) {
   auto r = tx.exec(k_seeker_holds, params(listing_id, seeker_id, start_at));
@@ -245,7 +268,7 @@ Result<Contact> contact_of(Result<storage::Rows> r, std::int64_t user_id) {
   if (!r) return r.error();
   if (r->empty()) return Error::internal("visit party " + std::to_string(user_id) + " not found");
   const auto& row = r->rows.front();
-  return Contact{row.i64(0), row.text(1), row.opt_text(2), row.opt_text(3)};
+  return Contact{row.i64(0), row.text(1), row.opt_text(2), row.opt_text(3), row.i64(4) != 0};
 }
 }  // namespace
 

@@ -35,6 +35,12 @@ struct Contact {
   std::int64_t id = 0;
   std::string name;
   std::optional<std::string> email, phone;
+  bool email_verified = false;  // only a verified address is sent mail
+};
+
+// A seeker's live visits: booked and not yet started.
+struct LiveVisits {
+  std::int64_t on_listing = 0, total = 0;
 };
 
 class VisitRepository {
@@ -60,6 +66,11 @@ class VisitRepository {
   Result<void> release_slot(storage::Transaction& tx, std::int64_t listing_id,
                             const std::string& start_at);
 
+  // Makes concurrent bookings by one seeker queue up until the first commits, so that the
+  // counts below cannot be read stale by both (PostgreSQL; SQLite has one writer anyway).
+  Result<void> lock_seeker(storage::Transaction& tx, std::int64_t seeker_id);
+  Result<LiveVisits> live_visits(storage::Transaction& tx, std::int64_t seeker_id,
+                                 std::int64_t listing_id, const std::string& now);
   Result<bool> seeker_holds(storage::Transaction& tx, std::int64_t listing_id,
                             std::int64_t seeker_id, const std::string& start_at);
   Result<std::int64_t> insert(storage::Transaction& tx, const VisitRecord& v);

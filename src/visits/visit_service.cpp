@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <chrono>
 #include <random>
 
 #include "leads/visit_link.hpp"
@@ -35,6 +36,19 @@ Error slot_unavailable(std::string message) {
   Error e = Error::make(ErrorKind::invalid, "slot_unavailable", std::move(message));
   e.fields.push_back({"start", "slot_unavailable", e.message});
   return e;
+}
+
+Error too_many(std::string message, int seconds) {
+  Error e = Error::make(ErrorKind::rate_limited, "rate_limited", std::move(message));
+  e.retry_after_seconds = std::max(1, seconds);
+  return e;
+}
+
+// Where a party's email may go: only to an address its owner has proved is theirs, since anyone
+// can register with someone else's (that person would then get invites and reminders).
+std::optional<std::string> mailbox(const Contact& c) {
+  if (c.email && c.email_verified) return c.email;
+  return std::nullopt;
 }
 
 std::string party_name(Party p) {
@@ -147,7 +161,21 @@ VisitService::VisitService(storage::Database& db, listings::ListingService& list
       gazetteer_(gazetteer),
       options_(std::move(options)),
       clock_(std::move(clock)),
-      wake_(std::move(wake)) {}
+      wake_(std::move(wake)),
+      ip_limiter_(options_.ip_rate_per_minute),
+      seeker_limiter_(options_.seeker_rate_per_minute) {}
+
+Result<void> VisitService::check_rate(const Actor& actor, const std::string& ip) {
+  // A monotonic clock: wall-clock jumps must neither refill nor drain the buckets.
+  const double t =
+      std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (!ip.empty())
+    if (int wait = ip_limiter_.take("visit-change|ip|" + ip, t))
+      return too_many("Too many visit bookings from this address; wait before trying again.", wait);
+  if (int wait = seeker_limiter_.take("visit-change|" + std::to_string(actor.user_id), t))
+    return too_many("Too many visit bookings and changes; wait before trying again.", wait);
+  return {};
+}
 
 Result<Listing> VisitService::listing_for_lister(const Actor& actor, std::int64_t listing_id) {
   auto l = listings_.get(actor, listing_id);
@@ -158,14 +186,10 @@ Result<Listing> VisitService::listing_for_lister(const Actor& actor, std::int64_
                      "Only the lister or an administrator may manage this listing's visits.");
 }
 
-Result<Availability> VisitService::availability(const Actor& actor, std::int64_t listing_id) {
+Result<std::optional<Availability>> VisitService::availability(const Actor& actor,
+                                                               std::int64_t listing_id) {
   if (auto l = listing_for_lister(actor, listing_id); !l) return l.error();
-  auto a = repo_.availability(listing_id);
-  if (!a) return a.error();
-  if (!*a)
-    return Error::make(ErrorKind::not_found, "availability_not_set",
-                       "This listing has no visiting hours yet.");
-  return std::move(**a);
+  return repo_.availability(listing_id);
 }
 
 Result<Availability> VisitService::set_availability(const Actor& actor, std::int64_t listing_id,
@@ -213,10 +237,12 @@ Result<std::vector<SlotView>> VisitService::slots(std::int64_t listing_id,
 
 Result<VisitService::Parties> VisitService::parties(storage::Transaction& tx,
                                                     const VisitRecord& v) {
+  // Both read afresh: whether an address is verified decides whether it is sent mail.
+  auto seeker = repo_.contact(tx, v.seeker_id);
+  if (!seeker) return seeker.error();
   auto lister = repo_.contact(tx, v.lister_id);
   if (!lister) return lister.error();
-  return Parties{Contact{v.seeker_id, v.seeker_name, v.seeker_email, v.seeker_phone},
-                 std::move(*lister)};
+  return Parties{std::move(*seeker), std::move(*lister)};
 }
 
 std::string VisitService::location_of(const VisitRecord& v) const {
@@ -250,12 +276,15 @@ Result<std::vector<notify::Outgoing>> VisitService::invites(const VisitRecord& v
   invite.location = location;
   invite.url = listing_url;
   invite.organizer = {options_.organizer_email, options_.organizer_name};
-  const InvitePerson seeker{p.seeker.email.value_or(""), display_name(p.seeker)};
-  const InvitePerson lister{p.lister.email.value_or(""), display_name(p.lister)};
+  // An unverified address is left out of the invites too (attendees without one are).
+  const InvitePerson seeker{mailbox(p.seeker).value_or(""), display_name(p.seeker)};
+  const InvitePerson lister{mailbox(p.lister).value_or(""), display_name(p.lister)};
 
   for (const Party to : {Party::seeker, Party::lister}) {
     const Contact& c = to == Party::seeker ? p.seeker : p.lister;
-    if (!c.email) continue;  // a phone-only account gets the in-app notice only
+    // A phone-only account, or one whose address is unverified, gets the in-app notice only.
+    const auto address = mailbox(c);
+    if (!address) continue;
     invite.attendees = to == Party::seeker ? std::vector{seeker} : std::vector{lister, seeker};
     invite.description =
         (cancel ? "This site visit was cancelled.\n" : "Site visit booked through Griha.\n") +
@@ -279,7 +308,7 @@ Result<std::vector<notify::Outgoing>> VisitService::invites(const VisitRecord& v
     notify::Outgoing m;
     m.channel = notify::Channel::email;
     m.kind = kind + (to == Party::lister ? ".lister" : ".seeker");
-    m.to = *c.email;
+    m.to = *address;
     m.subject = std::move(rendered->subject);
     m.text = std::move(rendered->text);
     m.html = std::move(rendered->html);
@@ -294,7 +323,8 @@ Result<std::vector<notify::Outgoing>> VisitService::reminders(const VisitRecord&
                                                               const Parties& p,
                                                               std::time_t now) const {
   std::vector<notify::Outgoing> out;
-  if (!p.seeker.email) return out;
+  const auto address = mailbox(p.seeker);
+  if (!address) return out;
   const std::time_t start = from_iso_utc(v.start_at), end = from_iso_utc(v.end_at);
   struct Lead {
     std::time_t before;
@@ -315,7 +345,7 @@ Result<std::vector<notify::Outgoing>> VisitService::reminders(const VisitRecord&
     if (!rendered) return rendered.error();
     notify::Outgoing m;
     m.kind = "visit.reminder";
-    m.to = *p.seeker.email;
+    m.to = *address;
     m.subject = std::move(rendered->subject);
     m.text = std::move(rendered->text);
     m.html = std::move(rendered->html);
@@ -327,7 +357,9 @@ Result<std::vector<notify::Outgoing>> VisitService::reminders(const VisitRecord&
 }
 
 Result<VisitRecord> VisitService::book(const Actor& actor, std::int64_t listing_id,
-                                       std::time_t start, const std::string& note) {
+                                       std::time_t start, const std::string& note,
+                                       const std::string& ip) {
+  if (auto r = check_rate(actor, ip); !r) return r.error();
   auto l = listings_.get(actor, listing_id);
   if (!l) return l.error();
   if (l->owner_id == actor.user_id)
@@ -390,9 +422,24 @@ Result<VisitRecord> VisitService::book(const Actor& actor, std::int64_t listing_
     if (auto r = prepare(slot); !r) return r.error();
   }
 
+  // The caps are counted under a per-seeker lock, so that concurrent requests of one seeker
+  // queue here and each sees the bookings committed before it.
+  if (auto r = repo_.lock_seeker(*tx, actor.user_id); !r) return r.error();
   auto held = repo_.seeker_holds(*tx, listing_id, actor.user_id, v.start_at);
   if (!held) return held.error();
   if (*held) return conflict("already_booked", "You have already booked this slot.");
+  auto live = repo_.live_visits(*tx, actor.user_id, listing_id, now);
+  if (!live) return live.error();
+  if (live->on_listing >= options_.max_per_listing)
+    return conflict("visit_limit_per_listing",
+                    fmt::format("You already have {} upcoming visits to this listing; cancel one "
+                                "to book another.",
+                                live->on_listing));
+  if (live->total >= options_.max_active)
+    return conflict("visit_limit_active",
+                    fmt::format("You already have {} upcoming site visits booked; cancel one to "
+                                "book another.",
+                                live->total));
   if (auto r = repo_.ensure_slot(*tx, listing_id, v.start_at, (*a)->visitors_per_slot); !r)
     return r.error();
   auto taken = repo_.take_slot(*tx, listing_id, v.start_at, (*a)->visitors_per_slot);
@@ -423,8 +470,7 @@ Result<VisitRecord> VisitService::book(const Actor& actor, std::int64_t listing_
                                      now);
       !r)
     return r.error();
-  if (auto r = leads::advance_for_visit(*tx, v.listing_id, v.seeker_id, "visit_scheduled", now);
-      !r)
+  if (auto r = leads::advance_for_visit(*tx, v.listing_id, v.seeker_id, "visit_scheduled", now); !r)
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   if (wake_) wake_();
@@ -443,7 +489,9 @@ Result<std::pair<VisitRecord, Party>> VisitService::get(const Actor& actor, std:
 Result<std::pair<VisitRecord, Party>> VisitService::reschedule(const Actor& actor,
                                                                std::int64_t visit_id,
                                                                std::time_t start,
-                                                               const std::string& reason) {
+                                                               const std::string& reason,
+                                                               const std::string& ip) {
+  if (auto r = check_rate(actor, ip); !r) return r.error();
   const std::time_t now_t = clock_();
   const std::string now = iso_utc(now_t);
   auto tx = db_.begin();

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/rate_limiter.hpp"
 #include "core/time.hpp"
 #include "listings/listing_service.hpp"
 #include "notify/outbox.hpp"
@@ -52,8 +53,8 @@ class VisitService {
                const listings::Gazetteer& gazetteer, VisitOptions options,
                Clock clock = system_clock(), std::function<void()> wake = {});
 
-  // The listing's lister or an admin only.
-  Result<Availability> availability(const Actor& actor, std::int64_t listing_id);
+  // The listing's lister or an admin only; empty while no hours have been set.
+  Result<std::optional<Availability>> availability(const Actor& actor, std::int64_t listing_id);
   Result<Availability> set_availability(const Actor& actor, std::int64_t listing_id,
                                         const Availability& availability);
 
@@ -62,12 +63,16 @@ class VisitService {
   Result<std::vector<SlotView>> slots(std::int64_t listing_id, std::optional<LocalDate> from,
                                       int days);
 
+  // At most options.max_per_listing live visits of one listing per seeker and
+  // options.max_active in all; book and reschedule are rate-limited per account and per `ip`
+  // (none when empty).
   Result<VisitRecord> book(const Actor& actor, std::int64_t listing_id, std::time_t start,
-                           const std::string& note);
+                           const std::string& note, const std::string& ip = {});
   // The seeker or the lister of the visit; anyone else gets visit_not_found.
   Result<std::pair<VisitRecord, Party>> get(const Actor& actor, std::int64_t visit_id);
   Result<std::pair<VisitRecord, Party>> reschedule(const Actor& actor, std::int64_t visit_id,
-                                                   std::time_t start, const std::string& reason);
+                                                   std::time_t start, const std::string& reason,
+                                                   const std::string& ip = {});
   Result<std::pair<VisitRecord, Party>> cancel(const Actor& actor, std::int64_t visit_id,
                                                const std::string& reason);
   // "visited" or "no_show", by the lister, once the visit has started.
@@ -88,6 +93,8 @@ class VisitService {
 
  private:
   struct Parties;
+  // One token from the caller's IP and account buckets, shared by book and reschedule.
+  Result<void> check_rate(const Actor& actor, const std::string& ip);
   Result<listings::Listing> listing_for_lister(const Actor& actor, std::int64_t listing_id);
   // Empty when `start` is a slot the availability offers now; else why not.
   std::optional<Error> check_offered(const std::optional<Availability>& a, std::time_t start,
@@ -115,6 +122,8 @@ class VisitService {
   VisitOptions options_;
   Clock clock_;
   std::function<void()> wake_;
+  auth::RateLimiter ip_limiter_;
+  auth::RateLimiter seeker_limiter_;
 };
 
 }  // namespace griha::visits

@@ -41,6 +41,10 @@ TEST(Config, BadValuesNameTheKeyAndTheRule) {
                         {"GRIHA_DATABASE_POOL_SIZE", "-1", "database.pool_size"},
                         {"GRIHA_LEADS_CODES_PER_CONTACT_PER_DAY", "0",
                          "leads.codes_per_contact_per_day"},
+                        {"GRIHA_VISITS_MAX_PER_LISTING", "0", "visits.max_per_listing"},
+                        {"GRIHA_VISITS_MAX_ACTIVE", "0", "visits.max_active"},
+                        {"GRIHA_VISITS_SEEKER_RATE_PER_MINUTE", "0",
+                         "visits.seeker_rate_per_minute"},
                         // The tile URL's origin goes into the pages' CSP header.
                         {"GRIHA_WEB_TILE_URL", "https://t.in; script-src *", "web.tile_url"},
                         {"GRIHA_WEB_TILE_URL", "ftp://t.in/{z}/{x}/{y}.png", "web.tile_url"},
@@ -126,6 +130,12 @@ TEST(Config, ExampleFileMatchesTheDefaults) {
   EXPECT_EQ(c->leads.seeker_rate_per_minute, d.leads.seeker_rate_per_minute);
   EXPECT_EQ(c->leads.guest_daily_cap, d.leads.guest_daily_cap);
   EXPECT_EQ(c->leads.codes_per_contact_per_day, d.leads.codes_per_contact_per_day);
+  EXPECT_EQ(c->visits.min_notice_minutes, d.visits.min_notice_minutes);
+  EXPECT_EQ(c->visits.horizon_days, d.visits.horizon_days);
+  EXPECT_EQ(c->visits.max_per_listing, d.visits.max_per_listing);
+  EXPECT_EQ(c->visits.max_active, d.visits.max_active);
+  EXPECT_EQ(c->visits.ip_rate_per_minute, d.visits.ip_rate_per_minute);
+  EXPECT_EQ(c->visits.seeker_rate_per_minute, d.visits.seeker_rate_per_minute);
   EXPECT_EQ(c->auth.oidc.issuer, d.auth.oidc.issuer);
   EXPECT_EQ(c->auth.oidc.scopes, d.auth.oidc.scopes);
   EXPECT_EQ(c->email.provider, d.email.provider);

@@ -154,11 +154,12 @@ class Leads : public ::testing::Test {
 
   // Proves a user's phone the way auth does: an OTP sign-in with the number.
   static void verify_phone(const std::string& phone) {
-    auto req = call(verb::post, "/api/v1/auth/otp/request", nullptr,
-                    json::object{{"phone", phone}});
+    auto req =
+        call(verb::post, "/api/v1/auth/otp/request", nullptr, json::object{{"phone", phone}});
     if (req.result_int() != 202) throw std::runtime_error("otp/request: " + req.body());
     const std::string code = await_in_log(
-        *server_, std::regex("to=" + regex_escape(phone) + R"( text="(\d{6}) is your Griha sign-in)"));
+        *server_,
+        std::regex("to=" + regex_escape(phone) + R"( text="(\d{6}) is your Griha sign-in)"));
     auto ok = call(verb::post, "/api/v1/auth/otp/verify", nullptr,
                    json::object{{"phone", phone}, {"code", code}});
     if (ok.result_int() != 200) throw std::runtime_error("otp/verify: " + ok.body());
@@ -639,13 +640,12 @@ TEST_F(Leads, AListerHearsByEmailAndSmsOnlyAtVerifiedContacts) {
   // Registered, never verified: the address and the number may be anybody's.
   const std::string email = "unverified-lister-" + std::to_string(::getpid()) + "@test.griha.in";
   const std::string password = "correct horse battery unverified";
-  ASSERT_EQ(call(verb::post, "/api/v1/auth/register", nullptr,
-                 json::object{{"email", email},
-                              {"password", password},
-                              {"name", "Unverified"},
-                              {"role", "owner"}})
-                .result_int(),
-            202);
+  ASSERT_EQ(
+      call(verb::post, "/api/v1/auth/register", nullptr,
+           json::object{
+               {"email", email}, {"password", password}, {"name", "Unverified"}, {"role", "owner"}})
+          .result_int(),
+      202);
   auto signed_in = call(verb::post, "/api/v1/auth/signin", nullptr,
                         json::object{{"email", email}, {"password", password}});
   ASSERT_EQ(signed_in.result_int(), 200) << signed_in.body();
@@ -719,10 +719,9 @@ TEST_F(Leads, AnAgentWhoLeavesTheAgencyLosesTheLead) {
   const auto listing = active_listing(broker);
   const auto seeker = create_user(*server_, "seeker");
   const auto id = json_body(inquire(listing, &seeker, "For the agency")).at("id").as_int64();
-  ASSERT_EQ(
-      call(verb::patch, lead_path(id), &broker, json::object{{"assigned_to", colleague.id}})
-          .result_int(),
-      200);
+  ASSERT_EQ(call(verb::patch, lead_path(id), &broker, json::object{{"assigned_to", colleague.id}})
+                .result_int(),
+            200);
   ASSERT_EQ(call(verb::get, lead_path(id), &colleague).result_int(), 200);
   ASSERT_EQ(my_leads(colleague).size(), 1u);
 
@@ -769,10 +768,9 @@ TEST_F(Leads, ConcurrentPatchesNeverReopenALeadAnAdminClosed) {
         threads.emplace_back([&, i] {
           start.arrive_and_wait();
           for (int k = 0; k < 3; ++k) {
-            const auto status =
-                call(verb::patch, lead_path(id), &owner_,
-                     json::object{{"stage", stages[(i + k) % k_movers]}})
-                    .result_int();
+            const auto status = call(verb::patch, lead_path(id), &owner_,
+                                     json::object{{"stage", stages[(i + k) % k_movers]}})
+                                    .result_int();
             if (status != 200 && status != 409) ++unexpected;
           }
         });

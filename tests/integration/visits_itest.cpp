@@ -1,6 +1,8 @@
 // Site visits over HTTP against the real binary, on SQLite and PostgreSQL: no double booking
 // under 50 concurrent requests, capacity, cancel and reschedule freeing places, who may do
-// what (other people's visits are 404), validation, and what the booking leaves in the outbox.
+// what (other people's visits are 404), validation, what the booking leaves in the outbox, the
+// caps on one seeker's visits (even under concurrent requests), rate limits and mail only to
+// verified addresses.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -22,10 +24,13 @@ using bhttp::verb;
 
 class VisitsApi : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    // 50-odd users sign in from one address: lift the per-IP sign-in limit for this server.
-    server_ = new GrihaProcess(
-        std::map<std::string, std::string>{{"GRIHA_AUTH_IP_RATE_PER_MINUTE", "100000"}});
+  static void SetUpTestSuite() { start({}); }
+  // 50-odd users sign in and book from one address: the per-IP limits of sign-in and of
+  // booking are lifted unless `env` sets them.
+  static void start(std::map<std::string, std::string> env) {
+    env.try_emplace("GRIHA_AUTH_IP_RATE_PER_MINUTE", "100000");
+    env.try_emplace("GRIHA_VISITS_IP_RATE_PER_MINUTE", "100000");
+    server_ = new GrihaProcess(env);
     owner_ = create_user(*server_, "owner");
     agent_ = create_user(*server_, "agent");
     admin_ = create_user(*server_, "admin");
@@ -37,6 +42,7 @@ class VisitsApi : public ::testing::Test {
   static void TearDownTestSuite() {
     delete db_;
     delete server_;
+    seekers_.clear();  // users of that server's database
   }
 
   // Seekers are made when first needed (ctest runs each test in its own process, and only
@@ -79,8 +85,8 @@ class VisitsApi : public ::testing::Test {
                                                       {"blackout_dates", dates}});
   }
 
-  // An active listing by owner_, open for visits every day 10:00-18:00 IST.
-  static std::int64_t listing_with_hours(int visitors, const std::string& blackout = "") {
+  // An active listing by owner_, with no visiting hours yet.
+  static std::int64_t active_listing() {
     const auto places = json_body(http_get(server_->port(), "/api/v1/places?q=baner"));
     const auto& p = places.at("places").as_array().at(0);
     auto created = call(verb::post, "/api/v1/listings", &owner_,
@@ -102,6 +108,13 @@ class VisitsApi : public ::testing::Test {
     EXPECT_EQ(call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve", &admin_)
                   .result_int(),
               200);
+    return id;
+  }
+
+  // An active listing by owner_, open for visits every day 10:00-18:00 IST.
+  static std::int64_t listing_with_hours(int visitors, const std::string& blackout = "") {
+    const auto id = active_listing();
+    const std::string path = "/api/v1/listings/" + std::to_string(id);
     auto put = call(verb::put, path + "/availability", &owner_, hours_body(visitors, blackout));
     EXPECT_EQ(put.result_int(), 200) << put.body();
     return id;
@@ -347,12 +360,13 @@ TEST_F(VisitsApi, OnlyTheListerRecordsTheOutcomeAndOnlyAfterTheStart) {
 TEST_F(VisitsApi, ABookingAndAVisitMoveTheSeekersLeadAlong) {
   const auto id = listing_with_hours(1);
   const auto& who = seeker(8);
-  const auto sent = call(verb::post, "/api/v1/listings/" + std::to_string(id) + "/inquiries", &who,
-                         R"({"message":"Is it still available?","preferred_contact_time":"evening"})");
+  const auto sent =
+      call(verb::post, "/api/v1/listings/" + std::to_string(id) + "/inquiries", &who,
+           R"({"message":"Is it still available?","preferred_contact_time":"evening"})");
   ASSERT_EQ(sent.result_int(), 201) << sent.body();
   auto lead_stage = [&] {
-    const auto leads = json_body(call(verb::get, "/api/v1/me/leads?listing_id=" + std::to_string(id),
-                                      &owner_));
+    const auto leads =
+        json_body(call(verb::get, "/api/v1/me/leads?listing_id=" + std::to_string(id), &owner_));
     return std::string(leads.at("items").as_array().at(0).at("stage").as_string());
   };
   EXPECT_EQ(lead_stage(), "new");
@@ -373,8 +387,8 @@ TEST_F(VisitsApi, ABookingAndAVisitMoveTheSeekersLeadAlong) {
 
   // Another seeker's booking does not touch this lead, and no lead is made for them.
   ASSERT_EQ(book(seeker(9), id, slot_start(id, 3)).result_int(), 201);
-  const auto leads = json_body(call(verb::get, "/api/v1/me/leads?listing_id=" + std::to_string(id),
-                                    &owner_));
+  const auto leads =
+      json_body(call(verb::get, "/api/v1/me/leads?listing_id=" + std::to_string(id), &owner_));
   EXPECT_EQ(leads.at("items").as_array().size(), 1u);
 }
 
@@ -584,6 +598,180 @@ TEST_F(VisitsApi, TheOutboxHoldsTheConfirmationsAndTwoRemindersUntilACancel) {
   EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1 AND link = $2",
                   storage::params(owner_.id, "/dashboard/visits/" + std::to_string(vid))),
             2);
+}
+
+TEST_F(VisitsApi, TheListerReadsTheDefaultHoursUntilSettingAny) {
+  const auto id = active_listing();
+  const std::string path = "/api/v1/listings/" + std::to_string(id) + "/availability";
+  for (const TestUser* who : {&owner_, &admin_}) {
+    auto r = call(verb::get, path, who);
+    ASSERT_EQ(r.result_int(), 200) << r.body();
+    const auto a = json_body(r).as_object();
+    EXPECT_FALSE(a.at("configured").as_bool());
+    EXPECT_EQ(a.at("timezone").as_string(), "Asia/Kolkata");
+    EXPECT_EQ(a.at("slot_minutes").as_int64(), 30);
+    EXPECT_EQ(a.at("visitors_per_slot").as_int64(), 1);
+    EXPECT_TRUE(a.at("windows").as_array().empty());
+    EXPECT_TRUE(a.at("blackout_dates").as_array().empty());
+    EXPECT_FALSE(a.contains("updated_at"));
+  }
+  // Others are refused as before, set or not.
+  auto other = call(verb::get, path, &agent_);
+  EXPECT_EQ(other.result_int(), 403);
+  EXPECT_EQ(code_of(other), "not_listing_owner");
+  EXPECT_EQ(call(verb::get, path, &seeker(0)).result_int(), 403);
+  EXPECT_EQ(call(verb::get, path, nullptr).result_int(), 401);
+  EXPECT_EQ(call(verb::get, "/api/v1/listings/999999/availability", &owner_).result_int(), 404);
+  EXPECT_TRUE(slots(id, day(2)).empty());
+
+  ASSERT_EQ(call(verb::put, path, &owner_, hours_body(2)).result_int(), 200);
+  const auto set = json_body(call(verb::get, path, &owner_));
+  EXPECT_TRUE(set.at("configured").as_bool());
+  EXPECT_EQ(set.at("windows").as_array().size(), 7u);
+  EXPECT_EQ(set.at("visitors_per_slot").as_int64(), 2);
+}
+
+TEST_F(VisitsApi, ASeekerHoldsAtMostTwoUpcomingVisitsOfAListing) {
+  const auto id = listing_with_hours(3);
+  const TestUser visitor = fresh_seeker();
+  ASSERT_EQ(book(visitor, id, slot_start(id, 2, 0)).result_int(), 201);
+  ASSERT_EQ(book(visitor, id, slot_start(id, 2, 1)).result_int(), 201);
+  auto third = book(visitor, id, slot_start(id, 2, 2));
+  EXPECT_EQ(third.result_int(), 409);
+  EXPECT_EQ(code_of(third), "visit_limit_per_listing");
+  EXPECT_EQ(available(id, slot_start(id, 2, 2)), 3) << "no place was taken";
+  EXPECT_EQ(book(visitor, listing_with_hours(1), slot_start(id, 2, 2)).result_int(), 201);
+}
+
+TEST_F(VisitsApi, ConcurrentBookingsOfOneSeekerMakeAtMostTwoOnAListing) {
+  const auto id = listing_with_hours(1);
+  const TestUser visitor = fresh_seeker();
+  const auto open = slots(id, day(3));
+  ASSERT_GE(open.size(), 10u);
+  std::vector<std::atomic<int>> statuses(10);
+  std::latch go(10);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 10; ++i)
+    threads.emplace_back([&, i] {
+      const std::string start(open.at(i).at("start").as_string());
+      go.arrive_and_wait();
+      statuses[i] = book(visitor, id, start).result_int();
+    });
+  for (auto& t : threads) t.join();
+  std::map<int, int> got;
+  for (auto& s : statuses) ++got[s.load()];
+  EXPECT_EQ(got, (std::map<int, int>{{201, 2}, {409, 8}}));
+  EXPECT_EQ(count("SELECT count(*) FROM visits WHERE listing_id = $1 AND seeker_id = $2 AND "
+                  "status = 'booked'",
+                  storage::params(id, visitor.id)),
+            2);
+}
+
+TEST_F(VisitsApi, BookingAndReschedulingAreRateLimitedPerAccount) {
+  const auto id = listing_with_hours(3);
+  const TestUser visitor = fresh_seeker();
+  const std::string start = slot_start(id, 2);
+  auto first = book(visitor, id, start);
+  ASSERT_EQ(first.result_int(), 201) << first.body();
+  const auto vid = json_body(first).at("visit").at("id").as_int64();
+  // Nine more attempts (refused or not, each counts) use up the account's ten a minute.
+  const std::string off_slot = iso_utc(*visits::parse_instant(start) + 600);
+  for (int i = 0; i < 9; ++i) EXPECT_EQ(book(visitor, id, off_slot).result_int(), 422);
+  auto moved = call(verb::post, visit_path(vid, "reschedule"), &visitor,
+                    R"({"start":")" + slot_start(id, 3) + R"(","reason":"Later"})");
+  EXPECT_EQ(moved.result_int(), 429) << moved.body();
+  EXPECT_EQ(code_of(moved), "rate_limited");
+  EXPECT_GE(std::stoi(std::string(moved[bhttp::field::retry_after])), 1);
+  auto again = book(visitor, id, slot_start(id, 3));
+  EXPECT_EQ(again.result_int(), 429);
+  EXPECT_FALSE(again[bhttp::field::retry_after].empty());
+  // Cancelling is not limited, and other accounts are not affected.
+  EXPECT_EQ(
+      call(verb::post, visit_path(vid, "cancel"), &visitor, R"({"reason":"Ill"})").result_int(),
+      200);
+  EXPECT_EQ(book(fresh_seeker(), id, slot_start(id, 3)).result_int(), 201);
+}
+
+TEST_F(VisitsApi, VisitEmailsGoOnlyToVerifiedAddresses) {
+  const auto id = listing_with_hours(1);
+  const TestUser visitor = fresh_seeker();
+  db_->exec(storage::Query{"test.unverify", "UPDATE users SET email_verified = 0 WHERE id = $1"},
+            storage::params(visitor.id))
+      .value();
+  const auto booked = book(visitor, id, slot_start(id, 3));
+  ASSERT_EQ(booked.result_int(), 201) << booked.body();
+  const auto vid = json_body(booked).at("visit").at("id").as_int64();
+  ASSERT_EQ(call(verb::post, visit_path(vid, "reschedule"), &owner_,
+                 R"({"start":")" + slot_start(id, 4) + R"(","reason":"Painters"})")
+                .result_int(),
+            200);
+  ASSERT_EQ(
+      call(verb::post, visit_path(vid, "cancel"), &owner_, R"({"reason":"Sold"})").result_int(),
+      200);
+  EXPECT_EQ(
+      count("SELECT count(*) FROM outbox WHERE recipient = $1", storage::params(visitor.email)), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM outbox WHERE extras LIKE $1",
+                  storage::params("%" + visitor.email + "%")),
+            0)
+      << "nor as an attendee of the lister's invites";
+  // The app tells them all the same, and the lister's mail went out.
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE user_id = $1 AND link = $2",
+                  storage::params(visitor.id, "/dashboard/visits/" + std::to_string(vid))),
+            2);
+  EXPECT_GE(count("SELECT count(*) FROM outbox WHERE recipient = $1 AND kind = $2",
+                  storage::params(owner_.email, "visit.cancelled.lister")),
+            1);
+}
+
+// A server that allows each seeker three upcoming visits in all.
+class VisitsCapsApi : public VisitsApi {
+ protected:
+  static void SetUpTestSuite() { start({{"GRIHA_VISITS_MAX_ACTIVE", "3"}}); }
+};
+
+TEST_F(VisitsCapsApi, ConcurrentBookingsAcrossListingsStayWithinMaxActive) {
+  std::vector<std::int64_t> ids;
+  std::vector<std::string> starts;
+  for (int i = 0; i < 4; ++i) ids.push_back(listing_with_hours(1));
+  for (std::size_t i = 0; i < 8; ++i) starts.push_back(slot_start(ids[i % 4], 2, i / 4));
+  const TestUser visitor = fresh_seeker();
+  std::vector<std::atomic<int>> statuses(8);
+  std::vector<std::string> codes(8);
+  std::latch go(8);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 8; ++i)
+    threads.emplace_back([&, i] {
+      go.arrive_and_wait();
+      const auto r = book(visitor, ids[i % 4], starts[i]);
+      statuses[i] = r.result_int();
+      codes[i] = code_of(r);
+    });
+  for (auto& t : threads) t.join();
+  std::map<int, int> got;
+  for (auto& s : statuses) ++got[s.load()];
+  EXPECT_EQ(got, (std::map<int, int>{{201, 3}, {409, 5}}));
+  for (std::size_t i = 0; i < 8; ++i)
+    if (statuses[i] == 409) EXPECT_EQ(codes[i], "visit_limit_active");
+  EXPECT_EQ(count("SELECT count(*) FROM visits WHERE seeker_id = $1 AND status = 'booked'",
+                  storage::params(visitor.id)),
+            3);
+}
+
+// A server that takes three bookings a minute from one address.
+class VisitsIpLimitApi : public VisitsApi {
+ protected:
+  static void SetUpTestSuite() { start({{"GRIHA_VISITS_IP_RATE_PER_MINUTE", "3"}}); }
+};
+
+TEST_F(VisitsIpLimitApi, BookingIsRateLimitedPerAddress) {
+  const auto id = listing_with_hours(3);
+  for (std::size_t i = 0; i < 4; ++i) seeker(i);  // signing in is not booking
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_EQ(book(seeker(i), id, slot_start(id, 2, i)).result_int(), 201);
+  auto fourth = book(seeker(3), id, slot_start(id, 2, 3));
+  EXPECT_EQ(fourth.result_int(), 429) << fourth.body();
+  EXPECT_EQ(code_of(fourth), "rate_limited");
+  EXPECT_GE(std::stoi(std::string(fourth[bhttp::field::retry_after])), 1);
 }
 
 }  // namespace

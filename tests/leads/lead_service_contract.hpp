@@ -581,9 +581,9 @@ TEST_P(LeadServiceContract, ListerEmailAndSmsGoOnlyToVerifiedContacts) {
                     email + "'"),
               c.email_verified ? 1 : 0)
         << "email verified: " << c.email_verified;
-    EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE channel = 'sms' AND recipient = '" + phone +
-                    "'"),
-              c.phone_verified ? 1 : 0)
+    EXPECT_EQ(
+        count("SELECT COUNT(*) FROM outbox WHERE channel = 'sms' AND recipient = '" + phone + "'"),
+        c.phone_verified ? 1 : 0)
         << "phone verified: " << c.phone_verified;
     // The lister always hears in the app, and the lead is there to read.
     EXPECT_EQ(count("SELECT COUNT(*) FROM notifications WHERE kind = 'lead.new' AND user_id = " +
@@ -615,10 +615,9 @@ TEST_P(LeadServiceContract, CodesToOneContactAreCappedPerDay) {
     ASSERT_TRUE(service_->request_contact_code(std::nullopt, "Capped@Example.in", "10.0.0.9"));
     now_ += options_.code_resend_seconds;
   }
-  EXPECT_EQ(service_->request_contact_code(std::nullopt, "capped@example.in", "10.0.0.9")
-                .error()
-                .code,
-            "code_daily_cap");
+  EXPECT_EQ(
+      service_->request_contact_code(std::nullopt, "capped@example.in", "10.0.0.9").error().code,
+      "code_daily_cap");
   // A day after the first code, one more may go: the 24 hours roll.
   now_ = first + 24 * 3600;
   EXPECT_TRUE(service_->request_contact_code(phone, std::nullopt, "10.0.0.9"));
@@ -681,8 +680,8 @@ TEST_P(LeadServiceContract, AMoveDoesNotUndoAConcurrentAssignment) {
 
 TEST_P(LeadServiceContract, ANoteWaitsForAConcurrentUnassignment) {
   const auto a = assigned_lead();
-  static constexpr storage::Query k_unassign{
-      "test.unassign", "UPDATE leads SET assigned_to = NULL WHERE id = $1"};
+  static constexpr storage::Query k_unassign{"test.unassign",
+                                             "UPDATE leads SET assigned_to = NULL WHERE id = $1"};
   auto unassigning = db_->begin().value();
   ASSERT_TRUE(unassigning.exec(k_unassign, storage::params(a.lead)));
   std::atomic<bool> done{false};

@@ -210,12 +210,12 @@ TEST_P(OutboxContract, InAppNotificationIsWrittenWithTheEvent) {
   const auto user = db_->exec(k_user, storage::params(iso_utc(now_))).value().rows.at(0).i64(0);
   {
     auto tx = db_->begin().value();
-    ASSERT_TRUE(notify_in_app(tx, {user, "lead.new", "New lead", "Asha asked", "/d/l/1"},
-                              iso_utc(now_)));
+    ASSERT_TRUE(
+        notify_in_app(tx, {user, "lead.new", "New lead", "Asha asked", "/d/l/1"}, iso_utc(now_)));
   }  // rolled back
   auto tx = db_->begin().value();
-  ASSERT_TRUE(notify_in_app(tx, {user, "lead.new", "New lead", "Asha asked", "/d/l/1"},
-                            iso_utc(now_)));
+  ASSERT_TRUE(
+      notify_in_app(tx, {user, "lead.new", "New lead", "Asha asked", "/d/l/1"}, iso_utc(now_)));
   ASSERT_TRUE(tx.commit());
   static constexpr storage::Query k_count{"test.count_notifications",
                                           "SELECT COUNT(*) FROM notifications WHERE user_id = $1"};

@@ -32,24 +32,41 @@ class VisitServiceContract : public ::testing::TestWithParam<std::string> {
     const Clock clock = [this] { return now_.load(); };
     listings_ = std::make_unique<listings::ListingService>(*db_, *gazetteer_,
                                                            listings::ListingOptions{90}, clock);
-    VisitOptions options;
-    options.public_url = "https://griha.test";
-    options.organizer_email = "no-reply@griha.test";
-    service_ = std::make_unique<VisitService>(*db_, *listings_, *gazetteer_, options, clock,
-                                              [this] { ++wakes_; });
+    service_ = make_service(VisitOptions{});
     owner_ = {make_user("owner"), "owner"};
     admin_ = {make_user("admin"), "admin"};
     seeker_ = {make_user("seeker"), "seeker"};
     other_ = {make_user("seeker"), "seeker"};
   }
 
-  std::int64_t make_user(const std::string& role) {
+  // A service on the fixture's database and clock, with other [visits] settings.
+  std::unique_ptr<VisitService> make_service(VisitOptions options) {
+    options.public_url = "https://griha.test";
+    options.organizer_email = "no-reply@griha.test";
+    return std::make_unique<VisitService>(
+        *db_, *listings_, *gazetteer_, options, [this] { return now_.load(); },
+        [this] { ++wakes_; });
+  }
+
+  std::int64_t make_user(const std::string& role, bool email_verified = true) {
     static constexpr storage::Query k_insert{
         "test.insert_user",
-        "INSERT INTO users (email, name, role, created_at, updated_at) "
-        "VALUES ($1, $2, $3, $4, $4) RETURNING id"};
+        "INSERT INTO users (email, name, role, email_verified, created_at, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5, $5) RETURNING id"};
     const std::string email = role + std::to_string(++users_) + "@example.in";
-    return db_->exec(k_insert, storage::params(email, "Test " + role, role, "2026-01-01T00:00:00Z"))
+    return db_
+        ->exec(k_insert, storage::params(email, "Test " + role, role, email_verified ? 1 : 0,
+                                         "2026-01-01T00:00:00Z"))
+        .value()
+        .rows.at(0)
+        .i64(0);
+  }
+
+  std::int64_t notifications(std::int64_t user_id, std::string_view kind) {
+    static constexpr storage::Query k_count{
+        "test.visit_notifications",
+        "SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = $2"};
+    return db_->exec(k_count, storage::params(user_id, std::string(kind)))
         .value()
         .rows.at(0)
         .i64(0);
@@ -336,6 +353,185 @@ TEST_P(VisitServiceContract, ConcurrentBookingsNeverOverfillASlot) {
   EXPECT_EQ(ok.load(), 2);
   EXPECT_EQ(full.load(), 14);
   EXPECT_EQ(other.load(), 0);
+}
+
+TEST_P(VisitServiceContract, ListersSeeDefaultHoursUntilTheySetTheirOwn) {
+  const auto id = listing();
+  static constexpr storage::Query k_unset{"test.visit_unset_hours",
+                                          "DELETE FROM visit_availability WHERE listing_id = $1"};
+  db_->exec(k_unset, storage::params(id)).value();
+  for (const Actor& who : {owner_, admin_}) {
+    auto a = service_->availability(who, id);
+    ASSERT_TRUE(a) << a.error().code;
+    EXPECT_FALSE(a->has_value());
+  }
+  // Everyone else is still refused, set or not.
+  auto other = service_->availability(Actor{make_user("agent"), "agent"}, id);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, "not_listing_owner");
+  set_hours(id, 1);
+  auto set = service_->availability(owner_, id).value();
+  ASSERT_TRUE(set.has_value());
+  EXPECT_EQ(set->windows.size(), 7u);
+}
+
+TEST_P(VisitServiceContract, ASeekerHoldsAtMostTwoUpcomingVisitsOfAListing) {
+  const auto id = listing(3), other_listing = listing(3);
+  auto first = service_->book(seeker_, id, at("2026-11-26T10:00:00+05:30"), "").value();
+  service_->book(seeker_, id, at("2026-11-27T10:00:00+05:30"), "").value();
+  const auto mail = outbox().size();
+  auto third = service_->book(seeker_, id, at("2026-11-28T10:00:00+05:30"), "");
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().code, "visit_limit_per_listing");
+  EXPECT_EQ(third.error().kind, ErrorKind::conflict);
+  EXPECT_EQ(outbox().size(), mail) << "a refused booking sends nothing";
+  // Other seekers and other listings are not affected.
+  EXPECT_TRUE(service_->book(other_, id, at("2026-11-28T10:00:00+05:30"), ""));
+  EXPECT_TRUE(service_->book(seeker_, other_listing, at("2026-11-28T10:00:00+05:30"), ""));
+  // A cancelled visit no longer counts, nor does one whose time has come.
+  service_->cancel(seeker_, first.id, "Changed my mind").value();
+  EXPECT_TRUE(service_->book(seeker_, id, at("2026-11-28T11:00:00+05:30"), ""));
+  EXPECT_EQ(service_->book(seeker_, id, at("2026-11-29T10:00:00+05:30"), "").error().code,
+            "visit_limit_per_listing");
+  now_ = at("2026-11-27T10:00:00+05:30");
+  EXPECT_TRUE(service_->book(seeker_, id, at("2026-11-29T10:00:00+05:30"), ""));
+}
+
+TEST_P(VisitServiceContract, ASeekerHoldsAtMostMaxActiveUpcomingVisitsInAll) {
+  VisitOptions o;
+  o.max_active = 3;
+  auto service = make_service(o);
+  const auto a = listing(), b = listing(), c = listing();
+  service->book(seeker_, a, at("2026-11-26T10:00:00+05:30"), "").value();
+  service->book(seeker_, a, at("2026-11-27T10:00:00+05:30"), "").value();
+  auto third = service->book(seeker_, b, at("2026-11-26T10:00:00+05:30"), "").value();
+  auto fourth = service->book(seeker_, c, at("2026-11-26T10:00:00+05:30"), "");
+  ASSERT_FALSE(fourth);
+  EXPECT_EQ(fourth.error().code, "visit_limit_active");
+  EXPECT_TRUE(service->book(other_, c, at("2026-11-26T10:00:00+05:30"), ""));
+  // Rescheduling keeps the count as it was.
+  service->reschedule(seeker_, third.id, at("2026-11-28T10:00:00+05:30"), "Later").value();
+  service->cancel(seeker_, third.id, "Not needed").value();
+  EXPECT_TRUE(service->book(seeker_, c, at("2026-11-27T10:00:00+05:30"), ""));
+}
+
+TEST_P(VisitServiceContract, ConcurrentBookingsOfOneSeekerStayWithinTheCaps) {
+  VisitOptions o;
+  o.max_active = 3;
+  o.seeker_rate_per_minute = 1000;  // the caps are under test here, not the rate limit
+  auto service = make_service(o);
+  // 16 requests at once: 4 listings, 4 slots each. Per listing at most 2, in all at most 3.
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(listing());
+  std::atomic<int> ok{0}, capped{0}, other{0};
+  std::latch go(16);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 16; ++i)
+    threads.emplace_back([&, i] {
+      const std::time_t start = at("2026-11-26T10:00:00+05:30") + (i / 4) * 86400;
+      go.arrive_and_wait();
+      auto r = service->book(seeker_, ids[i % 4], start, "");
+      if (r)
+        ++ok;
+      else if (r.error().code == "visit_limit_active" ||
+               r.error().code == "visit_limit_per_listing")
+        ++capped;
+      else
+        ++other;
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 3);
+  EXPECT_EQ(capped.load(), 13);
+  EXPECT_EQ(other.load(), 0);
+  static constexpr storage::Query k_live{
+      "test.visit_live", "SELECT count(*) FROM visits WHERE seeker_id = $1 AND status = 'booked'"};
+  EXPECT_EQ(db_->exec(k_live, storage::params(seeker_.user_id)).value().rows.at(0).i64(0), 3);
+
+  // And on one listing alone, the per-listing cap holds under the same race.
+  o.max_active = 10;
+  service = make_service(o);
+  const auto one = listing(3);
+  std::atomic<int> ok2{0}, capped2{0};
+  std::latch go2(12);
+  threads.clear();
+  for (int i = 0; i < 12; ++i)
+    threads.emplace_back([&, i] {
+      const std::time_t start = at("2026-11-26T10:00:00+05:30") + i * 1800;
+      go2.arrive_and_wait();
+      auto r = service->book(other_, one, start, "");
+      if (r)
+        ++ok2;
+      else if (r.error().code == "visit_limit_per_listing")
+        ++capped2;
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok2.load(), 2);
+  EXPECT_EQ(capped2.load(), 10);
+}
+
+TEST_P(VisitServiceContract, BookingAndReschedulingAreRateLimitedPerAccountAndPerIp) {
+  VisitOptions o;
+  o.ip_rate_per_minute = 4;
+  o.seeker_rate_per_minute = 3;
+  auto service = make_service(o);
+  const auto id = listing(3);
+  auto v = service->book(seeker_, id, at("2026-11-26T10:00:00+05:30"), "", "10.0.0.1").value();
+  // Refused or not, every attempt takes a token.
+  EXPECT_EQ(
+      service->book(seeker_, id, at("2026-11-26T10:10:00+05:30"), "", "10.0.0.1").error().code,
+      "slot_unavailable");
+  service->reschedule(seeker_, v.id, at("2026-11-27T10:00:00+05:30"), "Later", "10.0.0.1").value();
+  auto fourth = service->book(seeker_, id, at("2026-11-28T10:00:00+05:30"), "", "10.0.0.2");
+  ASSERT_FALSE(fourth);
+  EXPECT_EQ(fourth.error().code, "rate_limited");
+  EXPECT_EQ(fourth.error().kind, ErrorKind::rate_limited);
+  EXPECT_GE(fourth.error().retry_after_seconds, 1);
+  auto moved = service->reschedule(seeker_, v.id, at("2026-11-28T10:00:00+05:30"), "x", "10.0.0.3");
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().code, "rate_limited");
+  // 10.0.0.1 has used 3 of its 4: one more from another account, then that address is refused.
+  EXPECT_TRUE(service->book(other_, id, at("2026-11-28T10:00:00+05:30"), "", "10.0.0.1"));
+  auto from_ip = service->book(Actor{make_user("seeker"), "seeker"}, id,
+                               at("2026-11-29T10:00:00+05:30"), "", "10.0.0.1");
+  ASSERT_FALSE(from_ip);
+  EXPECT_EQ(from_ip.error().code, "rate_limited");
+  EXPECT_GE(from_ip.error().retry_after_seconds, 1);
+  EXPECT_TRUE(service->book(Actor{make_user("seeker"), "seeker"}, id,
+                            at("2026-11-29T10:00:00+05:30"), "", "10.0.0.4"));
+}
+
+TEST_P(VisitServiceContract, VisitEmailsGoOnlyToVerifiedAddresses) {
+  const auto id = listing(2);
+  const Actor unverified{make_user("seeker", false), "seeker"};
+  const std::string address = "seeker" + std::to_string(users_) + "@example.in";
+  auto v = service_->book(unverified, id, at("2026-11-26T10:00:00+05:30"), "").value();
+  service_->reschedule(owner_, v.id, at("2026-11-27T10:00:00+05:30"), "Painters").value();
+  service_->cancel(owner_, v.id, "Sold").value();
+  for (const auto& m : outbox()) {
+    EXPECT_NE(m.recipient, address) << m.kind;
+    // Not even as an attendee in the lister's invites.
+    EXPECT_EQ(m.ics.find(address), std::string::npos) << m.kind;
+  }
+  EXPECT_EQ(outbox_of("visit.booked.lister").size(), 1u);
+  EXPECT_EQ(outbox_of("visit.rescheduled.lister").size(), 1u);
+  EXPECT_TRUE(outbox_of("visit.reminder").empty());
+  // The app tells them all the same.
+  EXPECT_EQ(notifications(unverified.user_id, "visit.rescheduled"), 1);
+  EXPECT_EQ(notifications(unverified.user_id, "visit.cancelled"), 1);
+  // The lister shown the seeker's details still sees the address, as typed.
+  EXPECT_EQ(service_->get(owner_, v.id).value().first.seeker_email,
+            std::optional<std::string>(address));
+
+  // A lister with an unverified address: in-app only, and the seeker's mail as usual.
+  static constexpr storage::Query k_unverify{"test.unverify",
+                                             "UPDATE users SET email_verified = 0 WHERE id = $1"};
+  db_->exec(k_unverify, storage::params(owner_.user_id)).value();
+  const auto lister_mail = outbox_of("visit.booked.lister").size();
+  service_->book(seeker_, id, at("2026-11-28T10:00:00+05:30"), "").value();
+  EXPECT_EQ(outbox_of("visit.booked.lister").size(), lister_mail);
+  EXPECT_EQ(outbox_of("visit.booked.seeker").size(), 1u);
+  EXPECT_EQ(outbox_of("visit.reminder").size(), 2u);
+  EXPECT_EQ(notifications(owner_.user_id, "visit.booked"), 2);
 }
 
 }  // namespace griha::visits
