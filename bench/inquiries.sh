@@ -27,33 +27,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wrk_script_json URL SCRIPT: wrk with a Lua script; rps, latency and the non-2xx count.
-wrk_script_json() {
-  local out
-  out=$(wrk -t1 -c"$conns" -d"${seconds}s" --latency -s "$2" "$1")
-  python3 - "$out" <<'PY'
-import json, re, sys
-text = sys.argv[1]
-def ms(v):
-    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return round(float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 3)
-lat = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(json.dumps({"rps": round(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))),
-                  "requests": int(re.search(r"(\d+) requests in", text).group(1)),
-                  "p50_ms": ms(lat["50"]), "p99_ms": ms(lat["99"]),
-                  "non_2xx": int(errors.group(1)) if errors else 0}))
-PY
-}
-
-# sql NAME URL QUERY: one value from the database griha ran on.
-sql() {
-  case $2 in
-    sqlite://*) sqlite3 "${2#sqlite://}" "$3" ;;
-    *) psql -qtA "$2" -c "$3" ;;
-  esac
-}
-
 # run_backend NAME DATABASE_URL: seeds demo listings, makes the seekers, sends inquiries.
 run_backend() {
   local name=$1 url=$2 base tokens ids result leads inquiries outbox i email
@@ -74,15 +47,15 @@ run_backend() {
       -d "{\"email\":\"$email\",\"password\":\"a monsoon evening in pune\"}" |
       python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"], end="")'),
   done
-  ids=$(sql "$name" "$url" "SELECT id FROM listings WHERE status = 'active' ORDER BY id" | paste -sd, -)
+  ids=$(sql "$url" "SELECT id FROM listings WHERE status = 'active' ORDER BY id" | paste -sd, -)
   export INQ_TOKENS=${tokens%,} INQ_LISTINGS=$ids
   result=$(wrk_script_json "$base/" bench/inquiries.lua)
   kill "$GRIHA_PID"
   wait "$GRIHA_PID" 2>/dev/null || true
   GRIHA_PID=
-  leads=$(sql "$name" "$url" "SELECT COUNT(*) FROM leads")
-  inquiries=$(sql "$name" "$url" "SELECT COUNT(*) FROM lead_inquiries")
-  outbox=$(sql "$name" "$url" "SELECT COUNT(*) FROM outbox WHERE kind LIKE 'lead.%'")
+  leads=$(sql "$url" "SELECT COUNT(*) FROM leads")
+  inquiries=$(sql "$url" "SELECT COUNT(*) FROM lead_inquiries")
+  outbox=$(sql "$url" "SELECT COUNT(*) FROM outbox WHERE kind LIKE 'lead.%'")
   printf '{"inquiries": %s, "leads_created": %s, "inquiries_stored": %s, "outbox_rows": %s, "active_listings": %s}' \
     "$result" "$leads" "$inquiries" "$outbox" "$(echo "$ids" | tr ',' '\n' | wc -l)"
 }

@@ -56,3 +56,31 @@ print(json.dumps({"cpu": cpu, "cores": os.cpu_count(), "memory_mib": mem, "kerne
                   "commit": commit + ("-dirty" if dirty else "")}))
 PY
 }
+
+# wrk_script_json URL SCRIPT: wrk with a Lua script, $conns connections for $seconds seconds
+# (the caller's variables); rps, latency and the non-2xx count as JSON.
+wrk_script_json() {
+  local out
+  out=$(wrk -t1 -c"$conns" -d"${seconds}s" --latency -s "$2" "$1")
+  python3 - "$out" <<'PY'
+import json, re, sys
+text = sys.argv[1]
+def ms(v):
+    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
+    return round(float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 3)
+lat = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(json.dumps({"rps": round(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))),
+                  "requests": int(re.search(r"(\d+) requests in", text).group(1)),
+                  "p50_ms": ms(lat["50"]), "p99_ms": ms(lat["99"]),
+                  "non_2xx": int(errors.group(1)) if errors else 0}))
+PY
+}
+
+# sql URL QUERY: one value from the database griha ran on.
+sql() {
+  case $1 in
+    sqlite://*) sqlite3 -cmd ".timeout 10000" "${1#sqlite://}" "$2" ;;
+    *) psql -qtA "$1" -c "$2" ;;
+  esac
+}

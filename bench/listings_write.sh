@@ -22,25 +22,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wrk_script_json URL SCRIPT: like lib.sh's wrk_json, with a Lua script and a status count.
-wrk_script_json() {
-  local out
-  out=$(wrk -t1 -c"$conns" -d"${seconds}s" --latency -s "$2" "$1")
-  python3 - "$out" <<'PY'
-import json, re, sys
-text = sys.argv[1]
-def ms(v):
-    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return round(float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 3)
-lat = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(json.dumps({"rps": round(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))),
-                  "requests": int(re.search(r"(\d+) requests in", text).group(1)),
-                  "p50_ms": ms(lat["50"]), "p99_ms": ms(lat["99"]),
-                  "non_2xx": int(errors.group(1)) if errors else 0}))
-PY
-}
-
 # run_backend NAME DATABASE_URL: starts griha on it, makes an agent, measures create then update.
 run_backend() {
   local name=$1 url=$2 base token place max_id create update

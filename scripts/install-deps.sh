@@ -18,7 +18,7 @@ packages=(
 commands=("node:nodejs" "npm:npm")
 if [ "$mode" = test ]; then
   packages+=(postgresql-15 postgresql-client-15)
-  commands+=("nginx:nginx-light" "wrk:wrk" "curl:curl" "bc:bc")
+  commands+=("nginx:nginx-light" "wrk:wrk" "curl:curl" "bc:bc" "sqlite3:sqlite3")
   # The web app's browser tests drive Debian's Chromium through playwright-core; browsers
   # are never downloaded by npm.
   packages+=(chromium)
