@@ -46,7 +46,7 @@ Result<std::optional<UserRef>> user(Sql sql, std::int64_t id);
 
 // Serialises one seeker's inquiries on PostgreSQL until the transaction ends (SQLite's
 // writers are serialised already), so that the 24-hour merge and the daily cap hold under
-// concurrent requests.
+// concurrent requests. Under a key of their own, one contact's code requests queue the same way.
 Result<void> lock_seeker(Sql sql, const std::string& seeker_key);
 // Inquiries by this seeker since `since`, and the oldest of them (for Retry-After).
 struct RecentInquiries {
