@@ -23,11 +23,8 @@ namespace griha::leads {
 class LeadServiceContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    scratch_ = GetParam() == "postgres" ? test::scratch_postgres() : test::scratch_sqlite();
-    storage::DatabaseOptions o;
-    o.url = scratch_->url();
-    db_ = storage::Database::open(o).value();
-    ASSERT_TRUE(storage::migrate(*db_));
+    scratch_ = test::scratch_database(GetParam());
+    db_ = test::open_migrated(*scratch_);
     gazetteer_ = std::make_unique<listings::Gazetteer>(listings::Gazetteer::load().value());
     listings_ = std::make_unique<listings::ListingService>(
         *db_, *gazetteer_, listings::ListingOptions{90}, [this] { return now_; });

@@ -17,11 +17,8 @@ namespace griha::listings {
 class ListingServiceContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    scratch_ = GetParam() == "postgres" ? test::scratch_postgres() : test::scratch_sqlite();
-    storage::DatabaseOptions o;
-    o.url = scratch_->url();
-    db_ = storage::Database::open(o).value();
-    ASSERT_TRUE(storage::migrate(*db_));
+    scratch_ = test::scratch_database(GetParam());
+    db_ = test::open_migrated(*scratch_);
     gazetteer_ = std::make_unique<Gazetteer>(Gazetteer::load().value());
     service_ = std::make_unique<ListingService>(*db_, *gazetteer_, ListingOptions{30},
                                                 [this] { return now_; });

@@ -40,11 +40,8 @@ struct ScriptedSms final : SmsSender {
 class OutboxContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    scratch_ = GetParam() == "postgres" ? test::scratch_postgres() : test::scratch_sqlite();
-    storage::DatabaseOptions o;
-    o.url = scratch_->url();
-    db_ = storage::Database::open(o).value();
-    ASSERT_TRUE(storage::migrate(*db_));
+    scratch_ = test::scratch_database(GetParam());
+    db_ = test::open_migrated(*scratch_);
     options_.retry_base_seconds = 10;
     options_.retry_max_seconds = 1000;
     options_.max_attempts = 3;

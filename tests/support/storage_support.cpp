@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "storage/database.hpp"
+#include "storage/migrations.hpp"
 
 namespace griha::test {
 
@@ -113,6 +114,19 @@ std::unique_ptr<ScratchDatabase> scratch_sqlite() {
 }
 std::unique_ptr<ScratchDatabase> scratch_postgres() {
   return std::make_unique<PgScratch>();
+}
+std::unique_ptr<ScratchDatabase> scratch_database(const std::string& backend) {
+  return backend == "postgres" ? scratch_postgres() : scratch_sqlite();
+}
+
+std::unique_ptr<storage::Database> open_migrated(const ScratchDatabase& scratch) {
+  storage::DatabaseOptions o;
+  o.url = scratch.url();
+  auto db = storage::Database::open(o);
+  if (!db) throw std::runtime_error("cannot open " + scratch.url() + ": " + db.error().detail);
+  if (auto m = storage::migrate(**db); !m)
+    throw std::runtime_error("migrations failed: " + m.error().detail);
+  return std::move(*db);
 }
 
 }  // namespace griha::test

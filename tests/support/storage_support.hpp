@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "storage/database.hpp"
+
 namespace griha::test {
 
 // A new directory under the system temporary directory, removed with its contents.
@@ -39,5 +41,9 @@ class ScratchDatabase {
 
 std::unique_ptr<ScratchDatabase> scratch_sqlite();
 std::unique_ptr<ScratchDatabase> scratch_postgres();  // needs GRIHA_TEST_PG_URL
+// "sqlite" or "postgres" (the parameter of the contract tests).
+std::unique_ptr<ScratchDatabase> scratch_database(const std::string& backend);
+// Opens the scratch database with every migration applied; throws if it cannot.
+std::unique_ptr<storage::Database> open_migrated(const ScratchDatabase& scratch);
 
 }  // namespace griha::test
