@@ -562,14 +562,10 @@ async function availability(body, ctx) {
   pick.addEventListener('change', () => navigate(`/dashboard/availability?listing=${pick.value}`));
   const status = h('div', { role: 'status', 'aria-live': 'polite' });
   body.append(field('Listing', pick), status);
-  let a = { timezone: 'Asia/Kolkata', slot_minutes: 30, visitors_per_slot: 1, windows: [], blackout_dates: [] };
-  // GET availability answers 404 until hours are first set, and the browser reports every 404
-  // as a console error; so the listing's public slots for the next 30 days are asked first, and
-  // the settings are read only when some exist.
-  const { slots } = await api(`/api/v1/listings/${chosen}/slots?from=${istDate()}&days=30`);
+  // Before hours are first set the server answers with its defaults and configured: false.
+  const a = await api(`/api/v1/listings/${chosen}/availability`);
   const unset = h('p', { class: 'notice' }, 'No visit times are published for this listing yet.');
-  if (slots.length) a = { ...a, ...(await api(`/api/v1/listings/${chosen}/availability`)) };
-  else body.append(unset);
+  if (!a.configured) body.append(unset);
   const windowRow = (w = { start: '10:00', end: '13:00' }) => h('span', { class: 'window' },
     h('input', { type: 'time', name: 'start', value: w.start, 'aria-label': 'From', step: 900 }), '–',
     h('input', { type: 'time', name: 'end', value: w.end, 'aria-label': 'To', step: 900 }),
