@@ -234,6 +234,8 @@ const std::vector<Key>& keys() {
        integer([](Config& c, long long v) { c.auth.account_rate_per_minute = int(v); }, 1, 10000)},
       {"auth.lockout_threshold",
        integer([](Config& c, long long v) { c.auth.lockout_threshold = int(v); }, 1, 100)},
+      {"auth.otp_per_phone_per_day",
+       integer([](Config& c, long long v) { c.auth.otp_per_phone_per_day = v; }, 1, 1000)},
       {"auth.otp_resend_seconds",
        integer([](Config& c, long long v) { c.auth.otp_resend_seconds = v; }, 0, 3600)},
       {"auth.argon2_memory_kib",

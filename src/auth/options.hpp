@@ -25,6 +25,8 @@ struct AuthOptions {
   int account_rate_per_minute = 10;  // the same, per email or phone number
   int lockout_threshold = 5;         // consecutive failures before the backoff starts
   std::int64_t otp_resend_seconds = 60;
+  // SMS codes to one number in any 24 hours: SMS costs money and can harass a stranger.
+  std::int64_t otp_per_phone_per_day = 10;
   // Argon2id cost; OWASP's minimum is 19 MiB with t=2 (p is always 1 in libsodium).
   std::int64_t argon2_memory_kib = 19 * 1024;
   std::int64_t argon2_iterations = 2;

@@ -94,6 +94,9 @@ constexpr Query k_expire_otts{
     "UPDATE auth_one_time_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = $2 "
     "AND used_at IS NULL"};
 
+constexpr Query k_otp_messages{"auth.otp_messages",
+                                "SELECT COUNT(*), MIN(created_at) FROM outbox "
+                                "WHERE recipient = $1 AND kind = 'auth.otp' AND created_at > $2"};
 constexpr Query k_otp{"auth.otp",
                       "SELECT code_hash, expires_at, attempts, sent_at FROM auth_otps "
                       "WHERE phone = $1"};
@@ -329,6 +332,12 @@ Result<void> put_otp(Transaction& tx, const std::string& phone, const std::strin
 }
 Result<void> count_otp_attempt(Transaction& tx, const std::string& phone) {
   return just(tx.exec(k_count_otp_attempt, params(phone)));
+}
+Result<SentCodes> otp_messages_since(Transaction& tx, const std::string& phone,
+                                     const std::string& since) {
+  auto rows = tx.exec(k_otp_messages, params(phone, since));
+  if (!rows) return rows.error();
+  return SentCodes{rows->rows.at(0).i64(0), rows->rows.at(0).text(1)};
 }
 Result<void> delete_otp(Transaction& tx, const std::string& phone) {
   return just(tx.exec(k_delete_otp, params(phone)));

@@ -75,6 +75,13 @@ Result<std::optional<Otp>> otp(Transaction& tx, const std::string& phone);
 Result<void> put_otp(Transaction& tx, const std::string& phone, const std::string& code_hash,
                      const std::string& expires_at, const std::string& now);
 Result<void> count_otp_attempt(Transaction& tx, const std::string& phone);
+// OTP messages to `phone` in the outbox created after `since`: how many, and the oldest's time.
+struct SentCodes {
+  std::int64_t count = 0;
+  std::string oldest;
+};
+Result<SentCodes> otp_messages_since(Transaction& tx, const std::string& phone,
+                                     const std::string& since);
 Result<void> delete_otp(Transaction& tx, const std::string& phone);
 
 struct Failures {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -617,6 +618,12 @@ Result<void> AuthService::request_otp(const std::string& phone_in, const Caller&
     const auto wait = parse_iso_time((*current)->sent_at) + options_.otp_resend_seconds - t;
     if (wait > 0) return too_many("otp_resend_throttled", wait);
   }
+  constexpr std::int64_t k_day = 24 * 3600;
+  auto sent = repo::otp_messages_since(*tx, *phone, iso_time(t - k_day));
+  if (!sent) return sent.error();
+  if (sent->count >= options_.otp_per_phone_per_day)
+    return too_many("otp_daily_cap",
+                    std::max<std::int64_t>(1, parse_iso_time(sent->oldest) + k_day - t));
   const std::string code = random_digits(6);
   if (auto r = repo::put_otp(*tx, *phone, sha256_hex(*phone + ":" + code), iso_time(t + k_otp_ttl),
                              iso_time(t));

@@ -121,6 +121,7 @@ TEST(Config, ExampleFileMatchesTheDefaults) {
   EXPECT_EQ(c->auth.account_rate_per_minute, d.auth.account_rate_per_minute);
   EXPECT_EQ(c->auth.lockout_threshold, d.auth.lockout_threshold);
   EXPECT_EQ(c->auth.otp_resend_seconds, d.auth.otp_resend_seconds);
+  EXPECT_EQ(c->auth.otp_per_phone_per_day, d.auth.otp_per_phone_per_day);
   EXPECT_EQ(c->auth.argon2_memory_kib, d.auth.argon2_memory_kib);
   EXPECT_EQ(c->auth.argon2_iterations, d.auth.argon2_iterations);
   EXPECT_EQ(c->leads.contact_key, d.leads.contact_key);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <regex>
 #include <thread>
 
@@ -349,6 +350,32 @@ TEST_F(AuthTest, OtpSignInWithAttemptLimitAndResendThrottle) {
       post(port(), "/api/v1/auth/otp/verify", {{"phone", "9812345678"}, {"code", code}});
   EXPECT_EQ(exhausted.result_int(), 400) << "five wrong tries burn the code";
   EXPECT_EQ(code_of(exhausted), "otp_invalid");
+}
+
+TEST(AuthOtpCap, OneNumberGetsAtMostTheDailyNumberOfCodes) {
+  GrihaProcess server(std::map<std::string, std::string>{
+      {"GRIHA_AUTH_OTP_PER_PHONE_PER_DAY", "2"},
+      {"GRIHA_AUTH_OTP_RESEND_SECONDS", "0"},
+      {"GRIHA_AUTH_IP_RATE_PER_MINUTE", "100000"},
+      {"GRIHA_AUTH_ACCOUNT_RATE_PER_MINUTE", "1000"}});
+  for (int i = 0; i < 2; ++i)
+    ASSERT_EQ(post(server.port(), "/api/v1/auth/otp/request", {{"phone", "9822000001"}})
+                  .result_int(),
+              202);
+  auto third = post(server.port(), "/api/v1/auth/otp/request", {{"phone", "+91 98220 00001"}});
+  EXPECT_EQ(third.result_int(), 429);
+  EXPECT_EQ(code_of(third), "otp_daily_cap");
+  EXPECT_FALSE(third[bhttp::field::retry_after].empty());
+  // The codes leave through the outbox: wait for the two, then make sure no third follows.
+  const std::regex sms(R"(to=\+919822000001 text=")");
+  for (int i = 0; i < 100 && count_in_log(server, sms) < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(count_in_log(server, sms), 2u) << "no third SMS was sent";
+  EXPECT_EQ(
+      post(server.port(), "/api/v1/auth/otp/request", {{"phone", "9822000002"}}).result_int(),
+      202)
+      << "another number is not affected";
 }
 
 TEST_F(AuthTest, OtpCreatesAPhoneAccount) {
