@@ -95,8 +95,8 @@ constexpr Query k_expire_otts{
     "AND used_at IS NULL"};
 
 constexpr Query k_otp_messages{"auth.otp_messages",
-                                "SELECT COUNT(*), MIN(created_at) FROM outbox "
-                                "WHERE recipient = $1 AND kind = 'auth.otp' AND created_at > $2"};
+                               "SELECT COUNT(*), MIN(created_at) FROM outbox "
+                               "WHERE recipient = $1 AND kind = 'auth.otp' AND created_at > $2"};
 constexpr Query k_otp{"auth.otp",
                       "SELECT code_hash, expires_at, attempts, sent_at FROM auth_otps "
                       "WHERE phone = $1"};

@@ -68,8 +68,8 @@ bool has_control(const std::string& s) {
 
 }  // namespace
 
-AuthService::AuthService(AuthOptions options, storage::Database& db,
-                         std::function<void()> wake, Clock clock)
+AuthService::AuthService(AuthOptions options, storage::Database& db, std::function<void()> wake,
+                         Clock clock)
     : options_(std::move(options)),
       db_(db),
       wake_(wake ? std::move(wake) : [] {}),
@@ -162,8 +162,8 @@ Result<void> AuthService::email_later(storage::Transaction& tx, const std::strin
                                       const boost::json::object& values) {
   auto content = notify::render(template_name, values);
   if (!content) return content.error();
-  notify::Outgoing m{notify::Channel::email, "auth.email", to, content->subject, content->text,
-                     content->html};
+  notify::Outgoing m{notify::Channel::email, "auth.email",  to,
+                     content->subject,       content->text, content->html};
   return notify::enqueue(tx, m, iso_time(now()));
 }
 
@@ -287,9 +287,10 @@ Result<void> AuthService::register_account(const Registration& in, const Caller&
   if (!id) return id.error();
   auto token = issue_link_token(*tx, *id, "verify_email", k_verify_email_ttl);
   if (!token) return token.error();
-  if (auto r = email_later(
-          *tx, *email, "auth_verify_email",
-          {{"name", name}, {"link", options_.public_url + "/account/verify-email?token=" + *token}});
+  if (auto r =
+          email_later(*tx, *email, "auth_verify_email",
+                      {{"name", name},
+                       {"link", options_.public_url + "/account/verify-email?token=" + *token}});
       !r)
     return r.error();
   if (auto c = tx->commit(); !c) return c.error();
@@ -529,9 +530,10 @@ Result<void> AuthService::send_email_verification(std::int64_t user_id) {
   if (!tx) return tx.error();
   auto token = issue_link_token(*tx, user_id, "verify_email", k_verify_email_ttl);
   if (!token) return token.error();
-  if (auto r = email_later(
-          *tx, *u->email, "auth_verify_email",
-          {{"name", u->name}, {"link", options_.public_url + "/account/verify-email?token=" + *token}});
+  if (auto r =
+          email_later(*tx, *u->email, "auth_verify_email",
+                      {{"name", u->name},
+                       {"link", options_.public_url + "/account/verify-email?token=" + *token}});
       !r)
     return r.error();
   if (auto c = tx->commit(); !c) return c.error();
@@ -564,9 +566,9 @@ Result<void> AuthService::forgot_password(const std::string& email_in, const Cal
   if (!*u || (*u)->status == "deleted") return {};
   auto token = issue_link_token(*tx, (*u)->id, "reset_password", k_reset_ttl);
   if (!token) return token.error();
-  if (auto r = email_later(
-          *tx, *email, "auth_reset_password",
-          {{"link", options_.public_url + "/account/reset-password?token=" + *token}});
+  if (auto r =
+          email_later(*tx, *email, "auth_reset_password",
+                      {{"link", options_.public_url + "/account/reset-password?token=" + *token}});
       !r)
     return r.error();
   if (auto c = tx->commit(); !c) return c.error();

@@ -34,21 +34,19 @@ TEST(Config, BadValuesNameTheKeyAndTheRule) {
   struct Bad {
     std::string var, value, key;
   };
-  for (const auto& b :
-       std::vector<Bad>{{"GRIHA_SERVER_PORT", "70000", "server.port"},
-                        {"GRIHA_SERVER_HSTS", "yes", "server.hsts"},
-                        {"GRIHA_SERVER_CORS_ORIGINS", "evil.com", "server.cors_origins"},
-                        {"GRIHA_DATABASE_POOL_SIZE", "-1", "database.pool_size"},
-                        {"GRIHA_LEADS_CODES_PER_CONTACT_PER_DAY", "0",
-                         "leads.codes_per_contact_per_day"},
-                        {"GRIHA_VISITS_MAX_PER_LISTING", "0", "visits.max_per_listing"},
-                        {"GRIHA_VISITS_MAX_ACTIVE", "0", "visits.max_active"},
-                        {"GRIHA_VISITS_SEEKER_RATE_PER_MINUTE", "0",
-                         "visits.seeker_rate_per_minute"},
-                        // The tile URL's origin goes into the pages' CSP header.
-                        {"GRIHA_WEB_TILE_URL", "https://t.in; script-src *", "web.tile_url"},
-                        {"GRIHA_WEB_TILE_URL", "ftp://t.in/{z}/{x}/{y}.png", "web.tile_url"},
-                        {"GRIHA_WEB_TILE_URL", "//t.in/{z}/{x}/{y}.png", "web.tile_url"}}) {
+  for (const auto& b : std::vector<Bad>{
+           {"GRIHA_SERVER_PORT", "70000", "server.port"},
+           {"GRIHA_SERVER_HSTS", "yes", "server.hsts"},
+           {"GRIHA_SERVER_CORS_ORIGINS", "evil.com", "server.cors_origins"},
+           {"GRIHA_DATABASE_POOL_SIZE", "-1", "database.pool_size"},
+           {"GRIHA_LEADS_CODES_PER_CONTACT_PER_DAY", "0", "leads.codes_per_contact_per_day"},
+           {"GRIHA_VISITS_MAX_PER_LISTING", "0", "visits.max_per_listing"},
+           {"GRIHA_VISITS_MAX_ACTIVE", "0", "visits.max_active"},
+           {"GRIHA_VISITS_SEEKER_RATE_PER_MINUTE", "0", "visits.seeker_rate_per_minute"},
+           // The tile URL's origin goes into the pages' CSP header.
+           {"GRIHA_WEB_TILE_URL", "https://t.in; script-src *", "web.tile_url"},
+           {"GRIHA_WEB_TILE_URL", "ftp://t.in/{z}/{x}/{y}.png", "web.tile_url"},
+           {"GRIHA_WEB_TILE_URL", "//t.in/{z}/{x}/{y}.png", "web.tile_url"}}) {
     auto c = load_config(std::nullopt, {{b.var, b.value}});
     ASSERT_FALSE(c) << b.var;
     EXPECT_TRUE(c.error().message.starts_with(b.key + ": must be")) << c.error().message;

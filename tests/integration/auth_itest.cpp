@@ -353,15 +353,15 @@ TEST_F(AuthTest, OtpSignInWithAttemptLimitAndResendThrottle) {
 }
 
 TEST(AuthOtpCap, OneNumberGetsAtMostTheDailyNumberOfCodes) {
-  GrihaProcess server(std::map<std::string, std::string>{
-      {"GRIHA_AUTH_OTP_PER_PHONE_PER_DAY", "2"},
-      {"GRIHA_AUTH_OTP_RESEND_SECONDS", "0"},
-      {"GRIHA_AUTH_IP_RATE_PER_MINUTE", "100000"},
-      {"GRIHA_AUTH_ACCOUNT_RATE_PER_MINUTE", "1000"}});
+  GrihaProcess server(
+      std::map<std::string, std::string>{{"GRIHA_AUTH_OTP_PER_PHONE_PER_DAY", "2"},
+                                         {"GRIHA_AUTH_OTP_RESEND_SECONDS", "0"},
+                                         {"GRIHA_AUTH_IP_RATE_PER_MINUTE", "100000"},
+                                         {"GRIHA_AUTH_ACCOUNT_RATE_PER_MINUTE", "1000"}});
   for (int i = 0; i < 2; ++i)
-    ASSERT_EQ(post(server.port(), "/api/v1/auth/otp/request", {{"phone", "9822000001"}})
-                  .result_int(),
-              202);
+    ASSERT_EQ(
+        post(server.port(), "/api/v1/auth/otp/request", {{"phone", "9822000001"}}).result_int(),
+        202);
   auto third = post(server.port(), "/api/v1/auth/otp/request", {{"phone", "+91 98220 00001"}});
   EXPECT_EQ(third.result_int(), 429);
   EXPECT_EQ(code_of(third), "otp_daily_cap");
@@ -372,9 +372,8 @@ TEST(AuthOtpCap, OneNumberGetsAtMostTheDailyNumberOfCodes) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   EXPECT_EQ(count_in_log(server, sms), 2u) << "no third SMS was sent";
-  EXPECT_EQ(
-      post(server.port(), "/api/v1/auth/otp/request", {{"phone", "9822000002"}}).result_int(),
-      202)
+  EXPECT_EQ(post(server.port(), "/api/v1/auth/otp/request", {{"phone", "9822000002"}}).result_int(),
+            202)
       << "another number is not affected";
 }
 
