@@ -61,6 +61,18 @@ std::optional<Party> party_of(const Actor& actor, const VisitRecord& v) {
   return std::nullopt;
 }
 
+// The visit, locked for a change, and the caller's side of it; 404 unless the caller is its
+// seeker or its lister.
+Result<std::pair<VisitRecord, Party>> locked_visit(storage::Transaction& tx, VisitRepository& repo,
+                                                   const Actor& actor, std::int64_t visit_id) {
+  auto found = repo.find_for_update(tx, visit_id);
+  if (!found) return found.error();
+  if (!*found) return visit_not_found();
+  const auto party = party_of(actor, **found);
+  if (!party) return visit_not_found();
+  return std::pair{std::move(**found), *party};
+}
+
 // 128 random bits: the UID only has to be unique, not secret, so one seeding per thread.
 std::string new_uid() {
   thread_local std::mt19937_64 gen = [] {
@@ -496,12 +508,9 @@ Result<std::pair<VisitRecord, Party>> VisitService::reschedule(const Actor& acto
   const std::string now = iso_utc(now_t);
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto found = repo_.find_for_update(*tx, visit_id);
-  if (!found) return found.error();
-  if (!*found) return visit_not_found();
-  VisitRecord v = std::move(**found);
-  const auto party = party_of(actor, v);
-  if (!party) return visit_not_found();
+  auto locked = locked_visit(*tx, repo_, actor, visit_id);
+  if (!locked) return locked.error();
+  auto [v, party] = std::move(*locked);
   if (v.status != "booked")
     return conflict("visit_not_booked", "Only a booked visit can be rescheduled.");
   const std::time_t old_start = from_iso_utc(v.start_at);
@@ -548,12 +557,12 @@ Result<std::pair<VisitRecord, Party>> VisitService::reschedule(const Actor& acto
   auto later = reminders(v, *p, now_t);
   if (!later) return later.error();
   if (auto r = enqueue_all(*tx, *later, now); !r) return r.error();
-  const std::string by = *party == Party::seeker ? "the visitor" : "the lister";
+  const std::string by = party == Party::seeker ? "the visitor" : "the lister";
   auto mail = invites(v, *p, "visit_rescheduled", "visit.rescheduled", false,
                       {{"old_when", old_when}, {"reason", reason}, {"by", by}}, now);
   if (!mail) return mail.error();
   if (auto r = enqueue_all(*tx, *mail, now); !r) return r.error();
-  const std::int64_t other = *party == Party::seeker ? v.lister_id : v.seeker_id;
+  const std::int64_t other = party == Party::seeker ? v.lister_id : v.seeker_id;
   if (auto r =
           notify::notify_in_app(*tx,
                                 {other, "visit.rescheduled", "Site visit rescheduled",
@@ -565,7 +574,7 @@ Result<std::pair<VisitRecord, Party>> VisitService::reschedule(const Actor& acto
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   if (wake_) wake_();
-  return std::pair{std::move(v), *party};
+  return std::pair{std::move(v), party};
 }
 
 Result<std::pair<VisitRecord, Party>> VisitService::cancel(const Actor& actor,
@@ -575,19 +584,16 @@ Result<std::pair<VisitRecord, Party>> VisitService::cancel(const Actor& actor,
   const std::string now = iso_utc(now_t);
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto found = repo_.find_for_update(*tx, visit_id);
-  if (!found) return found.error();
-  if (!*found) return visit_not_found();
-  VisitRecord v = std::move(**found);
-  const auto party = party_of(actor, v);
-  if (!party) return visit_not_found();
+  auto locked = locked_visit(*tx, repo_, actor, visit_id);
+  if (!locked) return locked.error();
+  auto [v, party] = std::move(*locked);
   if (v.status != "booked")
     return conflict("visit_not_booked", "Only a booked visit can be cancelled.");
   if (from_iso_utc(v.start_at) <= now_t)
     return conflict("visit_started", "The visit has already started; record its outcome instead.");
   if (auto r = repo_.release_slot(*tx, v.listing_id, v.start_at); !r) return r.error();
   v.status = "cancelled";
-  v.cancelled_by = party_name(*party);
+  v.cancelled_by = party_name(party);
   v.cancel_reason = reason;
   v.ical_sequence += 1;
   v.updated_at = now;
@@ -599,12 +605,12 @@ Result<std::pair<VisitRecord, Party>> VisitService::cancel(const Actor& actor,
   if (auto r = notify::cancel_pending(*tx, reminder_key(v.id)); !r) return r.error();
   auto p = parties(*tx, v);
   if (!p) return p.error();
-  const std::string by = *party == Party::seeker ? "the visitor" : "the lister";
+  const std::string by = party == Party::seeker ? "the visitor" : "the lister";
   auto mail = invites(v, *p, "visit_cancelled", "visit.cancelled", true,
                       {{"reason", reason}, {"by", by}}, now);
   if (!mail) return mail.error();
   if (auto r = enqueue_all(*tx, *mail, now); !r) return r.error();
-  const std::int64_t other = *party == Party::seeker ? v.lister_id : v.seeker_id;
+  const std::int64_t other = party == Party::seeker ? v.lister_id : v.seeker_id;
   if (auto r = notify::notify_in_app(
           *tx,
           {other, "visit.cancelled", "Site visit cancelled",
@@ -616,7 +622,7 @@ Result<std::pair<VisitRecord, Party>> VisitService::cancel(const Actor& actor,
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   if (wake_) wake_();
-  return std::pair{std::move(v), *party};
+  return std::pair{std::move(v), party};
 }
 
 Result<VisitRecord> VisitService::record_outcome(const Actor& actor, std::int64_t visit_id,
@@ -625,13 +631,10 @@ Result<VisitRecord> VisitService::record_outcome(const Actor& actor, std::int64_
   const std::string now = iso_utc(now_t);
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto found = repo_.find_for_update(*tx, visit_id);
-  if (!found) return found.error();
-  if (!*found) return visit_not_found();
-  VisitRecord v = std::move(**found);
-  const auto party = party_of(actor, v);
-  if (!party) return visit_not_found();
-  if (*party != Party::lister)
+  auto locked = locked_visit(*tx, repo_, actor, visit_id);
+  if (!locked) return locked.error();
+  auto [v, party] = std::move(*locked);
+  if (party != Party::lister)
     return Error::make(ErrorKind::forbidden, "not_visit_lister",
                        "Only the lister records whether a visit took place.");
   if (v.status == "cancelled") return conflict("visit_cancelled", "The visit was cancelled.");
