@@ -21,25 +21,7 @@ conns=${3:-16}
 seekers=${4:-32}
 listings=${5:-2000}
 
-work=$(mktemp -d)
-pg_db="griha_bench_book_$$"
-cleanup() {
-  [ -n "${GRIHA_PID:-}" ] && kill "$GRIHA_PID" 2>/dev/null && wait "$GRIHA_PID" 2>/dev/null || true
-  psql -q "$GRIHA_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# What the numbers were measured on (lib.sh's machine_json without the commit: the shared
-# checkout is not to be touched with git while others work in it).
-machine() {
-  python3 - <<'PY'
-import json, os, platform
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "")
-mem = next((int(l.split()[1]) // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
-print(json.dumps({"cpu": cpu, "cores": os.cpu_count(), "memory_mib": mem, "kernel": platform.release()}))
-PY
-}
+bench_workspace book
 
 # run_backend NAME DATABASE_URL: seeds demo listings, opens them for visits, makes the
 # seekers, books (spread, then hot).
@@ -99,7 +81,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 pg_settings=$(psql -qtA "$GRIHA_TEST_PG_URL" -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'server_version')")
 
 mkdir -p bench/results
-python3 - "$(machine)" "$sqlite" "$postgres" "$seconds" "$conns" "$seekers" "$load_before" \
+python3 - "$(machine_json)" "$sqlite" "$postgres" "$seconds" "$conns" "$seekers" "$load_before" \
   "$load_after" "$pg_settings" <<'PY'
 import datetime, json, sys
 machine, sqlite, postgres = (json.loads(a) for a in sys.argv[1:4])

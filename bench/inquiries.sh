@@ -18,14 +18,7 @@ conns=${3:-16}
 seekers=${4:-32}
 listings=${5:-2000}
 
-work=$(mktemp -d)
-pg_db="griha_bench_inq_$$"
-cleanup() {
-  [ -n "${GRIHA_PID:-}" ] && kill "$GRIHA_PID" 2>/dev/null && wait "$GRIHA_PID" 2>/dev/null || true
-  psql -q "$GRIHA_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workspace inq
 
 # run_backend NAME DATABASE_URL: seeds demo listings, makes the seekers, sends inquiries.
 run_backend() {

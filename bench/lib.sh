@@ -84,3 +84,16 @@ sql() {
     *) psql -qtA "$1" -c "$2" ;;
   esac
 }
+
+# bench_workspace NAME: a temporary directory ($work) and a PostgreSQL database name ($pg_db)
+# for one run, removed with any griha still running ($GRIHA_PID) when the script exits.
+bench_workspace() {
+  work=$(mktemp -d)
+  pg_db="griha_bench_$1_$$"
+  trap 'bench_cleanup' EXIT
+}
+bench_cleanup() {
+  [ -n "${GRIHA_PID:-}" ] && kill "$GRIHA_PID" 2>/dev/null && wait "$GRIHA_PID" 2>/dev/null || true
+  psql -q "$GRIHA_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}

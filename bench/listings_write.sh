@@ -13,14 +13,7 @@ binary=${1:-build/release/griha}
 seconds=${2:-10}
 conns=${3:-16}
 
-work=$(mktemp -d)
-pg_db="griha_bench_$$"
-cleanup() {
-  [ -n "${GRIHA_PID:-}" ] && kill "$GRIHA_PID" 2>/dev/null && wait "$GRIHA_PID" 2>/dev/null || true
-  psql -q "$GRIHA_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_workspace write
 
 # run_backend NAME DATABASE_URL: starts griha on it, makes an agent, measures create then update.
 run_backend() {
