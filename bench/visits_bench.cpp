@@ -73,13 +73,13 @@ void BM_BookVisitSqlite(benchmark::State& state) {
           "bench.insert_user",
           "INSERT INTO users (email, name, role, created_at, updated_at) "
           "VALUES ($1, $2, $3, $4, $4) RETURNING id"};
-      return listings::Actor{
+      return Principal{
           db->exec(k_insert, storage::params(role + std::to_string(n) + "@example.in",
                                              "Bench " + role, role, "2026-01-01T00:00:00Z"))
               .value()
               .rows.at(0)
               .i64(0),
-          role};
+          *role_from_string(role)};
     };
     const auto owner = user("owner", 0), admin = user("admin", 0), seeker = user("seeker", 0);
     const auto* city = gazetteer.city_by_name_or_slug("Pune");

@@ -3,7 +3,6 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <sodium.h>
 
 #include <condition_variable>
 #include <iostream>
@@ -12,6 +11,7 @@
 
 #include "app/idempotency.hpp"
 #include "app/routes.hpp"
+#include "core/verification_codes.hpp"
 #include "auth/handlers.hpp"
 #include "http/server.hpp"
 #include "storage/migrations.hpp"
@@ -62,13 +62,8 @@ std::jthread every(std::chrono::seconds period, std::function<void()> job) {
 
 search::IndexOptions search_options(const Config& config) {
   search::IndexOptions o;
+  // Empty: a random key, so cursors are valid on this process only (fine for one node).
   o.cursor_key = config.search_cursor_key;
-  if (o.cursor_key.empty()) {
-    // Without a configured key cursors are valid on this process only: fine for one node.
-    unsigned char key[32];
-    randombytes_buf(key, sizeof key);
-    o.cursor_key.assign(reinterpret_cast<const char*>(key), sizeof key);
-  }
   return o;
 }
 
@@ -215,6 +210,8 @@ int App::serve() {
             notify::purge_outbox(*db_, iso_utc(std::time(nullptr) - k_keep_sent_messages_seconds));
         !n)
       spdlog::error("outbox purge failed: {}", n.error().detail);
+    if (auto n = VerificationCodes::purge(*db_, std::time(nullptr)); !n)
+      spdlog::error("verification code purge failed: {}", n.error().detail);
   });
   auto alerts = every(std::chrono::seconds(config_.alerts_sweep_seconds), [this] {
     if (auto n = alerts_->sweep(); !n)

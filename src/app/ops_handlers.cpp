@@ -202,13 +202,26 @@ http::Handler web_app_page(const RouteDeps& deps) {
   };
 }
 
-http::Handler web_config(const RouteDeps& deps) {
+boost::json::object web_config_body(const Config& config) {
   boost::json::array hosts;
   for (const auto host : listings::embeddable_media_hosts()) hosts.emplace_back(host);
-  boost::json::object body{{"tile_url", deps.config.web_tile_url},
-                           {"tile_attribution", deps.config.web_tile_attribution},
-                           {"oidc", !deps.config.auth.oidc.issuer.empty()},
-                           {"embed_hosts", std::move(hosts)}};
+  const auto names = [](bool (*keep)(Role)) {
+    boost::json::array out;
+    for (auto& name : role_names(keep)) out.emplace_back(name);
+    return out;
+  };
+  return {{"tile_url", config.web_tile_url},
+                           {"tile_attribution", config.web_tile_attribution},
+                           {"oidc", !config.auth.oidc.issuer.empty()},
+                           {"embed_hosts", std::move(hosts)},
+                           {"roles",
+                            {{"all", names(nullptr)},
+                             {"self_service", names(is_self_service)},
+                             {"listers", names(is_lister)}}}};
+}
+
+http::Handler web_config(const RouteDeps& deps) {
+  boost::json::object body = web_config_body(deps.config);
   return [body = std::move(body)](http::Request&) -> asio::awaitable<http::Response> {
     http::Response res = http::json_response(body);
     res.set(http::bhttp::field::cache_control, "public, max-age=300");

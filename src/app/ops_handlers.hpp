@@ -19,6 +19,8 @@ http::Handler static_assets(const RouteDeps& deps);
 http::Handler web_app_page(const RouteDeps& deps);
 // What the pages need to know about this deployment: the tile layer, social sign-in.
 http::Handler web_config(const RouteDeps& deps);
+// Its body: the tile layer, social sign-in, embeddable hosts and the account roles.
+boost::json::object web_config_body(const Config& config);
 // The CSP of the web app's pages for a tile URL template (exposed for tests).
 std::string web_app_csp(const std::string& tile_url);
 // Answers after ?ms= milliseconds without holding a thread: lets tests keep requests in

@@ -21,11 +21,11 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
   using http::Access;
   using http::bhttp::verb;
   const auth::HandlerDeps a{d.auth, &d.workers};
-  const auto admin = Access::role({"admin"});
-  const auto lister = Access::role({"owner", "agent", "builder"});
+  const auto admin = Access::role({Role::admin});
+  const auto lister = Access::role({k_lister_roles.begin(), k_lister_roles.end()});
   const listings::ListingHandlers l{*d.listings, d.workers, *d.views};
   const listings::MediaHandlers m{*d.media, d.workers};
-  const auto lister_or_admin = Access::role({"owner", "agent", "builder", "admin"});
+  const auto lister_or_admin = Access::role({Role::owner, Role::agent, Role::builder, Role::admin});
   const search::SearchHandlers s{*d.search, d.gazetteer, system_clock()};
   const notify::NotifyHandlers n{d.db, d.workers, *d.dispatcher, system_clock()};
   // POSTs a client may safely retry after a lost answer (Idempotency-Key).
@@ -89,7 +89,7 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
 
       {verb::post, "/api/v1/listings", l.create(), lister},
       {verb::post, "/api/v1/listings/import", listings::import_listings(*d.listings, d.workers),
-       Access::role({"agent", "builder"}), listings::k_import_body_bytes},
+       Access::role({Role::agent, Role::builder}), listings::k_import_body_bytes},
       {verb::get, "/api/v1/listings/{id:int}", l.get()},
       {verb::patch, "/api/v1/listings/{id:int}", l.update(), Access::signed_in()},
       {verb::delete_, "/api/v1/listings/{id:int}", l.remove(), Access::signed_in()},

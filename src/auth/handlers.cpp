@@ -1,9 +1,8 @@
 #include "auth/handlers.hpp"
 
 #include <boost/json.hpp>
-#include <boost/url/parse_query.hpp>
-#include <boost/url/pct_string_view.hpp>
 
+#include "core/text.hpp"
 #include "http/problem.hpp"
 
 namespace griha::auth {
@@ -14,10 +13,6 @@ namespace json = boost::json;
 using http::bhttp::field;
 using http::bhttp::status;
 using Awaitable = asio::awaitable<http::Response>;
-
-Caller caller_of(const http::Request& req) {
-  return {req.remote_ip, std::string(req.raw[field::user_agent])};
-}
 
 // A JSON object body whose fields are all in `allowed`: anything else is refused rather
 // than ignored, so that a client can never set what it was not offered (mass assignment).
@@ -121,14 +116,6 @@ std::string state_cookie(const AuthService& s, std::string_view value, int max_a
   return c;
 }
 
-// An application/x-www-form-urlencoded value: '+' is a space, then percent-decoding.
-std::string form_value(std::string_view encoded) {
-  std::string plus_free;
-  for (char c : encoded) plus_free += c == '+' ? std::string("%20") : std::string(1, c);
-  auto pct = boost::urls::make_pct_string_view(plus_free);
-  return pct ? pct->decode() : std::string();
-}
-
 template <class F>
 auto on_workers(HandlerDeps d, F fn) {
   return d.workers->run(std::move(fn));
@@ -137,9 +124,9 @@ auto on_workers(HandlerDeps d, F fn) {
 }  // namespace
 
 http::Authenticator make_authenticator(AuthService& service) {
-  return [&service](const http::RawRequest& raw) -> Result<std::optional<http::Principal>> {
+  return [&service](const http::RawRequest& raw) -> Result<std::optional<Principal>> {
     const std::string_view header = raw[field::authorization];
-    if (header.empty()) return std::optional<http::Principal>{};
+    if (header.empty()) return std::optional<Principal>{};
     constexpr std::string_view k_scheme = "bearer ";
     std::string scheme(header.substr(0, k_scheme.size()));
     for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -148,8 +135,15 @@ http::Authenticator make_authenticator(AuthService& service) {
                          "Send an access token as 'Authorization: Bearer <token>'.");
     auto claims = service.authenticate(header.substr(k_scheme.size()));
     if (!claims) return claims.error();
-    return std::optional<http::Principal>{
-        http::Principal{claims->user_id, claims->role, claims->session_id}};
+    const auto role = role_from_string(claims->role);
+    if (!role)
+      return Error::make(ErrorKind::unauthenticated, "invalid_token",
+                         "The access token is invalid or has expired.", "unknown role");
+    Principal p;
+    p.user_id = claims->user_id;
+    p.role = *role;
+    p.session_id = claims->session_id;
+    return std::optional<Principal>{std::move(p)};
   };
 }
 
@@ -171,7 +165,7 @@ http::Handler register_account(HandlerDeps d) {
                    opt(*body, "phone"),      opt(*body, "role"),     opt(*body, "agency"),
                    opt(*body, "rera_number")};
     auto done =
-        co_await on_workers(d, [&] { return d.service->register_account(r, caller_of(req)); });
+        co_await on_workers(d, [&] { return d.service->register_account(r, req.caller()); });
     if (!done) co_return problem(req, done.error());
     co_return accepted("If the address can be used, a verification email is on its way.");
   };
@@ -184,7 +178,7 @@ http::Handler sign_in(HandlerDeps d) {
     const auto id = opt(*body, "email").value_or(opt(*body, "phone").value_or(""));
     const auto password = opt(*body, "password").value_or("");
     auto t =
-        co_await on_workers(d, [&] { return d.service->sign_in(id, password, caller_of(req)); });
+        co_await on_workers(d, [&] { return d.service->sign_in(id, password, req.caller()); });
     if (!t) co_return problem(req, t.error());
     co_return tokens_response(*t);
   };
@@ -195,7 +189,7 @@ http::Handler refresh(HandlerDeps d) {
     auto body = json_body(req, {"refresh_token"});
     if (!body) co_return problem(req, body.error());
     const auto token = opt(*body, "refresh_token").value_or("");
-    auto t = co_await on_workers(d, [&] { return d.service->refresh(token, caller_of(req)); });
+    auto t = co_await on_workers(d, [&] { return d.service->refresh(token, req.caller()); });
     if (!t) co_return problem(req, t.error());
     co_return tokens_response(*t);
   };
@@ -239,7 +233,7 @@ http::Handler forgot_password(HandlerDeps d) {
     auto email = required(*body, "email");
     if (!email) co_return problem(req, email.error());
     auto done =
-        co_await on_workers(d, [&] { return d.service->forgot_password(*email, caller_of(req)); });
+        co_await on_workers(d, [&] { return d.service->forgot_password(*email, req.caller()); });
     if (!done) co_return problem(req, done.error());
     co_return accepted("If an account has this address, a reset link is on its way.");
   };
@@ -265,7 +259,7 @@ http::Handler request_otp(HandlerDeps d) {
     auto phone = required(*body, "phone");
     if (!phone) co_return problem(req, phone.error());
     auto done =
-        co_await on_workers(d, [&] { return d.service->request_otp(*phone, caller_of(req)); });
+        co_await on_workers(d, [&] { return d.service->request_otp(*phone, req.caller()); });
     if (!done) co_return problem(req, done.error());
     co_return accepted("A code is on its way by SMS.");
   };
@@ -280,7 +274,7 @@ http::Handler verify_otp(HandlerDeps d) {
     auto code = required(*body, "code");
     if (!code) co_return problem(req, code.error());
     auto t = co_await on_workers(
-        d, [&] { return d.service->verify_otp(*phone, *code, caller_of(req)); });
+        d, [&] { return d.service->verify_otp(*phone, *code, req.caller()); });
     if (!t) co_return problem(req, t.error());
     co_return tokens_response(*t);
   };
@@ -309,7 +303,7 @@ http::Handler oidc_callback(HandlerDeps d) {
     if (code.empty() || code.size() > 2048)
       co_return problem(req, Error::field("code", "required", "The provider sent no code."));
     auto t = co_await on_workers(
-        d, [&] { return d.service->oidc_finish(code, state, browser_state, caller_of(req)); });
+        d, [&] { return d.service->oidc_finish(code, state, browser_state, req.caller()); });
     if (!t) co_return problem(req, t.error());
     auto res = tokens_response(*t);
     res.set(field::set_cookie, state_cookie(*d.service, "", 0));
@@ -480,13 +474,12 @@ http::Handler reset_password_page(HandlerDeps) {
 http::Handler reset_password_form(HandlerDeps d) {
   return [d](http::Request& req) -> Awaitable {
     std::string token, password;
-    if (auto q = boost::urls::parse_query(req.raw.body()))
-      for (auto p : *q) {
-        if (p.key == "token")
-          token = form_value(p.value);
-        else if (p.key == "password")
-          password = form_value(p.value);
-      }
+    for (auto& [key, value] : parse_form(req.raw.body())) {
+      if (key == "token")
+        token = std::move(value);
+      else if (key == "password")
+        password = std::move(value);
+    }
     auto done = co_await on_workers(d, [&] { return d.service->reset_password(token, password); });
     if (!done) {
       std::string why = http::html_escape(done.error().message);

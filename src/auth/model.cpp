@@ -4,21 +4,13 @@
 #include <cctype>
 
 namespace griha::auth {
-namespace {
-
-constexpr std::array<std::string_view, 5> k_roles = {"seeker", "owner", "agent", "builder",
-                                                     "admin"};
-
-}  // namespace
-
 bool is_role(std::string_view role) {
-  for (auto r : k_roles)
-    if (r == role) return true;
-  return false;
+  return role_from_string(role).has_value();
 }
 
 bool is_self_service_role(std::string_view role) {
-  return is_role(role) && role != "admin";
+  const auto r = role_from_string(role);
+  return r && is_self_service(*r);
 }
 
 bool is_status(std::string_view s) {
@@ -80,21 +72,6 @@ bool plausible_rera_number(std::string_view rera) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' && c != '-' && c != '.')
       return false;
   return true;
-}
-
-std::string iso_time(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::time_t parse_iso_time(std::string_view iso) {
-  std::tm tm{};
-  const std::string s(iso);
-  if (s.size() != 20 || !strptime(s.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return 0;
-  return timegm(&tm);
 }
 
 }  // namespace griha::auth

@@ -8,9 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/principal.hpp"
+
 namespace griha::auth {
 
-// The roles, lowest to highest. Only an admin grants "admin".
+// Role names as stored and sent (core/principal.hpp defines the roles).
 bool is_role(std::string_view role);
 // Roles a person may pick for themselves at registration.
 bool is_self_service_role(std::string_view role);
@@ -48,10 +50,5 @@ std::optional<std::string> normalize_email(std::string_view email);
 std::optional<std::string> normalize_indian_mobile(std::string_view phone);
 // RERA agent registration numbers differ by state: letters, digits and / - . only.
 bool plausible_rera_number(std::string_view rera);
-
-// UTC ISO-8601 ("2026-11-24T03:10:05Z"), the form every auth timestamp is stored in, so that
-// text comparison in SQL is time comparison.
-std::string iso_time(std::time_t t);
-std::time_t parse_iso_time(std::string_view iso);  // 0 when malformed
 
 }  // namespace griha::auth

@@ -13,8 +13,8 @@
 #include <boost/url/url.hpp>
 #include <memory>
 
-#include "auth/crypto.hpp"
-#include "notify/http_client.hpp"
+#include "core/crypto.hpp"
+#include "core/http_client.hpp"
 
 namespace griha::auth {
 namespace {
@@ -33,8 +33,8 @@ std::string form_encode(std::string_view s) {
   return boost::urls::encode(s, boost::urls::unreserved_chars);
 }
 
-Result<boost::json::object> fetch_json(const notify::HttpCall& call) {
-  auto res = notify::http_call(call);
+Result<boost::json::object> fetch_json(const HttpCall& call) {
+  auto res = http_call(call);
   if (!res) return res.error();
   if (res->status != 200)
     return provider_error(call.url + " answered " + std::to_string(res->status) + ": " +
@@ -207,7 +207,7 @@ Result<OidcIdentity> OidcClient::redeem(const std::string& code, const std::stri
                                         const std::string& nonce, std::int64_t now) {
   auto doc = discovery();
   if (!doc) return doc.error();
-  notify::HttpCall call;
+  HttpCall call;
   call.method = "POST";
   call.url = str(*doc, "token_endpoint");
   call.headers = {{"Content-Type", "application/x-www-form-urlencoded"},

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "core/resources.hpp"
 
 namespace griha::auth {

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 
 namespace griha::auth::repo {
 namespace {
@@ -93,22 +93,6 @@ constexpr Query k_expire_otts{
     "auth.expire_one_time_tokens",
     "UPDATE auth_one_time_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = $2 "
     "AND used_at IS NULL"};
-
-constexpr Query k_otp_messages{"auth.otp_messages",
-                               "SELECT COUNT(*), MIN(created_at) FROM outbox "
-                               "WHERE recipient = $1 AND kind = 'auth.otp' AND created_at > $2"};
-constexpr Query k_otp{"auth.otp",
-                      "SELECT code_hash, expires_at, attempts, sent_at FROM auth_otps "
-                      "WHERE phone = $1"};
-constexpr Query k_put_otp{
-    "auth.put_otp",
-    "INSERT INTO auth_otps (phone, code_hash, expires_at, attempts, sent_at) "
-    "VALUES ($1, $2, $3, 0, $4) ON CONFLICT (phone) DO UPDATE SET "
-    "code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0, "
-    "sent_at = excluded.sent_at"};
-constexpr Query k_count_otp_attempt{
-    "auth.count_otp_attempt", "UPDATE auth_otps SET attempts = attempts + 1 WHERE phone = $1"};
-constexpr Query k_delete_otp{"auth.delete_otp", "DELETE FROM auth_otps WHERE phone = $1"};
 
 constexpr Query k_failures{
     "auth.login_failures",
@@ -316,31 +300,6 @@ Result<std::optional<std::int64_t>> consume_one_time_token(Transaction& tx, cons
 Result<void> expire_one_time_tokens(Transaction& tx, std::int64_t user_id,
                                     const std::string& purpose, const std::string& now) {
   return just(tx.exec(k_expire_otts, params(user_id, purpose, now)));
-}
-
-Result<std::optional<Otp>> otp(Transaction& tx, const std::string& phone) {
-  auto rows = tx.exec(k_otp, params(phone));
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<Otp>{};
-  const auto& r = rows->rows.front();
-  return std::optional<Otp>{Otp{r.text(0), r.text(1), static_cast<int>(r.i64(2)), r.text(3)}};
-}
-
-Result<void> put_otp(Transaction& tx, const std::string& phone, const std::string& code_hash,
-                     const std::string& expires_at, const std::string& now) {
-  return just(tx.exec(k_put_otp, params(phone, code_hash, expires_at, now)));
-}
-Result<void> count_otp_attempt(Transaction& tx, const std::string& phone) {
-  return just(tx.exec(k_count_otp_attempt, params(phone)));
-}
-Result<SentCodes> otp_messages_since(Transaction& tx, const std::string& phone,
-                                     const std::string& since) {
-  auto rows = tx.exec(k_otp_messages, params(phone, since));
-  if (!rows) return rows.error();
-  return SentCodes{rows->rows.at(0).i64(0), rows->rows.at(0).text(1)};
-}
-Result<void> delete_otp(Transaction& tx, const std::string& phone) {
-  return just(tx.exec(k_delete_otp, params(phone)));
 }
 
 Result<Failures> login_failures(Transaction& tx, const std::string& identifier) {

@@ -65,25 +65,6 @@ Result<std::optional<std::int64_t>> consume_one_time_token(Transaction& tx, cons
 Result<void> expire_one_time_tokens(Transaction& tx, std::int64_t user_id,
                                     const std::string& purpose, const std::string& now);
 
-struct Otp {
-  std::string code_hash;
-  std::string expires_at;
-  int attempts = 0;
-  std::string sent_at;
-};
-Result<std::optional<Otp>> otp(Transaction& tx, const std::string& phone);
-Result<void> put_otp(Transaction& tx, const std::string& phone, const std::string& code_hash,
-                     const std::string& expires_at, const std::string& now);
-Result<void> count_otp_attempt(Transaction& tx, const std::string& phone);
-// OTP messages to `phone` in the outbox created after `since`: how many, and the oldest's time.
-struct SentCodes {
-  std::int64_t count = 0;
-  std::string oldest;
-};
-Result<SentCodes> otp_messages_since(Transaction& tx, const std::string& phone,
-                                     const std::string& since);
-Result<void> delete_otp(Transaction& tx, const std::string& phone);
-
 struct Failures {
   int count = 0;
   std::string last_failure;

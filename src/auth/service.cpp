@@ -6,7 +6,8 @@
 #include <chrono>
 #include <cmath>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
+#include "core/time.hpp"
 #include "auth/repository.hpp"
 #include "notify/outbox.hpp"
 #include "notify/templates.hpp"
@@ -16,8 +17,6 @@ namespace {
 
 constexpr std::int64_t k_verify_email_ttl = 24 * 3600;
 constexpr std::int64_t k_reset_ttl = 30 * 60;
-constexpr std::int64_t k_otp_ttl = 5 * 60;
-constexpr int k_otp_max_attempts = 5;
 constexpr std::int64_t k_oidc_state_ttl = 10 * 60;
 constexpr std::int64_t k_key_reload_seconds = 60;
 // Lockout backoff: 30 s after the threshold, doubling, at most 15 minutes; failures older
@@ -78,7 +77,8 @@ AuthService::AuthService(AuthOptions options, storage::Database& db, std::functi
       policy_{options_.issuer, options_.audience, options_.access_ttl_seconds},
       ip_limiter_(options_.ip_rate_per_minute),
       account_limiter_(options_.account_rate_per_minute),
-      oidc_(options_.oidc) {}
+      oidc_(options_.oidc),
+      otp_codes_({"auth.otp", "otp", options_.otp_resend_seconds, options_.otp_per_phone_per_day}) {}
 
 AuthService::~AuthService() = default;
 
@@ -104,12 +104,12 @@ Result<void> AuthService::refresh_keys(bool force) {
       active = &k;
       break;
     }
-  if (!active || parse_iso_time(active->created_at) + options_.key_rotation_seconds <= t) {
-    if (auto r = repo::retire_signing_keys(*tx, iso_time(t)); !r) return r.error();
-    if (auto r = repo::insert_signing_key(*tx, generate_signing_key(), iso_time(t)); !r)
+  if (!active || parse_iso_utc(active->created_at).value_or(0) + options_.key_rotation_seconds <= t) {
+    if (auto r = repo::retire_signing_keys(*tx, iso_utc(t)); !r) return r.error();
+    if (auto r = repo::insert_signing_key(*tx, generate_signing_key(), iso_utc(t)); !r)
       return r.error();
     if (auto r = repo::delete_signing_keys_retired_before(
-            *tx, iso_time(t - options_.access_ttl_seconds - 60));
+            *tx, iso_utc(t - options_.access_ttl_seconds - 60));
         !r)
       return r.error();
     stored = repo::signing_keys(*tx);
@@ -121,7 +121,7 @@ Result<void> AuthService::refresh_keys(bool force) {
   for (const auto& k : *stored)
     if (!k.retired_at && set.keys.empty()) {
       set.keys.push_back(k.key);
-      active_created = parse_iso_time(k.created_at);
+      active_created = parse_iso_utc(k.created_at).value_or(0);
     }
   for (const auto& k : *stored)
     if (k.retired_at) set.keys.push_back(k.key);
@@ -145,7 +145,7 @@ boost::json::object AuthService::jwks() const {
   return auth::jwks(*keys_.current());
 }
 
-Result<void> AuthService::check_rate(const std::string& action, const Caller& caller,
+Result<void> AuthService::check_rate(const std::string& action, const Principal& caller,
                                      const std::string& account) {
   const double t =
       std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -164,7 +164,7 @@ Result<void> AuthService::email_later(storage::Transaction& tx, const std::strin
   if (!content) return content.error();
   notify::Outgoing m{notify::Channel::email, "auth.email",  to,
                      content->subject,       content->text, content->html};
-  return notify::enqueue(tx, m, iso_time(now()));
+  return notify::enqueue(tx, m, iso_utc(now()));
 }
 
 void AuthService::revoke_locally(const std::vector<std::string>& session_ids) {
@@ -186,12 +186,12 @@ Tokens AuthService::access_for(const User& u, Tokens t) {
 }
 
 Result<Tokens> AuthService::open_session(storage::Transaction& tx, const User& u,
-                                         const Caller& caller) {
+                                         const Principal& caller) {
   const auto t = now();
   Session s;
   s.id = random_token(16);
-  s.created_at = iso_time(t);
-  s.expires_at = iso_time(t + options_.refresh_ttl_seconds);
+  s.created_at = iso_utc(t);
+  s.expires_at = iso_utc(t + options_.refresh_ttl_seconds);
   s.user_agent = caller.user_agent.substr(0, 256);
   s.ip = caller.ip;
   if (auto r = repo::insert_session(tx, u.id, s); !r) return r.error();
@@ -208,17 +208,17 @@ Result<std::string> AuthService::issue_link_token(storage::Transaction& tx, std:
                                                   const std::string& purpose, std::int64_t ttl) {
   const auto t = now();
   // A new link makes the older ones useless: only the latest email works.
-  if (auto r = repo::expire_one_time_tokens(tx, user_id, purpose, iso_time(t)); !r)
+  if (auto r = repo::expire_one_time_tokens(tx, user_id, purpose, iso_utc(t)); !r)
     return r.error();
   std::string token = random_token(32);
   if (auto r =
-          repo::insert_one_time_token(tx, sha256_hex(token), purpose, user_id, iso_time(t + ttl));
+          repo::insert_one_time_token(tx, sha256_hex(token), purpose, user_id, iso_utc(t + ttl));
       !r)
     return r.error();
   return token;
 }
 
-Result<void> AuthService::register_account(const Registration& in, const Caller& caller) {
+Result<void> AuthService::register_account(const Registration& in, const Principal& caller) {
   Error e = validation();
   auto email = in.email ? normalize_email(*in.email) : std::nullopt;
   if (!in.email)
@@ -282,7 +282,7 @@ Result<void> AuthService::register_account(const Registration& in, const Caller&
   u.password_hash = hash;
   u.agency = agency;
   u.rera_number = rera;
-  u.created_at = u.updated_at = iso_time(t);
+  u.created_at = u.updated_at = iso_utc(t);
   auto id = repo::insert_user(*tx, u);
   if (!id) return id.error();
   auto token = issue_link_token(*tx, *id, "verify_email", k_verify_email_ttl);
@@ -299,7 +299,7 @@ Result<void> AuthService::register_account(const Registration& in, const Caller&
 }
 
 Result<Tokens> AuthService::sign_in(const std::string& identifier, const std::string& password,
-                                    const Caller& caller) {
+                                    const Principal& caller) {
   auto key = normalize_email(identifier);
   bool by_phone = false;
   if (!key) {
@@ -325,7 +325,7 @@ Result<Tokens> AuthService::sign_in(const std::string& identifier, const std::st
   }
   // Locked out the same way whether or not the account exists: the table is by identifier.
   if (failures.locked_until) {
-    const auto until = parse_iso_time(*failures.locked_until);
+    const auto until = parse_iso_utc(*failures.locked_until).value_or(0);
     if (until > t) return too_many("too_many_attempts", until - t);
   }
   if (found && found->status == "deleted") found.reset();
@@ -338,15 +338,15 @@ Result<Tokens> AuthService::sign_in(const std::string& identifier, const std::st
   if (!tx) return tx.error();
   if (!ok) {
     int count = failures.count;
-    if (parse_iso_time(failures.last_failure) + k_failure_memory_seconds < t) count = 0;
+    if (parse_iso_utc(failures.last_failure).value_or(0) + k_failure_memory_seconds < t) count = 0;
     ++count;
     std::optional<std::string> locked_until;
     if (count >= options_.lockout_threshold) {
       const int steps = std::min(count - options_.lockout_threshold, 16);
-      locked_until = iso_time(
+      locked_until = iso_utc(
           t + std::min(k_lock_max_seconds, k_lock_base_seconds * (std::int64_t{1} << steps)));
     }
-    if (auto r = repo::put_login_failures(*tx, *key, count, iso_time(t), locked_until); !r)
+    if (auto r = repo::put_login_failures(*tx, *key, count, iso_utc(t), locked_until); !r)
       return r.error();
     if (auto c = tx->commit(); !c) return c.error();
     return invalid_credentials();
@@ -357,7 +357,7 @@ Result<Tokens> AuthService::sign_in(const std::string& identifier, const std::st
   if (failures.count > 0)
     if (auto r = repo::clear_login_failures(*tx, *key); !r) return r.error();
   if (hasher_.needs_rehash(*found->password_hash))
-    if (auto r = repo::set_password(*tx, found->id, hasher_.hash(password), iso_time(t)); !r)
+    if (auto r = repo::set_password(*tx, found->id, hasher_.hash(password), iso_utc(t)); !r)
       return r.error();
   auto tokens = open_session(*tx, *found, caller);
   if (!tokens) return tokens.error();
@@ -365,7 +365,7 @@ Result<Tokens> AuthService::sign_in(const std::string& identifier, const std::st
   return access_for(*found, std::move(*tokens));
 }
 
-Result<Tokens> AuthService::refresh(const std::string& refresh_token, const Caller& caller) {
+Result<Tokens> AuthService::refresh(const std::string& refresh_token, const Principal& caller) {
   const Error invalid = Error::make(ErrorKind::unauthenticated, "invalid_refresh_token",
                                     "The refresh token is invalid, expired or revoked.");
   if (refresh_token.empty() || refresh_token.size() > 200) return invalid;
@@ -379,13 +379,13 @@ Result<Tokens> AuthService::refresh(const std::string& refresh_token, const Call
   if (!rec) return rec.error();
   if (!*rec) return invalid;
   const auto& r = **rec;
-  if (r.session_revoked || parse_iso_time(r.session_expires_at) <= t) return invalid;
-  auto fresh = r.used ? Result<bool>(false) : repo::mark_refresh_used(*tx, hash, iso_time(t));
+  if (r.session_revoked || parse_iso_utc(r.session_expires_at).value_or(0) <= t) return invalid;
+  auto fresh = r.used ? Result<bool>(false) : repo::mark_refresh_used(*tx, hash, iso_utc(t));
   if (!fresh) return fresh.error();
   if (!*fresh) {
     // RFC 9700 4.14.2: a rotated token coming back means it was copied; whoever holds the
     // family now, attacker or user, loses it.
-    if (auto x = repo::revoke_session(*tx, r.user_id, r.session_id, iso_time(t)); !x)
+    if (auto x = repo::revoke_session(*tx, r.user_id, r.session_id, iso_utc(t)); !x)
       return x.error();
     if (auto c = tx->commit(); !c) return c.error();
     revoke_locally({r.session_id});
@@ -400,10 +400,10 @@ Result<Tokens> AuthService::refresh(const std::string& refresh_token, const Call
   out.refresh_token = random_token(32);
   out.session_id = r.session_id;
   if (auto x =
-          repo::insert_refresh_token(*tx, sha256_hex(out.refresh_token), r.session_id, iso_time(t));
+          repo::insert_refresh_token(*tx, sha256_hex(out.refresh_token), r.session_id, iso_utc(t));
       !x)
     return x.error();
-  if (auto x = repo::touch_session(*tx, r.session_id, iso_time(t)); !x) return x.error();
+  if (auto x = repo::touch_session(*tx, r.session_id, iso_utc(t)); !x) return x.error();
   if (auto c = tx->commit(); !c) return c.error();
   (void)caller;
   return access_for(**u, std::move(out));
@@ -412,7 +412,7 @@ Result<Tokens> AuthService::refresh(const std::string& refresh_token, const Call
 Result<void> AuthService::sign_out(std::int64_t user_id, const std::string& session_id) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  if (auto r = repo::revoke_session(*tx, user_id, session_id, iso_time(now())); !r)
+  if (auto r = repo::revoke_session(*tx, user_id, session_id, iso_utc(now())); !r)
     return r.error();
   if (auto c = tx->commit(); !c) return c.error();
   revoke_locally({session_id});
@@ -422,13 +422,13 @@ Result<void> AuthService::sign_out(std::int64_t user_id, const std::string& sess
 Result<std::vector<Session>> AuthService::sessions(std::int64_t user_id) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  return repo::live_sessions(*tx, user_id, iso_time(now()));
+  return repo::live_sessions(*tx, user_id, iso_utc(now()));
 }
 
 Result<void> AuthService::revoke_session(std::int64_t user_id, const std::string& session_id) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto done = repo::revoke_session(*tx, user_id, session_id, iso_time(now()));
+  auto done = repo::revoke_session(*tx, user_id, session_id, iso_utc(now()));
   if (!done) return done.error();
   // Someone else's session id answers the same as none: ids are not confirmed to strangers.
   if (!*done) return Error::make(ErrorKind::not_found, "session_not_found", "No such session.");
@@ -487,7 +487,7 @@ Result<User> AuthService::update_profile(std::int64_t user_id, const ProfileChan
     }
   }
   if (!e.fields.empty()) return e;
-  u.updated_at = iso_time(now());
+  u.updated_at = iso_utc(now());
   if (auto r = repo::update_profile(*tx, u); !r) return r.error();
   if (auto c = tx->commit(); !c) return c.error();
   return u;
@@ -508,7 +508,7 @@ Result<void> AuthService::change_password(std::int64_t user_id, const std::strin
   const std::string hash = hasher_.hash(next);
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  const auto t = iso_time(now());
+  const auto t = iso_utc(now());
   if (auto r = repo::set_password(*tx, user_id, hash, t); !r) return r.error();
   auto revoked = repo::revoke_all_sessions(*tx, user_id, t);
   if (!revoked) return revoked.error();
@@ -525,7 +525,7 @@ Result<void> AuthService::send_email_verification(std::int64_t user_id) {
   if (u->email_verified)
     return Error::make(ErrorKind::conflict, "email_already_verified",
                        "This email address is already verified.");
-  if (auto r = check_rate("verify_email", Caller{}, *u->email); !r) return r.error();
+  if (auto r = check_rate("verify_email", Principal{}, *u->email); !r) return r.error();
   auto tx = db_.begin();
   if (!tx) return tx.error();
   auto token = issue_link_token(*tx, user_id, "verify_email", k_verify_email_ttl);
@@ -544,7 +544,7 @@ Result<void> AuthService::send_email_verification(std::int64_t user_id) {
 Result<void> AuthService::verify_email(const std::string& token) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  const auto t = iso_time(now());
+  const auto t = iso_utc(now());
   auto user_id = repo::consume_one_time_token(*tx, sha256_hex(token), "verify_email", t);
   if (!user_id) return user_id.error();
   if (!*user_id)
@@ -554,7 +554,7 @@ Result<void> AuthService::verify_email(const std::string& token) {
   return tx->commit();
 }
 
-Result<void> AuthService::forgot_password(const std::string& email_in, const Caller& caller) {
+Result<void> AuthService::forgot_password(const std::string& email_in, const Principal& caller) {
   auto email = normalize_email(email_in);
   if (!email) return Error::field("email", "invalid", "This is not a valid email address.");
   if (auto r = check_rate("reset", caller, *email); !r) return r.error();
@@ -586,7 +586,7 @@ Result<void> AuthService::reset_password(const std::string& token, const std::st
   const std::string hash = hasher_.hash(password);
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  const auto t = iso_time(now());
+  const auto t = iso_utc(now());
   auto user_id = repo::consume_one_time_token(*tx, sha256_hex(token), "reset_password", t);
   if (!user_id) return user_id.error();
   if (!*user_id)
@@ -606,7 +606,7 @@ Result<void> AuthService::reset_password(const std::string& token, const std::st
   return {};
 }
 
-Result<void> AuthService::request_otp(const std::string& phone_in, const Caller& caller) {
+Result<void> AuthService::request_otp(const std::string& phone_in, const Principal& caller) {
   auto phone = normalize_indian_mobile(phone_in);
   if (!phone)
     return Error::field("phone", "invalid", "Use an Indian mobile number: +91 and 10 digits.");
@@ -614,39 +614,22 @@ Result<void> AuthService::request_otp(const std::string& phone_in, const Caller&
   const auto t = now();
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto current = repo::otp(*tx, *phone);
-  if (!current) return current.error();
-  if (*current) {
-    const auto wait = parse_iso_time((*current)->sent_at) + options_.otp_resend_seconds - t;
-    if (wait > 0) return too_many("otp_resend_throttled", wait);
-  }
-  constexpr std::int64_t k_day = 24 * 3600;
-  auto sent = repo::otp_messages_since(*tx, *phone, iso_time(t - k_day));
-  if (!sent) return sent.error();
-  if (sent->count >= options_.otp_per_phone_per_day)
-    return too_many("otp_daily_cap",
-                    std::max<std::int64_t>(1, parse_iso_time(sent->oldest) + k_day - t));
-  const std::string code = random_digits(6);
-  if (auto r = repo::put_otp(*tx, *phone, sha256_hex(*phone + ":" + code), iso_time(t + k_otp_ttl),
-                             iso_time(t));
-      !r)
-    return r.error();
-  auto text = notify::render("auth_otp_sms", {{"code", code}});
+  auto code = otp_codes_.issue(*tx, *phone, t);
+  if (!code) return code.error();
+  auto text = notify::render("auth_otp_sms", {{"code", *code}, {"minutes", k_code_ttl_seconds / 60}});
   if (!text) return text.error();
   notify::Outgoing sms{notify::Channel::sms, "auth.otp", *phone};
   sms.text = std::move(text->text);
   // An OTP is useless after it expires: the dispatcher's retries are bounded by its backoff,
   // and a late code is simply refused.
-  if (auto r = notify::enqueue(*tx, sms, iso_time(t)); !r) return r.error();
+  if (auto r = notify::enqueue(*tx, sms, iso_utc(t)); !r) return r.error();
   if (auto c = tx->commit(); !c) return c.error();
   wake_();
   return {};
 }
 
 Result<Tokens> AuthService::verify_otp(const std::string& phone_in, const std::string& code,
-                                       const Caller& caller) {
-  const Error wrong = Error::make(ErrorKind::invalid, "otp_invalid",
-                                  "The code is wrong or has expired; request a new one.");
+                                       const Principal& caller) {
   auto phone = normalize_indian_mobile(phone_in);
   if (!phone)
     return Error::field("phone", "invalid", "Use an Indian mobile number: +91 and 10 digits.");
@@ -655,20 +638,12 @@ Result<Tokens> AuthService::verify_otp(const std::string& phone_in, const std::s
   const auto t = now();
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto otp = repo::otp(*tx, *phone);
-  if (!otp) return otp.error();
-  if (!*otp || parse_iso_time((*otp)->expires_at) <= t) return wrong;
-  if ((*otp)->attempts >= k_otp_max_attempts) {
-    if (auto r = repo::delete_otp(*tx, *phone); !r) return r.error();
+  auto check = otp_codes_.verify(*tx, *phone, code, t);
+  if (!check) return check.error();
+  if (*check == VerificationCodes::Check::rejected) {
     if (auto c = tx->commit(); !c) return c.error();
-    return wrong;
+    return otp_codes_.invalid();
   }
-  if (!constant_time_equal(sha256_hex(*phone + ":" + code), (*otp)->code_hash)) {
-    if (auto r = repo::count_otp_attempt(*tx, *phone); !r) return r.error();
-    if (auto c = tx->commit(); !c) return c.error();
-    return wrong;
-  }
-  if (auto r = repo::delete_otp(*tx, *phone); !r) return r.error();
   auto found = repo::user_by_phone(*tx, *phone);
   if (!found) return found.error();
   User u;
@@ -678,12 +653,12 @@ Result<Tokens> AuthService::verify_otp(const std::string& phone_in, const std::s
       return Error::make(ErrorKind::forbidden, "account_locked",
                          "This account is locked; contact support.");
     if (!u.phone_verified)
-      if (auto r = repo::set_phone_verified(*tx, u.id, iso_time(t)); !r) return r.error();
+      if (auto r = repo::set_phone_verified(*tx, u.id, iso_utc(t)); !r) return r.error();
   } else {
     // Passwordless sign-up: the number is the account.
     u.phone = phone;
     u.phone_verified = true;
-    u.created_at = u.updated_at = iso_time(t);
+    u.created_at = u.updated_at = iso_utc(t);
     auto id = repo::insert_user(*tx, u);
     if (!id) return id.error();
     u.id = *id;
@@ -707,7 +682,7 @@ Result<OidcStart> AuthService::oidc_start() {
   auto tx = db_.begin();
   if (!tx) return tx.error();
   if (auto r = repo::insert_oidc_state(*tx, sha256_hex(out.state), nonce, verifier,
-                                       iso_time(now() + k_oidc_state_ttl));
+                                       iso_utc(now() + k_oidc_state_ttl));
       !r)
     return r.error();
   if (auto c = tx->commit(); !c) return c.error();
@@ -715,7 +690,7 @@ Result<OidcStart> AuthService::oidc_start() {
 }
 
 Result<Tokens> AuthService::oidc_finish(const std::string& code, const std::string& state,
-                                        const std::string& browser_state, const Caller& caller) {
+                                        const std::string& browser_state, const Principal& caller) {
   const Error bad_state =
       Error::make(ErrorKind::invalid, "oidc_state_invalid",
                   "The sign-in attempt is unknown or has expired; start again.");
@@ -730,7 +705,7 @@ Result<Tokens> AuthService::oidc_finish(const std::string& code, const std::stri
   {
     auto tx = db_.begin();
     if (!tx) return tx.error();
-    auto s = repo::take_oidc_state(*tx, sha256_hex(state), iso_time(now()));
+    auto s = repo::take_oidc_state(*tx, sha256_hex(state), iso_utc(now()));
     if (!s) return s.error();
     if (!*s) return bad_state;
     if (auto c = tx->commit(); !c) return c.error();
@@ -739,7 +714,7 @@ Result<Tokens> AuthService::oidc_finish(const std::string& code, const std::stri
   auto who = oidc_.redeem(code, saved->code_verifier, saved->nonce, now());
   if (!who) return who.error();
 
-  const auto t = iso_time(now());
+  const auto t = iso_utc(now());
   auto tx = db_.begin();
   if (!tx) return tx.error();
   auto linked = repo::identity_user(*tx, who->issuer, who->subject);
@@ -816,7 +791,7 @@ Result<User> AuthService::set_status(std::int64_t admin_id, std::int64_t user_id
   auto u = repo::user_by_id(*tx, user_id);
   if (!u) return u.error();
   if (!*u || (*u)->status == "deleted") return not_found_user();
-  const auto t = iso_time(now());
+  const auto t = iso_utc(now());
   if (auto r = repo::set_status(*tx, user_id, status, t); !r) return r.error();
   std::vector<std::string> revoked;
   if (status == "locked") {
@@ -846,7 +821,7 @@ Result<User> AuthService::set_role(std::int64_t admin_id, std::int64_t user_id,
   auto u = repo::user_by_id(*tx, user_id);
   if (!u) return u.error();
   if (!*u || (*u)->status == "deleted") return not_found_user();
-  const auto t = iso_time(now());
+  const auto t = iso_utc(now());
   if (auto r = repo::set_role(*tx, user_id, role, t); !r) return r.error();
   // Access tokens carry the role: the user signs in again to get tokens with the new one.
   auto revoked = repo::revoke_all_sessions(*tx, user_id, t);
@@ -881,7 +856,7 @@ Result<User> AuthService::create_user(const std::string& email_in, const std::st
   u.name = name;
   u.role = role;
   u.password_hash = hash;
-  u.created_at = u.updated_at = iso_time(now());
+  u.created_at = u.updated_at = iso_utc(now());
   auto id = repo::insert_user(*tx, u);
   if (!id) return id.error();
   if (auto c = tx->commit(); !c) return c.error();

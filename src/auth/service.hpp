@@ -19,15 +19,11 @@
 #include "auth/options.hpp"
 #include "auth/password.hpp"
 #include "auth/rate_limiter.hpp"
+#include "core/principal.hpp"
+#include "core/verification_codes.hpp"
 #include "storage/database.hpp"
 
 namespace griha::auth {
-
-// Where a request came from, for rate limits and the session list.
-struct Caller {
-  std::string ip;
-  std::string user_agent;
-};
 
 struct Tokens {
   std::string access_token;
@@ -84,10 +80,10 @@ class AuthService {
   Result<AccessClaims> authenticate(std::string_view access_token);
   boost::json::object jwks() const;
 
-  Result<void> register_account(const Registration& r, const Caller& caller);
+  Result<void> register_account(const Registration& r, const Principal& caller);
   Result<Tokens> sign_in(const std::string& identifier, const std::string& password,
-                         const Caller& caller);
-  Result<Tokens> refresh(const std::string& refresh_token, const Caller& caller);
+                         const Principal& caller);
+  Result<Tokens> refresh(const std::string& refresh_token, const Principal& caller);
   Result<void> sign_out(std::int64_t user_id, const std::string& session_id);
   Result<std::vector<Session>> sessions(std::int64_t user_id);
   Result<void> revoke_session(std::int64_t user_id, const std::string& session_id);
@@ -99,17 +95,17 @@ class AuthService {
 
   Result<void> send_email_verification(std::int64_t user_id);
   Result<void> verify_email(const std::string& token);
-  Result<void> forgot_password(const std::string& email, const Caller& caller);
+  Result<void> forgot_password(const std::string& email, const Principal& caller);
   Result<void> reset_password(const std::string& token, const std::string& password);
 
-  Result<void> request_otp(const std::string& phone, const Caller& caller);
+  Result<void> request_otp(const std::string& phone, const Principal& caller);
   Result<Tokens> verify_otp(const std::string& phone, const std::string& code,
-                            const Caller& caller);
+                            const Principal& caller);
 
   bool oidc_enabled() const { return oidc_.enabled(); }
   Result<OidcStart> oidc_start();
   Result<Tokens> oidc_finish(const std::string& code, const std::string& state,
-                             const std::string& browser_state, const Caller& caller);
+                             const std::string& browser_state, const Principal& caller);
 
   Result<UserPage> list_users(const std::string& query, std::int64_t after, int limit);
   Result<User> set_status(std::int64_t admin_id, std::int64_t user_id, const std::string& status);
@@ -123,9 +119,9 @@ class AuthService {
  private:
   std::int64_t now() const { return clock_(); }
   Result<void> refresh_keys(bool force);
-  Result<void> check_rate(const std::string& action, const Caller& caller,
+  Result<void> check_rate(const std::string& action, const Principal& caller,
                           const std::string& account);
-  Result<Tokens> open_session(storage::Transaction& tx, const User& u, const Caller& caller);
+  Result<Tokens> open_session(storage::Transaction& tx, const User& u, const Principal& caller);
   Tokens access_for(const User& u, Tokens t);
   void revoke_locally(const std::vector<std::string>& session_ids);
   // Renders templates/<template_name>.* and enqueues it in `tx`.
@@ -146,6 +142,7 @@ class AuthService {
   RateLimiter ip_limiter_;
   RateLimiter account_limiter_;
   OidcClient oidc_;
+  VerificationCodes otp_codes_;
   std::mutex key_mu_;
   std::int64_t keys_checked_at_ = 0;
   std::int64_t next_rotation_at_ = 0;

@@ -4,6 +4,8 @@
 #include <boost/json/serialize.hpp>
 #include <charconv>
 
+#include "core/text.hpp"
+
 namespace griha::http {
 
 const PathParam* Request::param(std::string_view name) const {
@@ -17,53 +19,17 @@ std::int64_t Request::int_param(std::string_view name) const {
   return p ? p->as_int : 0;
 }
 
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// '+' is a space, as browsers send forms; a '%' without two hex digits stays as it is.
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-               hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 std::vector<std::pair<std::string, std::string>> Request::query_params() const {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::string_view rest = query;
-  while (!rest.empty()) {
-    const auto amp = rest.find('&');
-    const std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    out.emplace_back(percent_decode(pair.substr(0, eq)), eq == std::string_view::npos
-                                                             ? std::string()
-                                                             : percent_decode(pair.substr(eq + 1)));
-  }
-  return out;
+  return parse_form(query);
 }
 
-// Written by hand: Boost.URL 1.81's parse_query reads past the end of a view that is not
-// NUL-terminated and misjudges the decoded size of an escaped last value.
+Principal Request::caller() const {
+  Principal p = principal.value_or(Principal{});
+  p.ip = remote_ip;
+  p.user_agent = std::string(raw[bhttp::field::user_agent]);
+  return p;
+}
+
 std::optional<std::string> Request::query_param(std::string_view name) const {
   for (auto& [key, value] : query_params())
     if (key == name) return std::move(value);

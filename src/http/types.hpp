@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/principal.hpp"
 
 namespace griha::http {
 
@@ -27,24 +28,16 @@ struct PathParam {
   std::int64_t as_int = 0;
 };
 
-// Who is asking, once the Authenticator has verified their credentials. The http layer
-// knows roles only as names; their meaning lives in auth/.
-struct Principal {
-  std::int64_t user_id = 0;
-  std::string role;        // "seeker", "owner", "agent", "builder", "admin"
-  std::string session_id;  // the session (refresh-token family) the credential belongs to
-};
-
 // What a route requires of the caller, declared in the route table and enforced by the
 // server before the handler runs: 401 without a valid credential, 403 with the wrong role.
 // Object-level checks (is this listing yours?) are the services' job.
 struct Access {
   enum class Kind { anyone, signed_in, roles } kind = Kind::anyone;
-  std::vector<std::string> roles;  // with Kind::roles: any of these
+  std::vector<Role> roles;  // with Kind::roles: any of these
 
   static Access anyone() { return {}; }
   static Access signed_in() { return {Kind::signed_in, {}}; }
-  static Access role(std::vector<std::string> any_of) { return {Kind::roles, std::move(any_of)}; }
+  static Access role(std::vector<Role> any_of) { return {Kind::roles, std::move(any_of)}; }
 };
 
 struct Request {
@@ -55,6 +48,10 @@ struct Request {
   std::string request_id;
   std::string remote_ip;
   std::optional<Principal> principal;  // set when the request carried a valid credential
+
+  // Who is asking, as services take it: the principal (or nobody, user_id 0) with the
+  // request's IP address and User-Agent.
+  Principal caller() const;
 
   const PathParam* param(std::string_view name) const;
   std::int64_t int_param(std::string_view name) const;  // router guarantees it parsed

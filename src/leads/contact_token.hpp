@@ -1,12 +1,15 @@
 // Contact tokens: proof that a guest verified a phone number or an email address, so that
 // an inquiry can name that contact without an account. A token is the contact and its expiry,
-// signed with HMAC-SHA-512-256 (libsodium crypto_auth) under a server key; nothing is stored.
+// signed with core's SignedTokens (purpose "leads.contact") under a server key; nothing is
+// stored.
 #pragma once
 
 #include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/crypto.hpp"
 
 namespace griha::leads {
 
@@ -25,7 +28,7 @@ class ContactTokens {
   std::optional<VerifiedContact> verify(std::string_view token, std::time_t now) const;
 
  private:
-  std::string key_;  // crypto_auth_KEYBYTES
+  SignedTokens tokens_;
 };
 
 }  // namespace griha::leads

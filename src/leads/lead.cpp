@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdio>
 
+#include "core/csv.hpp"
 #include "core/time.hpp"
 
 namespace griha::leads {
@@ -80,21 +81,6 @@ std::string kolkata_day(std::time_t t) {
   return iso_utc(t + k_kolkata_offset).substr(0, 10);
 }
 
-std::string csv_cell(std::string_view value) {
-  std::string v(value);
-  if (!v.empty() &&
-      (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'))
-    v.insert(v.begin(), '\'');
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 std::string leads_csv_header() {
   return "id,created_at,updated_at,listing_id,listing_title,stage,lost_reason,assigned_to,"
          "contact_name,contact_phone,contact_email,preferred_contact_time,inquiry_count,"
@@ -116,13 +102,7 @@ std::string lead_csv_row(const Lead& l) {
                                           l.preferred_contact_time,
                                           std::to_string(l.inquiry_count),
                                           l.message};
-  std::string out;
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (i) out += ',';
-    out += csv_cell(cells[i]);
-  }
-  out += "\r\n";
-  return out;
+  return csv::row(cells);
 }
 
 std::optional<std::size_t> utf8_length(std::string_view s) {

@@ -86,9 +86,7 @@ std::optional<std::string> day_start_utc(std::string_view date_or_time, int add_
 // The Asia/Kolkata calendar day ("2026-11-24") of a moment.
 std::string kolkata_day(std::time_t t);
 
-// One CSV cell: quoted when needed (RFC 4180), and a cell that a spreadsheet would run as a
-// formula (starting with = + - @, tab or CR) is prefixed with ' (OWASP's CSV injection advice).
-std::string csv_cell(std::string_view value);
+// The export's header and rows, written by core/csv (RFC 4180, formulas kept as text).
 std::string leads_csv_header();
 std::string lead_csv_row(const Lead& lead);
 

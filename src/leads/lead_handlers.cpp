@@ -17,11 +17,6 @@ http::Response problem(const Result<T>& r, const http::Request& req) {
   return http::problem_response(r.error(), req.path);
 }
 
-// Only called on routes whose Access requires a principal.
-Viewer viewer_of(const http::Request& req) {
-  return Viewer{req.principal->user_id, req.principal->role};
-}
-
 json::value opt(const std::optional<std::string>& v) {
   return v ? json::value(*v) : json::value(nullptr);
 }
@@ -146,7 +141,7 @@ http::Handler list_leads(LeadService& service, WorkerPool& workers, bool all) {
   return [&service, &workers, all](http::Request& req) -> asio::awaitable<http::Response> {
     auto filter = filter_of(req, true);
     if (!filter) co_return problem(filter, req);
-    const Viewer viewer = viewer_of(req);
+    const Principal viewer = req.caller();
     auto r = co_await workers.run([&] { return service.leads(viewer, *filter, all); });
     if (!r) co_return problem(r, req);
     json::array items;
@@ -245,7 +240,7 @@ http::Handler LeadHandlers::my_inquiries() const {
     if (!limit) co_return problem(limit, req);
     auto before = http::int_query_param(req, "before_id", 0, 0, INT64_MAX);
     if (!before) co_return problem(before, req);
-    const Viewer viewer = viewer_of(req);
+    const Principal viewer = req.caller();
     auto r = co_await workers.run(
         [&] { return service.my_inquiries(viewer.user_id, *before, static_cast<int>(*limit)); });
     if (!r) co_return problem(r, req);
@@ -273,7 +268,7 @@ http::Handler LeadHandlers::my_lead_stats() const {
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
     auto filter = filter_of(req, false);
     if (!filter) co_return problem(filter, req);
-    const Viewer viewer = viewer_of(req);
+    const Principal viewer = req.caller();
     auto r = co_await workers.run([&] { return service.stats(viewer, *filter); });
     if (!r) co_return problem(r, req);
     json::object stages, by_listing;
@@ -292,7 +287,7 @@ http::Handler LeadHandlers::export_leads() const {
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
     auto filter = filter_of(req, false);
     if (!filter) co_return problem(filter, req);
-    const Viewer viewer = viewer_of(req);
+    const Principal viewer = req.caller();
     auto r = co_await workers.run([&] { return service.export_csv(viewer, *filter); });
     if (!r) co_return problem(r, req);
     http::Response res = http::text_response(std::move(*r), "text/csv; charset=utf-8");
@@ -305,7 +300,7 @@ http::Handler LeadHandlers::export_leads() const {
 http::Handler LeadHandlers::get() const {
   return [&service = service,
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    const Viewer viewer = viewer_of(req);
+    const Principal viewer = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.get(viewer, id); });
     if (!r) co_return problem(r, req);
@@ -320,7 +315,7 @@ http::Handler LeadHandlers::update() const {
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
     auto body = http::json_object_body(req);
     if (!body) co_return problem(body, req);
-    const Viewer viewer = viewer_of(req);
+    const Principal viewer = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.update(viewer, id, *body); });
     if (!r) co_return problem(r, req);
@@ -338,7 +333,7 @@ http::Handler LeadHandlers::add_note() const {
     if (auto r = only_known(*body, {"body"}); !r) co_return problem(r, req);
     auto text = string_member(*body, "body");
     if (!text) co_return problem(text, req);
-    const Viewer viewer = viewer_of(req);
+    const Principal viewer = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run(
         [&] { return service.add_note(viewer, id, text->value_or(std::string())); });
@@ -355,7 +350,7 @@ http::Handler LeadHandlers::add_note() const {
 http::Handler LeadHandlers::agency_agents() const {
   return [&service = service,
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    const Viewer viewer = viewer_of(req);
+    const Principal viewer = req.caller();
     auto r = co_await workers.run([&] { return service.agency_agents(viewer.user_id); });
     if (!r) co_return problem(r, req);
     json::array agents;

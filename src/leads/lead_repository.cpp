@@ -101,25 +101,6 @@ constexpr Query k_inquiries{"leads.inquiries",
                             "SELECT message, preferred_contact_time, created_at FROM "
                             "lead_inquiries WHERE lead_id = $1 ORDER BY id"};
 
-constexpr Query k_contact_code{
-    "leads.contact_code",
-    "SELECT code_hash, expires_at, sent_at, attempts FROM lead_contact_codes WHERE contact = $1"};
-constexpr Query k_put_contact_code{
-    "leads.put_contact_code",
-    "INSERT INTO lead_contact_codes (contact, code_hash, expires_at, attempts, sent_at) "
-    "VALUES ($1, $2, $3, 0, $4) ON CONFLICT (contact) DO UPDATE SET code_hash = $2, "
-    "expires_at = $3, attempts = 0, sent_at = $4"};
-constexpr Query k_count_code_attempt{
-    "leads.count_code_attempt",
-    "UPDATE lead_contact_codes SET attempts = attempts + 1 WHERE contact = $1"};
-constexpr Query k_delete_contact_code{"leads.delete_contact_code",
-                                      "DELETE FROM lead_contact_codes WHERE contact = $1"};
-// Every status counts: a code that is still pending, failed or was called off was asked for
-// all the same. `cancel_key = $1` implies the outbox_cancel index's NOT NULL condition.
-constexpr Query k_codes_sent_since{"leads.codes_sent_since",
-                                   "SELECT COUNT(*), COALESCE(MIN(created_at), '') FROM outbox "
-                                   "WHERE cancel_key = $1 AND created_at > $2"};
-
 constexpr Query k_insert_agency{
     "leads.insert_agency", "INSERT INTO agencies (name, created_at) VALUES ($1, $2) RETURNING id"};
 constexpr Query k_agency{"leads.agency", "SELECT id, name, created_at FROM agencies WHERE id = $1"};
@@ -331,38 +312,6 @@ Result<std::vector<InquiryRecord>> inquiries(Sql sql, std::int64_t lead_id) {
   std::vector<InquiryRecord> out;
   for (const auto& row : r->rows) out.push_back({row.text(0), row.text(1), row.text(2)});
   return out;
-}
-
-Result<std::optional<ContactCode>> contact_code(Sql sql, const std::string& contact) {
-  auto r = sql(k_contact_code, params(contact));
-  if (!r) return r.error();
-  if (r->empty()) return std::nullopt;
-  const auto& row = r->rows[0];
-  return ContactCode{row.text(0), row.text(1), row.text(2), row.i64(3)};
-}
-
-Result<void> put_contact_code(Sql sql, const std::string& contact, const std::string& code_hash,
-                              const std::string& expires_at, const std::string& sent_at) {
-  return done(sql(k_put_contact_code, params(contact, code_hash, expires_at, sent_at)));
-}
-
-Result<void> count_code_attempt(Sql sql, const std::string& contact) {
-  return done(sql(k_count_code_attempt, params(contact)));
-}
-
-Result<void> delete_contact_code(Sql sql, const std::string& contact) {
-  return done(sql(k_delete_contact_code, params(contact)));
-}
-
-std::string contact_code_key(const std::string& contact) {
-  return "lead_contact_code:" + contact;
-}
-
-Result<RecentCodes> codes_sent_since(Sql sql, const std::string& contact,
-                                     const std::string& since) {
-  auto r = sql(k_codes_sent_since, params(contact_code_key(contact), since));
-  if (!r) return r.error();
-  return RecentCodes{r->rows.at(0).i64(0), r->rows.at(0).text(1)};
 }
 
 Result<std::int64_t> insert_agency(Sql sql, const std::string& name, const std::string& at) {

@@ -46,7 +46,7 @@ Result<std::optional<UserRef>> user(Sql sql, std::int64_t id);
 
 // Serialises one seeker's inquiries on PostgreSQL until the transaction ends (SQLite's
 // writers are serialised already), so that the 24-hour merge and the daily cap hold under
-// concurrent requests. Under a key of their own, one contact's code requests queue the same way.
+// concurrent requests.
 Result<void> lock_seeker(Sql sql, const std::string& seeker_key);
 // Inquiries by this seeker since `since`, and the oldest of them (for Retry-After).
 struct RecentInquiries {
@@ -102,25 +102,6 @@ Result<std::int64_t> insert_note(Sql sql, std::int64_t lead_id, std::int64_t aut
 Result<std::vector<LeadNote>> notes(Sql sql, std::int64_t lead_id);
 Result<std::vector<LeadEvent>> events(Sql sql, std::int64_t lead_id);
 Result<std::vector<InquiryRecord>> inquiries(Sql sql, std::int64_t lead_id);
-
-struct ContactCode {
-  std::string code_hash, expires_at, sent_at;
-  std::int64_t attempts = 0;
-};
-Result<std::optional<ContactCode>> contact_code(Sql sql, const std::string& contact);
-Result<void> put_contact_code(Sql sql, const std::string& contact, const std::string& code_hash,
-                              const std::string& expires_at, const std::string& sent_at);
-Result<void> count_code_attempt(Sql sql, const std::string& contact);
-Result<void> delete_contact_code(Sql sql, const std::string& contact);
-// The outbox cancel key that every code message to `contact` carries: it is how the codes sent
-// to one contact are counted (the outbox keeps messages for 30 days and indexes this key).
-std::string contact_code_key(const std::string& contact);
-// Codes sent to the contact since `since`, and the oldest of them (for Retry-After).
-struct RecentCodes {
-  std::int64_t count = 0;
-  std::string oldest;
-};
-Result<RecentCodes> codes_sent_since(Sql sql, const std::string& contact, const std::string& since);
 
 struct Agency {
   std::int64_t id = 0;

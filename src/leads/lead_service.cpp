@@ -6,7 +6,8 @@
 #include <chrono>
 #include <map>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
+#include "core/text.hpp"
 #include "auth/model.hpp"
 #include "listings/gazetteer.hpp"
 #include "notify/outbox.hpp"
@@ -17,10 +18,8 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr std::time_t k_code_ttl = 10 * 60;
-constexpr int k_code_max_attempts = 5;
 constexpr std::time_t k_repeat_window = 24 * 3600;  // the same seeker and listing: one lead
-constexpr std::time_t k_cap_window = 24 * 3600;     // the guests' inquiry cap and the code cap
+constexpr std::time_t k_cap_window = 24 * 3600;     // the guests' inquiry cap
 constexpr std::size_t k_message_max = 2000;
 constexpr std::size_t k_name_max = 100;
 constexpr std::size_t k_note_max = 2000;
@@ -51,20 +50,8 @@ Error token_invalid(std::string detail) {
                      std::move(detail));
 }
 
-Error code_invalid() {
-  return Error::make(ErrorKind::invalid, "code_invalid",
-                     "The code is wrong or has expired; request a new one.");
-}
-
 Error validation() {
   return Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
-}
-
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
 }
 
 // Control characters other than line breaks and tabs have no place in text a person typed.
@@ -84,7 +71,7 @@ std::optional<std::string> text_field(Error& errors, const std::string& field,
     errors.fields.push_back({field, "required", "This field is required."});
     return std::nullopt;
   }
-  std::string v = trim(*value);
+  std::string v(trim(*value));
   const auto len = utf8_length(v);
   if (!len || has_control(v, multiline)) {
     errors.fields.push_back({field, "invalid", "Use plain text."});
@@ -202,6 +189,8 @@ LeadService::LeadService(storage::Database& db, const listings::Gazetteer& gazet
       clock_(clock ? std::move(clock) : system_clock()),
       wake_(std::move(wake)),
       tokens_(options_.contact_key),
+      codes_({"leads.contact", "code", options_.code_resend_seconds,
+              options_.codes_per_contact_per_day}),
       ip_limiter_(options_.ip_rate_per_minute),
       seeker_limiter_(options_.seeker_rate_per_minute) {
   while (!public_url_.empty() && public_url_.back() == '/') public_url_.pop_back();
@@ -230,34 +219,12 @@ Result<void> LeadService::request_contact_code(const std::optional<std::string>&
   const auto t = now();
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  // One contact's requests queue on PostgreSQL, so that concurrent ones cannot all pass the
-  // checks below (a key of its own: it must not hold up that contact's inquiries).
-  if (auto r = repo::lock_seeker(*tx, "code|" + *contact); !r) return r.error();
-  // Whoever asks, a phone or mailbox gets at most so many codes a day: the resend throttle and
-  // the per-IP and per-contact buckets alone still let a patient sender flood one number.
-  auto sent = repo::codes_sent_since(*tx, *contact, iso_utc(t - k_cap_window));
-  if (!sent) return sent.error();
-  if (sent->count >= options_.codes_per_contact_per_day)
-    return too_many("code_daily_cap",
-                    "This phone number or email address has been sent as many codes as a day "
-                    "allows; try again later.",
-                    auth::parse_iso_time(sent->oldest) + k_cap_window - t);
-  auto current = repo::contact_code(*tx, *contact);
-  if (!current) return current.error();
-  if (*current) {
-    const auto wait = auth::parse_iso_time((*current)->sent_at) + options_.code_resend_seconds - t;
-    if (wait > 0)
-      return too_many("code_resend_throttled",
-                      "A code was sent a moment ago; wait before asking again.", wait);
-  }
-  const std::string code = auth::random_digits(6);
-  if (auto r = repo::put_contact_code(*tx, *contact, auth::sha256_hex(*contact + ":" + code),
-                                      iso_utc(t + k_code_ttl), iso_utc(t));
-      !r)
-    return r.error();
+  auto code = codes_.issue(*tx, *contact, t);
+  if (!code) return code.error();
   const bool sms = is_phone(*contact);
-  auto rendered = notify::render(sms ? "lead_contact_code_sms" : "lead_contact_code",
-                                 json::object{{"code", code}, {"minutes", k_code_ttl / 60}});
+  auto rendered =
+      notify::render(sms ? "lead_contact_code_sms" : "lead_contact_code",
+                     json::object{{"code", *code}, {"minutes", k_code_ttl_seconds / 60}});
   if (!rendered) return rendered.error();
   notify::Outgoing m;
   m.channel = sms ? notify::Channel::sms : notify::Channel::email;
@@ -266,7 +233,6 @@ Result<void> LeadService::request_contact_code(const std::optional<std::string>&
   m.subject = sms ? std::string() : std::move(rendered->subject);
   m.text = std::move(rendered->text);
   m.html = sms ? std::string() : std::move(rendered->html);
-  m.cancel_key = repo::contact_code_key(*contact);  // what the daily cap counts
   if (auto r = notify::enqueue(*tx, m, iso_utc(t)); !r) return r.error();
   if (auto c = tx->commit(); !c) return c.error();
   if (wake_) wake_();
@@ -280,27 +246,13 @@ Result<IssuedToken> LeadService::verify_contact_code(const std::optional<std::st
   auto contact = contact_of(phone, email);
   if (!contact) return contact.error();
   if (auto r = check_rate("verify", ip, *contact); !r) return r.error();
-  if (code.size() != 6 || code.find_first_not_of("0123456789") != std::string::npos)
-    return code_invalid();
   const auto t = now();
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto stored = repo::contact_code(*tx, *contact);
-  if (!stored) return stored.error();
-  if (!*stored || auth::parse_iso_time((*stored)->expires_at) <= t) return code_invalid();
-  if ((*stored)->attempts >= k_code_max_attempts) {
-    // Five wrong tries burn the code.
-    if (auto r = repo::delete_contact_code(*tx, *contact); !r) return r.error();
-    if (auto c = tx->commit(); !c) return c.error();
-    return code_invalid();
-  }
-  if (!auth::constant_time_equal(auth::sha256_hex(*contact + ":" + code), (*stored)->code_hash)) {
-    if (auto r = repo::count_code_attempt(*tx, *contact); !r) return r.error();
-    if (auto c = tx->commit(); !c) return c.error();
-    return code_invalid();
-  }
-  if (auto r = repo::delete_contact_code(*tx, *contact); !r) return r.error();
+  auto check = codes_.verify(*tx, *contact, code, t);
+  if (!check) return check.error();
   if (auto c = tx->commit(); !c) return c.error();
+  if (*check == VerificationCodes::Check::rejected) return codes_.invalid();
   const std::time_t expires = t + options_.contact_token_ttl_seconds;
   return IssuedToken{tokens_.issue(*contact, expires), iso_utc(expires)};
 }
@@ -396,7 +348,7 @@ Result<InquiryOutcome> LeadService::inquire(std::int64_t listing_id,
       return too_many("daily_cap",
                       "This phone number or email address has sent as many inquiries as a day "
                       "allows; try again later or sign in.",
-                      auth::parse_iso_time(recent->oldest) + k_cap_window - t);
+                      parse_iso_utc(recent->oldest).value_or(0) + k_cap_window - t);
   }
   auto previous = repo::recent_lead(*tx, listing_id, seeker_key, iso_utc(t - k_repeat_window));
   if (!previous) return previous.error();
@@ -450,7 +402,7 @@ Result<std::vector<repo::SeekerInquiry>> LeadService::my_inquiries(std::int64_t 
   return repo::seeker_inquiries(db_, user_id, before_id, limit);
 }
 
-Result<Lead> LeadService::visible(repo::Sql sql, const Viewer& viewer, std::int64_t id,
+Result<Lead> LeadService::visible(repo::Sql sql, const Principal& viewer, std::int64_t id,
                                   bool for_update) {
   auto lead = for_update ? repo::lead_for_update(sql, id) : repo::lead(sql, id);
   if (!lead) return lead.error();
@@ -484,7 +436,7 @@ Result<LeadDetail> LeadService::detail(repo::Sql sql, Lead lead) {
   return d;
 }
 
-Result<LeadPage> LeadService::leads(const Viewer& viewer, const LeadFilter& filter, bool all) {
+Result<LeadPage> LeadService::leads(const Principal& viewer, const LeadFilter& filter, bool all) {
   const std::int64_t member = all && viewer.admin() ? 0 : viewer.user_id;
   auto items = repo::leads(db_, member, filter);
   if (!items) return items.error();
@@ -495,7 +447,7 @@ Result<LeadPage> LeadService::leads(const Viewer& viewer, const LeadFilter& filt
   return page;
 }
 
-Result<LeadStats> LeadService::stats(const Viewer& viewer, const LeadFilter& filter) {
+Result<LeadStats> LeadService::stats(const Principal& viewer, const LeadFilter& filter) {
   auto counts = repo::stage_counts(db_, viewer.user_id, filter);
   if (!counts) return counts.error();
   std::map<std::string, std::int64_t> by_stage;
@@ -514,7 +466,7 @@ Result<LeadStats> LeadService::stats(const Viewer& viewer, const LeadFilter& fil
   return s;
 }
 
-Result<std::string> LeadService::export_csv(const Viewer& viewer, LeadFilter filter) {
+Result<std::string> LeadService::export_csv(const Principal& viewer, LeadFilter filter) {
   std::string out = leads_csv_header();
   filter.limit = k_export_page;
   filter.before_id = 0;
@@ -530,13 +482,13 @@ Result<std::string> LeadService::export_csv(const Viewer& viewer, LeadFilter fil
   return out;
 }
 
-Result<LeadDetail> LeadService::get(const Viewer& viewer, std::int64_t id) {
+Result<LeadDetail> LeadService::get(const Principal& viewer, std::int64_t id) {
   auto lead = visible(db_, viewer, id);
   if (!lead) return lead.error();
   return detail(db_, std::move(*lead));
 }
 
-Result<LeadDetail> LeadService::update(const Viewer& viewer, std::int64_t id,
+Result<LeadDetail> LeadService::update(const Principal& viewer, std::int64_t id,
                                        const json::object& patch) {
   for (const auto& [key, value] : patch)
     if (key != "stage" && key != "lost_reason" && key != "assigned_to") {
@@ -653,7 +605,7 @@ Result<LeadDetail> LeadService::update(const Viewer& viewer, std::int64_t id,
   return d;
 }
 
-Result<LeadNote> LeadService::add_note(const Viewer& viewer, std::int64_t id,
+Result<LeadNote> LeadService::add_note(const Principal& viewer, std::int64_t id,
                                        const std::string& body) {
   Error errors = validation();
   auto text = text_field(errors, "body", body, k_note_max, true);

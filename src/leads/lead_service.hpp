@@ -13,7 +13,9 @@
 
 #include "auth/rate_limiter.hpp"
 #include "core/error.hpp"
+#include "core/principal.hpp"
 #include "core/time.hpp"
+#include "core/verification_codes.hpp"
 #include "leads/contact_token.hpp"
 #include "leads/lead.hpp"
 #include "leads/lead_repository.hpp"
@@ -25,13 +27,6 @@ class Gazetteer;
 }
 
 namespace griha::leads {
-
-// Who is asking, as the pipeline needs to know it.
-struct Viewer {
-  std::int64_t user_id = 0;
-  std::string role;
-  bool admin() const { return role == "admin"; }
-};
 
 // An inquiry as the client sent it; the service validates every field.
 struct InquiryInput {
@@ -111,13 +106,13 @@ class LeadService {
                                                         std::int64_t before_id, int limit);
 
   // `all`: every lead (admins' overview); otherwise the viewer's own pipeline.
-  Result<LeadPage> leads(const Viewer& viewer, const LeadFilter& filter, bool all = false);
-  Result<LeadStats> stats(const Viewer& viewer, const LeadFilter& filter);
-  Result<std::string> export_csv(const Viewer& viewer, LeadFilter filter);
-  Result<LeadDetail> get(const Viewer& viewer, std::int64_t id);
-  Result<LeadDetail> update(const Viewer& viewer, std::int64_t id,
+  Result<LeadPage> leads(const Principal& viewer, const LeadFilter& filter, bool all = false);
+  Result<LeadStats> stats(const Principal& viewer, const LeadFilter& filter);
+  Result<std::string> export_csv(const Principal& viewer, LeadFilter filter);
+  Result<LeadDetail> get(const Principal& viewer, std::int64_t id);
+  Result<LeadDetail> update(const Principal& viewer, std::int64_t id,
                             const boost::json::object& patch);
-  Result<LeadNote> add_note(const Viewer& viewer, std::int64_t id, const std::string& body);
+  Result<LeadNote> add_note(const Principal& viewer, std::int64_t id, const std::string& body);
 
   Result<repo::Agency> create_agency(const std::string& name);
   Result<void> set_user_agency(std::int64_t user_id, std::optional<std::int64_t> agency_id);
@@ -132,7 +127,7 @@ class LeadService {
   Result<void> check_rate(const std::string& action, const std::string& ip, const std::string& who);
   // The lead if the viewer may see it (lister, assignee, admin); "not found" otherwise.
   // `for_update`: the read decides a write, so the lead stays locked until the commit.
-  Result<Lead> visible(repo::Sql sql, const Viewer& viewer, std::int64_t id,
+  Result<Lead> visible(repo::Sql sql, const Principal& viewer, std::int64_t id,
                        bool for_update = false);
   Result<LeadDetail> detail(repo::Sql sql, Lead lead);
 
@@ -143,6 +138,7 @@ class LeadService {
   Clock clock_;
   std::function<void()> wake_;
   ContactTokens tokens_;
+  VerificationCodes codes_;
   auth::RateLimiter ip_limiter_;
   auth::RateLimiter seeker_limiter_;
 };

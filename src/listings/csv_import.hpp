@@ -1,5 +1,5 @@
-// Bulk import of listings from a spreadsheet: a small RFC 4180 CSV reader, the rules that turn
-// its rows into the same field set the JSON API takes, and the report a lister gets back.
+// Bulk import of listings from a spreadsheet: the rules that turn a CSV file's rows (read by
+// core/csv) into the same field set the JSON API takes, and the report a lister gets back.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -9,34 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
 
 namespace griha::listings {
-
-namespace csv {
-
-struct Limits {
-  std::size_t max_records = 5001;  // the header counts
-  std::size_t max_fields = 100;
-  std::size_t max_field_bytes = 10'000;
-};
-
-struct Record {
-  std::size_t line = 0;  // the file's line (1-based) where the record starts
-  std::vector<std::string> fields;
-};
-
-// RFC 4180: fields separated by commas, records by CRLF, LF or a lone CR (old Excel for
-// Mac); a quoted field may hold commas, quotes (doubled) and line breaks. A UTF-8 byte order
-// mark is skipped; anything else that is not UTF-8 is refused, naming the line. A quote
-// inside an unquoted field is kept as a character (5'6" wide), as spreadsheets read it.
-// Stops at the first limit exceeded, so a huge file costs no more than the limit.
-Result<std::vector<Record>> parse(std::string_view text, const Limits& limits = {});
-
-// One field as RFC 4180 writes it: quoted only when it must be.
-std::string quote(std::string_view field);
-
-}  // namespace csv
 
 // The most data rows one file may hold: larger imports are split by the lister.
 inline constexpr std::size_t k_max_import_rows = 5000;

@@ -35,7 +35,7 @@ http::Handler import_listings(ListingService& service, WorkerPool& workers) {
           req.path);
     auto options = options_of(req);
     if (!options) co_return http::problem_response(options.error(), req.path);
-    const Actor actor{req.principal->user_id, req.principal->role};
+    const Principal actor = req.caller();
     // Reading 5 MiB of CSV is CPU work: it runs on the pool with the database writes.
     auto report = co_await workers.run([&]() -> Result<ImportReport> {
       auto rows = read_import_csv(req.raw.body());

@@ -13,8 +13,8 @@ using http::bhttp::field;
 using http::bhttp::status;
 
 // Only called on routes whose Access requires a principal.
-Actor signed_in_actor(const http::Request& req) {
-  return *actor_of(req);
+Principal signed_in_actor(const http::Request& req) {
+  return req.caller();
 }
 
 // The ETag names the version and the view, since owners and the public see different bodies.
@@ -33,14 +33,14 @@ std::optional<std::int64_t> if_match_version(const http::Request& req) {
   return v;
 }
 
-View view_for(const std::optional<Actor>& actor, const Listing& l) {
+View view_for(const std::optional<Principal>& actor, const Listing& l) {
   return actor && (actor->admin() || actor->user_id == l.owner_id) ? View::owner_view
                                                                    : View::public_view;
 }
 
 http::Response listing_response(const http::Request& req, const Listing& l,
                                 status code = status::ok) {
-  const View view = view_for(actor_of(req), l);
+  const View view = view_for(req.principal, l);
   http::Response res = http::json_response(to_json(l, view), code);
   res.set(field::etag, etag(l, view));
   res.set(field::cache_control, "private, no-cache");
@@ -58,7 +58,7 @@ http::Handler action(WorkerPool& workers, Fn fn) {
   return [&workers, fn](http::Request& req) -> asio::awaitable<http::Response> {
     auto body = http::json_object_body(req);
     if (!body) co_return problem(body, req);
-    const Actor actor = signed_in_actor(req);
+    const Principal actor = signed_in_actor(req);
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return fn(actor, id, *body); });
     if (!r) co_return problem(r, req);
@@ -78,7 +78,7 @@ http::Handler ListingHandlers::create() const {
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
     auto body = http::json_object_body(req);
     if (!body) co_return problem(body, req);
-    const Actor actor = signed_in_actor(req);
+    const Principal actor = signed_in_actor(req);
     auto r = co_await workers.run([&] { return service.create(actor, *body); });
     if (!r) co_return problem(r, req);
     http::Response res = listing_response(req, *r, status::created);
@@ -90,7 +90,7 @@ http::Handler ListingHandlers::create() const {
 http::Handler ListingHandlers::get() const {
   return [&service = service, &workers = workers,
           &views = views](http::Request& req) -> asio::awaitable<http::Response> {
-    const auto actor = actor_of(req);
+    const auto actor = req.principal;
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.get(actor, id); });
     if (!r) co_return problem(r, req);
@@ -122,7 +122,7 @@ http::Handler ListingHandlers::update() const {
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
     auto body = http::json_object_body(req);
     if (!body) co_return problem(body, req);
-    const Actor actor = signed_in_actor(req);
+    const Principal actor = signed_in_actor(req);
     const std::int64_t id = req.int_param("id");
     const auto expected = if_match_version(req);
     auto r = co_await workers.run([&] { return service.update(actor, id, *body, expected); });
@@ -140,7 +140,7 @@ http::Handler ListingHandlers::update() const {
 http::Handler ListingHandlers::remove() const {
   return [&service = service,
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    const Actor actor = signed_in_actor(req);
+    const Principal actor = signed_in_actor(req);
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.remove(actor, id); });
     if (!r) co_return problem(r, req);
@@ -155,7 +155,7 @@ http::Handler ListingHandlers::mine() const {
     if (!limit) co_return problem(limit, req);
     auto before = http::int_query_param(req, "before", 0, 0, INT64_MAX);
     if (!before) co_return problem(before, req);
-    const Actor actor = signed_in_actor(req);
+    const Principal actor = signed_in_actor(req);
     auto r = co_await workers.run(
         [&] { return service.mine(actor, *before, static_cast<int>(*limit)); });
     if (!r) co_return problem(r, req);
@@ -171,7 +171,7 @@ http::Handler ListingHandlers::mine() const {
 http::Handler ListingHandlers::history() const {
   return [&service = service,
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    const Actor actor = signed_in_actor(req);
+    const Principal actor = signed_in_actor(req);
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.history(actor, id); });
     if (!r) co_return problem(r, req);
@@ -188,26 +188,26 @@ http::Handler ListingHandlers::history() const {
 }
 
 http::Handler ListingHandlers::submit() const {
-  return action(workers, [&s = service](const Actor& a, std::int64_t id, const auto&) {
+  return action(workers, [&s = service](const Principal& a, std::int64_t id, const auto&) {
     return s.submit(a, id);
   });
 }
 
 http::Handler ListingHandlers::renew() const {
-  return action(workers, [&s = service](const Actor& a, std::int64_t id, const auto&) {
+  return action(workers, [&s = service](const Principal& a, std::int64_t id, const auto&) {
     return s.renew(a, id);
   });
 }
 
 http::Handler ListingHandlers::withdraw() const {
-  return action(workers, [&s = service](const Actor& a, std::int64_t id, const auto&) {
+  return action(workers, [&s = service](const Principal& a, std::int64_t id, const auto&) {
     return s.withdraw(a, id);
   });
 }
 
 http::Handler ListingHandlers::close() const {
   return action(workers,
-                [&s = service](const Actor& a, std::int64_t id,
+                [&s = service](const Principal& a, std::int64_t id,
                                const boost::json::object& body) -> Result<Listing> {
                   const std::string outcome = string_field(body, "outcome");
                   const auto st = status_from_string(outcome);
@@ -218,14 +218,14 @@ http::Handler ListingHandlers::close() const {
 }
 
 http::Handler ListingHandlers::approve() const {
-  return action(workers, [&s = service](const Actor& a, std::int64_t id, const auto&) {
+  return action(workers, [&s = service](const Principal& a, std::int64_t id, const auto&) {
     return s.approve(a, id);
   });
 }
 
 http::Handler ListingHandlers::reject() const {
   return action(workers,
-                [&s = service](const Actor& a, std::int64_t id, const boost::json::object& body) {
+                [&s = service](const Principal& a, std::int64_t id, const boost::json::object& body) {
                   return s.reject(a, id, string_field(body, "reason"));
                 });
 }
@@ -233,7 +233,7 @@ http::Handler ListingHandlers::reject() const {
 http::Handler ListingHandlers::set_flags() const {
   return action(
       workers,
-      [&s = service](const Actor& a, std::int64_t id,
+      [&s = service](const Principal& a, std::int64_t id,
                      const boost::json::object& body) -> Result<Listing> {
         std::optional<bool> featured, verified;
         for (const auto& [key, value] : body) {
@@ -255,7 +255,7 @@ http::Handler ListingHandlers::moderation_queue() const {
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
     auto limit = http::int_query_param(req, "limit", 50, 1, 100);
     if (!limit) co_return problem(limit, req);
-    const Actor actor = signed_in_actor(req);
+    const Principal actor = signed_in_actor(req);
     auto r = co_await workers.run(
         [&] { return service.moderation_queue(actor, static_cast<int>(*limit)); });
     if (!r) co_return problem(r, req);

@@ -11,12 +11,6 @@
 
 namespace griha::listings {
 
-// The caller as the listing services know it; nullopt for an anonymous request.
-inline std::optional<Actor> actor_of(const http::Request& req) {
-  if (!req.principal) return std::nullopt;
-  return Actor{req.principal->user_id, req.principal->role};
-}
-
 // Handlers capture the service and pool by reference, not this struct: it may be a temporary.
 struct ListingHandlers {
   ListingService& service;

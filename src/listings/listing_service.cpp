@@ -18,10 +18,6 @@ Error stale() {
                      "The listing changed since you read it; reload and try again.");
 }
 
-bool is_lister(const Actor& a) {
-  return a.role == "owner" || a.role == "agent" || a.role == "builder";
-}
-
 }  // namespace
 
 ListingService::ListingService(storage::Database& db, const Gazetteer& gazetteer,
@@ -34,13 +30,13 @@ ListingService::ListingService(storage::Database& db, const Gazetteer& gazetteer
       clock_(std::move(clock)),
       on_change_(std::move(on_change)) {}
 
-Result<Listing> ListingService::create(const Actor& actor, const boost::json::object& body) {
-  if (!is_lister(actor))
+Result<Listing> ListingService::create(const Principal& actor, const boost::json::object& body) {
+  if (!actor.lister())
     return Error::make(ErrorKind::forbidden, "forbidden",
                        "Only owners, agents and builders post listings.");
   Listing l;
   l.owner_id = actor.user_id;
-  l.posted_by = actor.role;
+  l.posted_by = std::string(to_string(actor.role));
   if (auto r = apply_patch(l, body); !r) return r.error();
   if (auto r = validate(l, gazetteer_, false); !r) return r.error();
   place_from_gazetteer(l, gazetteer_);
@@ -58,7 +54,7 @@ Result<Listing> ListingService::create(const Actor& actor, const boost::json::ob
   return l;
 }
 
-Result<Listing> ListingService::get(const std::optional<Actor>& actor, std::int64_t id) {
+Result<Listing> ListingService::get(const std::optional<Principal>& actor, std::int64_t id) {
   auto found = repo_.find(id);
   if (!found) return found.error();
   if (!*found) return not_found();
@@ -68,7 +64,7 @@ Result<Listing> ListingService::get(const std::optional<Actor>& actor, std::int6
   return l;
 }
 
-Result<Listing> ListingService::load_owned(storage::Transaction& tx, const Actor& actor,
+Result<Listing> ListingService::load_owned(storage::Transaction& tx, const Principal& actor,
                                            std::int64_t id) {
   auto found = repo_.find(tx, id);
   if (!found) return found.error();
@@ -99,7 +95,7 @@ Result<Listing> ListingService::save(storage::Transaction& tx, Listing l, std::i
   return l;
 }
 
-Result<UpdateOutcome> ListingService::update(const Actor& actor, std::int64_t id,
+Result<UpdateOutcome> ListingService::update(const Principal& actor, std::int64_t id,
                                              const boost::json::object& patch,
                                              std::optional<std::int64_t> if_match_version) {
   auto tx = db_.begin();
@@ -145,7 +141,7 @@ Result<UpdateOutcome> ListingService::update(const Actor& actor, std::int64_t id
   return UpdateOutcome{std::move(*saved), false};
 }
 
-Result<void> ListingService::remove(const Actor& actor, std::int64_t id) {
+Result<void> ListingService::remove(const Principal& actor, std::int64_t id) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
   auto l = load_owned(*tx, actor, id);
@@ -159,12 +155,12 @@ Result<void> ListingService::remove(const Actor& actor, std::int64_t id) {
   return {};
 }
 
-Result<std::vector<Listing>> ListingService::mine(const Actor& actor, std::int64_t before_id,
+Result<std::vector<Listing>> ListingService::mine(const Principal& actor, std::int64_t before_id,
                                                   int limit) {
   return repo_.by_owner(actor.user_id, before_id, limit);
 }
 
-Result<std::vector<ListingEvent>> ListingService::history(const Actor& actor, std::int64_t id) {
+Result<std::vector<ListingEvent>> ListingService::history(const Principal& actor, std::int64_t id) {
   {
     auto tx = db_.begin();
     if (!tx) return tx.error();
@@ -173,7 +169,7 @@ Result<std::vector<ListingEvent>> ListingService::history(const Actor& actor, st
   return repo_.events(id);
 }
 
-Result<Listing> ListingService::submit(const Actor& actor, std::int64_t id) {
+Result<Listing> ListingService::submit(const Principal& actor, std::int64_t id) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
   auto l = load_owned(*tx, actor, id);
@@ -189,7 +185,7 @@ Result<Listing> ListingService::submit(const Actor& actor, std::int64_t id) {
   return save(*tx, std::move(*l), actor.user_id, from, "submitted for review");
 }
 
-Result<Listing> ListingService::renew(const Actor& actor, std::int64_t id) {
+Result<Listing> ListingService::renew(const Principal& actor, std::int64_t id) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
   auto l = load_owned(*tx, actor, id);
@@ -202,7 +198,7 @@ Result<Listing> ListingService::renew(const Actor& actor, std::int64_t id) {
   return save(*tx, std::move(*l), actor.user_id, from, "renewed");
 }
 
-Result<Listing> ListingService::withdraw(const Actor& actor, std::int64_t id) {
+Result<Listing> ListingService::withdraw(const Principal& actor, std::int64_t id) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
   auto l = load_owned(*tx, actor, id);
@@ -214,7 +210,7 @@ Result<Listing> ListingService::withdraw(const Actor& actor, std::int64_t id) {
   return save(*tx, std::move(*l), actor.user_id, from, "withdrawn");
 }
 
-Result<Listing> ListingService::close(const Actor& actor, std::int64_t id, Status outcome) {
+Result<Listing> ListingService::close(const Principal& actor, std::int64_t id, Status outcome) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
   auto l = load_owned(*tx, actor, id);
@@ -230,7 +226,7 @@ Result<Listing> ListingService::close(const Actor& actor, std::int64_t id, Statu
   return save(*tx, std::move(*l), actor.user_id, from, std::string(to_string(outcome)));
 }
 
-Result<Listing> ListingService::approve(const Actor& admin, std::int64_t id) {
+Result<Listing> ListingService::approve(const Principal& admin, std::int64_t id) {
   if (!admin.admin()) return Error::make(ErrorKind::forbidden, "forbidden", "Admins only.");
   auto tx = db_.begin();
   if (!tx) return tx.error();
@@ -257,7 +253,7 @@ Result<Listing> ListingService::approve(const Actor& admin, std::int64_t id) {
   return save(*tx, std::move(*l), admin.user_id, from, "approved");
 }
 
-Result<Listing> ListingService::reject(const Actor& admin, std::int64_t id,
+Result<Listing> ListingService::reject(const Principal& admin, std::int64_t id,
                                        const std::string& reason) {
   if (!admin.admin()) return Error::make(ErrorKind::forbidden, "forbidden", "Admins only.");
   if (reason.size() < 5 || reason.size() > 500)
@@ -289,7 +285,7 @@ Result<Listing> ListingService::reject(const Actor& admin, std::int64_t id,
   return save(*tx, std::move(*l), admin.user_id, from, reason);
 }
 
-Result<Listing> ListingService::set_flags(const Actor& admin, std::int64_t id,
+Result<Listing> ListingService::set_flags(const Principal& admin, std::int64_t id,
                                           std::optional<bool> featured,
                                           std::optional<bool> verified) {
   if (!admin.admin()) return Error::make(ErrorKind::forbidden, "forbidden", "Admins only.");
@@ -302,7 +298,7 @@ Result<Listing> ListingService::set_flags(const Actor& admin, std::int64_t id,
   return save(*tx, std::move(*l), admin.user_id, std::nullopt, "");
 }
 
-Result<std::vector<QueueItem>> ListingService::moderation_queue(const Actor& admin, int limit) {
+Result<std::vector<QueueItem>> ListingService::moderation_queue(const Principal& admin, int limit) {
   if (!admin.admin()) return Error::make(ErrorKind::forbidden, "forbidden", "Admins only.");
   auto listings = repo_.moderation_queue(limit);
   if (!listings) return listings.error();
@@ -345,9 +341,9 @@ Result<int> ListingService::expire_due() {
   return expired;
 }
 
-Result<ImportReport> ListingService::import(const Actor& actor, const std::vector<ImportRow>& rows,
+Result<ImportReport> ListingService::import(const Principal& actor, const std::vector<ImportRow>& rows,
                                             ImportOptions options) {
-  if (actor.role != "agent" && actor.role != "builder")
+  if (actor.role != Role::agent && actor.role != Role::builder)
     return Error::make(ErrorKind::forbidden, "forbidden",
                        "Only agents and builders import listings.");
   ImportReport report;
@@ -359,7 +355,7 @@ Result<ImportReport> ListingService::import(const Actor& actor, const std::vecto
     std::vector<FieldError> problems = row.problems;
     Listing l;
     l.owner_id = actor.user_id;
-    l.posted_by = actor.role;
+    l.posted_by = std::string(to_string(actor.role));
     if (problems.empty()) {
       if (auto r = apply_patch(l, row.fields); !r)
         problems = r.error().fields;

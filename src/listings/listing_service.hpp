@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/principal.hpp"
 #include "core/time.hpp"
 #include "listings/csv_import.hpp"
 #include "listings/listing.hpp"
@@ -17,13 +18,6 @@
 namespace griha::listings {
 
 class Gazetteer;
-
-// Who is acting, as the service needs to know it.
-struct Actor {
-  std::int64_t user_id = 0;
-  std::string role;  // seeker, owner, agent, builder, admin
-  bool admin() const { return role == "admin"; }
-};
 
 struct ListingOptions {
   int expiry_days = 90;  // an active listing expires this long after approval or renewal
@@ -46,27 +40,27 @@ class ListingService {
   ListingService(storage::Database& db, const Gazetteer& gazetteer, ListingOptions options,
                  Clock clock = system_clock(), std::function<void(std::int64_t)> on_change = {});
 
-  Result<Listing> create(const Actor& actor, const boost::json::object& body);
+  Result<Listing> create(const Principal& actor, const boost::json::object& body);
   // Active listings are public; anything else is visible to its owner and admins only, and
   // is "not found" to everyone else, so walking ids reveals nothing.
-  Result<Listing> get(const std::optional<Actor>& actor, std::int64_t id);
-  Result<UpdateOutcome> update(const Actor& actor, std::int64_t id,
+  Result<Listing> get(const std::optional<Principal>& actor, std::int64_t id);
+  Result<UpdateOutcome> update(const Principal& actor, std::int64_t id,
                                const boost::json::object& patch,
                                std::optional<std::int64_t> if_match_version);
-  Result<void> remove(const Actor& actor, std::int64_t id);
-  Result<std::vector<Listing>> mine(const Actor& actor, std::int64_t before_id, int limit);
-  Result<std::vector<ListingEvent>> history(const Actor& actor, std::int64_t id);
+  Result<void> remove(const Principal& actor, std::int64_t id);
+  Result<std::vector<Listing>> mine(const Principal& actor, std::int64_t before_id, int limit);
+  Result<std::vector<ListingEvent>> history(const Principal& actor, std::int64_t id);
 
-  Result<Listing> submit(const Actor& actor, std::int64_t id);
-  Result<Listing> renew(const Actor& actor, std::int64_t id);
-  Result<Listing> withdraw(const Actor& actor, std::int64_t id);
-  Result<Listing> close(const Actor& actor, std::int64_t id, Status outcome);
+  Result<Listing> submit(const Principal& actor, std::int64_t id);
+  Result<Listing> renew(const Principal& actor, std::int64_t id);
+  Result<Listing> withdraw(const Principal& actor, std::int64_t id);
+  Result<Listing> close(const Principal& actor, std::int64_t id, Status outcome);
 
-  Result<Listing> approve(const Actor& admin, std::int64_t id);
-  Result<Listing> reject(const Actor& admin, std::int64_t id, const std::string& reason);
-  Result<Listing> set_flags(const Actor& admin, std::int64_t id, std::optional<bool> featured,
+  Result<Listing> approve(const Principal& admin, std::int64_t id);
+  Result<Listing> reject(const Principal& admin, std::int64_t id, const std::string& reason);
+  Result<Listing> set_flags(const Principal& admin, std::int64_t id, std::optional<bool> featured,
                             std::optional<bool> verified);
-  Result<std::vector<QueueItem>> moderation_queue(const Actor& admin, int limit);
+  Result<std::vector<QueueItem>> moderation_queue(const Principal& admin, int limit);
 
   // Moves active listings past their expiry to expired; returns how many.
   Result<int> expire_due();
@@ -74,12 +68,12 @@ class ListingService {
   // Bulk import (agents and builders): each row is checked as create() checks a body, and as
   // submit() checks a listing when `options.submit`. The valid rows are written in one
   // transaction; with all_or_nothing, none are unless every row is valid.
-  Result<ImportReport> import(const Actor& actor, const std::vector<ImportRow>& rows,
+  Result<ImportReport> import(const Principal& actor, const std::vector<ImportRow>& rows,
                               ImportOptions options);
 
   // Loads a listing the actor owns (or any, for an admin), inside `tx`. Public because what
   // belongs to a listing (its photos, see MediaService) is changed by the same rule.
-  Result<Listing> load_owned(storage::Transaction& tx, const Actor& actor, std::int64_t id);
+  Result<Listing> load_owned(storage::Transaction& tx, const Principal& actor, std::int64_t id);
 
  private:
   // Writes `l` (bumping version and updated_at) and records the transition, then commits.

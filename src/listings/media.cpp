@@ -1,6 +1,6 @@
 #include "listings/media.hpp"
 
-#include <sodium.h>
+#include "core/crypto.hpp"
 
 #include <algorithm>
 
@@ -27,13 +27,9 @@ std::optional<MediaKind> media_kind_from_string(std::string_view s) {
 }
 
 std::string new_storage_key() {
-  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
-  unsigned char bytes[k_key_bytes];
-  randombytes_buf(bytes, sizeof bytes);
-  char hex[2 * k_key_bytes + 1];
-  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  const std::string hex = random_hex(k_key_bytes);
   // Two hex digits as a directory keeps any one directory of the store small.
-  return std::string(hex, 2) + "/" + std::string(hex + 2);
+  return hex.substr(0, 2) + "/" + hex.substr(2);
 }
 
 std::string media_file_name(std::string_view storage_key, int width) {

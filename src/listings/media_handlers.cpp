@@ -83,7 +83,7 @@ Result<Arrangement> read_arrangement(const boost::json::object& body) {
 http::Handler MediaHandlers::upload() const {
   return [&service = service,
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    const Actor actor = *actor_of(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     // Parsing scans up to 11 MiB: worker-pool work like the decoding that follows.
     auto r = co_await workers.run([&]() -> Result<std::vector<Media>> {
@@ -99,7 +99,7 @@ http::Handler MediaHandlers::upload() const {
 http::Handler MediaHandlers::list() const {
   return [&service = service,
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    const auto actor = actor_of(req);
+    const auto actor = req.principal;
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.list(actor, id); });
     if (!r) co_return http::problem_response(r.error(), req.path);
@@ -114,7 +114,7 @@ http::Handler MediaHandlers::arrange() const {
     if (!body) co_return http::problem_response(body.error(), req.path);
     auto arrangement = read_arrangement(*body);
     if (!arrangement) co_return http::problem_response(arrangement.error(), req.path);
-    const Actor actor = *actor_of(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run(
         [&] { return service.arrange(actor, id, arrangement->order, arrangement->cover); });
@@ -126,7 +126,7 @@ http::Handler MediaHandlers::arrange() const {
 http::Handler MediaHandlers::remove() const {
   return [&service = service,
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    const Actor actor = *actor_of(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     const std::int64_t photo_id = req.int_param("photo_id");
     auto r = co_await workers.run([&] { return service.remove(actor, id, photo_id); });

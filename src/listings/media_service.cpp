@@ -36,7 +36,7 @@ MediaService::MediaService(storage::Database& db, ListingService& listings,
       clock_(std::move(clock)),
       on_change_(std::move(on_change)) {}
 
-Result<Listing> MediaService::writable(storage::Transaction& tx, const Actor& actor,
+Result<Listing> MediaService::writable(storage::Transaction& tx, const Principal& actor,
                                        std::int64_t id) {
   auto listing = listings_.load_owned(tx, actor, id);
   if (!listing) return listing.error();
@@ -73,7 +73,7 @@ void MediaService::remove_files(const std::vector<std::string>& keys) {
       spdlog::warn("media: could not remove {}: {}", name, r.error().detail);
 }
 
-Result<std::vector<Media>> MediaService::upload(const Actor& actor, std::int64_t listing_id,
+Result<std::vector<Media>> MediaService::upload(const Principal& actor, std::int64_t listing_id,
                                                 MediaKind kind,
                                                 std::span<const UploadedFile> files) {
   if (files.empty()) return Error::field("files", "required", "Attach at least one image file.");
@@ -149,14 +149,14 @@ Result<std::vector<Media>> MediaService::upload(const Actor& actor, std::int64_t
   return recorded;
 }
 
-Result<std::vector<Media>> MediaService::list(const std::optional<Actor>& actor,
+Result<std::vector<Media>> MediaService::list(const std::optional<Principal>& actor,
                                               std::int64_t listing_id) {
   if (auto l = listings_.get(actor, listing_id); !l) return l.error();
   return repo_.list(listing_id);
 }
 
 Result<std::vector<Media>> MediaService::arrange(
-    const Actor& actor, std::int64_t listing_id,
+    const Principal& actor, std::int64_t listing_id,
     const std::optional<std::vector<std::int64_t>>& order, std::optional<std::int64_t> cover) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
@@ -187,7 +187,7 @@ Result<std::vector<Media>> MediaService::arrange(
   return items;
 }
 
-Result<void> MediaService::remove(const Actor& actor, std::int64_t listing_id,
+Result<void> MediaService::remove(const Principal& actor, std::int64_t listing_id,
                                   std::int64_t media_id) {
   auto tx = db_.begin();
   if (!tx) return tx.error();

@@ -43,23 +43,23 @@ class MediaService {
 
   // Adds the files after the listing's existing media, all or none; returns all its media.
   // The first photo a listing gets becomes its cover.
-  Result<std::vector<Media>> upload(const Actor& actor, std::int64_t listing_id, MediaKind kind,
+  Result<std::vector<Media>> upload(const Principal& actor, std::int64_t listing_id, MediaKind kind,
                                     std::span<const UploadedFile> files);
   // Ordered; visible to whoever may see the listing.
-  Result<std::vector<Media>> list(const std::optional<Actor>& actor, std::int64_t listing_id);
+  Result<std::vector<Media>> list(const std::optional<Principal>& actor, std::int64_t listing_id);
   // `order` must name every media id of the listing once; `cover` must be one of its photos.
-  Result<std::vector<Media>> arrange(const Actor& actor, std::int64_t listing_id,
+  Result<std::vector<Media>> arrange(const Principal& actor, std::int64_t listing_id,
                                      const std::optional<std::vector<std::int64_t>>& order,
                                      std::optional<std::int64_t> cover);
   // If it was the cover, the first remaining photo becomes the cover.
-  Result<void> remove(const Actor& actor, std::int64_t listing_id, std::int64_t media_id);
+  Result<void> remove(const Principal& actor, std::int64_t listing_id, std::int64_t media_id);
 
   // The bytes of a stored file by its /media/ path; nullopt when there is none.
   Result<std::optional<std::string>> file(std::string_view name);
 
  private:
   // The listing, if `actor` may change its media now (owner or admin; not sold or rented).
-  Result<Listing> writable(storage::Transaction& tx, const Actor& actor, std::int64_t id);
+  Result<Listing> writable(storage::Transaction& tx, const Principal& actor, std::int64_t id);
   // Positions `items` 0..n-1 in their order and makes `cover` (else the current cover, else
   // the first photo) the one cover; writes only the rows that change.
   Result<void> place_all(storage::Transaction& tx, std::vector<Media>& items,

@@ -1,12 +1,14 @@
 #include "notify/email.hpp"
 
 #include <curl/curl.h>
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstring>
 #include <ctime>
+
+#include "core/crypto.hpp"
+#include "core/http_client.hpp"
 
 namespace griha::notify {
 namespace {
@@ -61,20 +63,14 @@ std::size_t read_upload(char* out, std::size_t size, std::size_t n, void* p) {
 class SmtpEmailSender final : public EmailSender {
  public:
   explicit SmtpEmailSender(EmailOptions options) : options_(std::move(options)) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    ensure_curl();
   }
 
   Result<void> send(const Email& email) override {
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
     if (!curl) return Error::internal("curl_easy_init failed");
     std::string id = email.message_id;
-    if (id.empty()) {
-      unsigned char r[12];
-      randombytes_buf(r, sizeof r);
-      char hex[sizeof r * 2 + 1];
-      sodium_bin2hex(hex, sizeof hex, r, sizeof r);
-      id = hex;
-    }
+    if (id.empty()) id = random_hex(12);
     Upload upload{
         format_message(email, options_.from, "<" + id + "@" + domain_of_from() + ">", rfc5322_date())};
     CURL* h = curl.get();
@@ -117,25 +113,12 @@ namespace {
 // Bodies go out base64-encoded in lines of 76: no line can exceed SMTP's 998-octet limit,
 // and no line can start with the dot that ends an SMTP message, whatever users typed.
 std::string base64_lines(std::string_view data) {
-  std::string b64(sodium_base64_encoded_len(data.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(data.data()),
-                    data.size(), sodium_base64_VARIANT_ORIGINAL);
-  b64.resize(std::strlen(b64.c_str()));
+  const std::string b64 = base64_encode(data);
   std::string out;
   for (std::size_t i = 0; i < b64.size(); i += 76) out += b64.substr(i, 76) + "\r\n";
   return out;
 }
 
-// RFC 2047: a header value with non-ASCII text (₹, Devanagari names) as an encoded word.
-std::string encoded_header(const std::string& value) {
-  const auto v = header_safe(value);
-  if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return c < 0x80; })) return v;
-  std::string b64(sodium_base64_encoded_len(v.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(v.data()),
-                    v.size(), sodium_base64_VARIANT_ORIGINAL);
-  b64.resize(std::strlen(b64.c_str()));
-  return "=?UTF-8?B?" + b64 + "?=";
-}
 
 std::string part(const std::string& content_type, std::string_view body,
                  const std::string& disposition = {}) {
@@ -146,17 +129,34 @@ std::string part(const std::string& content_type, std::string_view body,
 }
 
 std::string multipart(const std::string& subtype, const std::vector<std::string>& parts) {
-  unsigned char r[12];
-  randombytes_buf(r, sizeof r);
-  char hex[sizeof r * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, r, sizeof r);
-  const std::string boundary = std::string("griha-") + hex;
+  const std::string boundary = "griha-" + random_hex(12);
   std::string m = "Content-Type: multipart/" + subtype + "; boundary=\"" + boundary + "\"\r\n\r\n";
   for (const auto& p : parts) m += "--" + boundary + "\r\n" + p + "\r\n";
   return m + "--" + boundary + "--\r\n";
 }
 
 }  // namespace
+
+std::string encoded_header(const std::string& value) {
+  const auto v = header_safe(value);
+  if (std::all_of(v.begin(), v.end(), [](unsigned char c) { return c < 0x80; })) return v;
+  // An encoded word is at most 75 characters: "=?UTF-8?B?" and "?=" leave 63 for base64, so
+  // 45 bytes of text. Words end on a character boundary (a multi-byte character split across
+  // two words is undecodable) and are folded onto continuation lines.
+  constexpr std::size_t k_max_bytes = 45;
+  std::string out;
+  std::size_t start = 0;
+  while (start < v.size()) {
+    std::size_t end = std::min(v.size(), start + k_max_bytes);
+    while (end < v.size() && end > start &&
+           (static_cast<unsigned char>(v[end]) & 0xC0) == 0x80)  // a continuation byte
+      --end;
+    if (!out.empty()) out += "\r\n ";
+    out += "=?UTF-8?B?" + base64_encode(std::string_view(v).substr(start, end - start)) + "?=";
+    start = end;
+  }
+  return out;
+}
 
 std::string format_message(const Email& email, const std::string& from,
                            const std::string& message_id, const std::string& date) {

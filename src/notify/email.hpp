@@ -39,6 +39,10 @@ class EmailSender {
 
 std::unique_ptr<EmailSender> make_email_sender(const EmailOptions& options);
 
+// A header value as RFC 2047 encoded words when it is not ASCII ("Visit at ₹85 L"), split
+// into words of at most 75 characters on character boundaries; CR and LF are dropped.
+std::string encoded_header(const std::string& value);
+
 // The RFC 5322 message (headers and CRLF body) that SMTP carries; public for its tests.
 std::string format_message(const Email& email, const std::string& from,
                            const std::string& message_id, const std::string& date);

@@ -1,6 +1,6 @@
 #include "notify/outbox.hpp"
 
-#include <sodium.h>
+#include "core/crypto.hpp"
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -71,15 +71,6 @@ constexpr Query k_retry_dead{"outbox_retry_dead", R"(
 UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, claimed_until = NULL
 WHERE id = $1 AND status = 'dead')"};
 
-std::string random_hex(std::size_t bytes) {
-  std::string raw(bytes, '\0');
-  randombytes_buf(raw.data(), raw.size());
-  std::string hex(bytes * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                 raw.size());
-  hex.pop_back();
-  return hex;
-}
 
 std::string extras_json(const Outgoing& m) {
   json::array attachments;
@@ -183,7 +174,7 @@ Result<int> Dispatcher::run_once() {
     const double base = std::min<double>(
         options_.retry_max_seconds,
         options_.retry_base_seconds * std::pow(2.0, static_cast<double>(attempts - 1)));
-    const double jitter = 0.8 + 0.4 * (randombytes_uniform(1001) / 1000.0);
+    const double jitter = 0.8 + 0.4 * (random_below(1001) / 1000.0);
     const auto delay = static_cast<std::time_t>(std::max(1.0, std::round(base * jitter)));
     spdlog::warn("outbox {} ({} to {}) attempt {} failed, retry in {} s: {}", id, row.text(3),
                  row.text(4), attempts, delay, error);

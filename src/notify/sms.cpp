@@ -4,7 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
-#include "notify/http_client.hpp"
+#include "core/http_client.hpp"
 
 namespace griha::notify {
 namespace {

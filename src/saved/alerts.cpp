@@ -1,6 +1,5 @@
 #include "saved/alerts.hpp"
 
-#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -206,8 +205,7 @@ Result<void> AlertSweeper::match(std::vector<Due>& due, std::int64_t now) {
   if (!any) return {};
   search::IndexOptions index_options;
   index_options.background_merge = false;
-  index_options.cursor_key.assign(32, '\0');
-  randombytes_buf(index_options.cursor_key.data(), index_options.cursor_key.size());
+  // cursor_key stays empty: a random one, as nobody outside this sweep sees its cursors.
 
   std::string after_published = iso_utc(static_cast<std::time_t>(earliest));
   std::int64_t after_listing = 0;

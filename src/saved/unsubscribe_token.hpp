@@ -3,11 +3,12 @@
 // turned against anyone else's searches.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/crypto.hpp"
 
 namespace griha::saved {
 
@@ -17,13 +18,14 @@ class UnsubscribeTokens {
   // key for this process, so links in emails sent before a restart stop working.
   explicit UnsubscribeTokens(std::string_view key);
 
-  // "<id>.<tag>": the tag is HMAC-SHA-512-256 (libsodium crypto_auth) over the id, base64url.
+  // core's SignedTokens (purpose "saved.unsubscribe") over the id, without expiry: base64url,
+  // safe in a query string as it is.
   std::string sign(std::int64_t saved_search_id) const;
   // The saved search id, or nullopt for anything Griha did not sign with this key.
   std::optional<std::int64_t> verify(std::string_view token) const;
 
  private:
-  std::array<unsigned char, 32> key_{};
+  SignedTokens tokens_;
 };
 
 }  // namespace griha::saved

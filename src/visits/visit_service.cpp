@@ -55,7 +55,7 @@ std::string party_name(Party p) {
   return p == Party::seeker ? "seeker" : "lister";
 }
 
-std::optional<Party> party_of(const Actor& actor, const VisitRecord& v) {
+std::optional<Party> party_of(const Principal& actor, const VisitRecord& v) {
   if (actor.user_id == v.seeker_id) return Party::seeker;
   if (actor.user_id == v.lister_id) return Party::lister;
   return std::nullopt;
@@ -64,7 +64,7 @@ std::optional<Party> party_of(const Actor& actor, const VisitRecord& v) {
 // The visit, locked for a change, and the caller's side of it; 404 unless the caller is its
 // seeker or its lister.
 Result<std::pair<VisitRecord, Party>> locked_visit(storage::Transaction& tx, VisitRepository& repo,
-                                                   const Actor& actor, std::int64_t visit_id) {
+                                                   const Principal& actor, std::int64_t visit_id) {
   auto found = repo.find_for_update(tx, visit_id);
   if (!found) return found.error();
   if (!*found) return visit_not_found();
@@ -177,7 +177,7 @@ VisitService::VisitService(storage::Database& db, listings::ListingService& list
       ip_limiter_(options_.ip_rate_per_minute),
       seeker_limiter_(options_.seeker_rate_per_minute) {}
 
-Result<void> VisitService::check_rate(const Actor& actor, const std::string& ip) {
+Result<void> VisitService::check_rate(const Principal& actor, const std::string& ip) {
   // A monotonic clock: wall-clock jumps must neither refill nor drain the buckets.
   const double t =
       std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -189,7 +189,7 @@ Result<void> VisitService::check_rate(const Actor& actor, const std::string& ip)
   return {};
 }
 
-Result<Listing> VisitService::listing_for_lister(const Actor& actor, std::int64_t listing_id) {
+Result<Listing> VisitService::listing_for_lister(const Principal& actor, std::int64_t listing_id) {
   auto l = listings_.get(actor, listing_id);
   if (!l) return l.error();
   if (actor.admin() || l->owner_id == actor.user_id) return l;
@@ -198,13 +198,13 @@ Result<Listing> VisitService::listing_for_lister(const Actor& actor, std::int64_
                      "Only the lister or an administrator may manage this listing's visits.");
 }
 
-Result<std::optional<Availability>> VisitService::availability(const Actor& actor,
+Result<std::optional<Availability>> VisitService::availability(const Principal& actor,
                                                                std::int64_t listing_id) {
   if (auto l = listing_for_lister(actor, listing_id); !l) return l.error();
   return repo_.availability(listing_id);
 }
 
-Result<Availability> VisitService::set_availability(const Actor& actor, std::int64_t listing_id,
+Result<Availability> VisitService::set_availability(const Principal& actor, std::int64_t listing_id,
                                                     const Availability& availability) {
   if (auto l = listing_for_lister(actor, listing_id); !l) return l.error();
   return repo_.put_availability(listing_id, availability, actor.user_id, iso_utc(clock_()));
@@ -368,7 +368,7 @@ Result<std::vector<notify::Outgoing>> VisitService::reminders(const VisitRecord&
   return out;
 }
 
-Result<VisitRecord> VisitService::book(const Actor& actor, std::int64_t listing_id,
+Result<VisitRecord> VisitService::book(const Principal& actor, std::int64_t listing_id,
                                        std::time_t start, const std::string& note,
                                        const std::string& ip) {
   if (auto r = check_rate(actor, ip); !r) return r.error();
@@ -489,7 +489,7 @@ Result<VisitRecord> VisitService::book(const Actor& actor, std::int64_t listing_
   return v;
 }
 
-Result<std::pair<VisitRecord, Party>> VisitService::get(const Actor& actor, std::int64_t visit_id) {
+Result<std::pair<VisitRecord, Party>> VisitService::get(const Principal& actor, std::int64_t visit_id) {
   auto v = repo_.find(visit_id);
   if (!v) return v.error();
   if (!*v) return visit_not_found();
@@ -498,7 +498,7 @@ Result<std::pair<VisitRecord, Party>> VisitService::get(const Actor& actor, std:
   return std::pair{std::move(**v), *party};
 }
 
-Result<std::pair<VisitRecord, Party>> VisitService::reschedule(const Actor& actor,
+Result<std::pair<VisitRecord, Party>> VisitService::reschedule(const Principal& actor,
                                                                std::int64_t visit_id,
                                                                std::time_t start,
                                                                const std::string& reason,
@@ -577,7 +577,7 @@ Result<std::pair<VisitRecord, Party>> VisitService::reschedule(const Actor& acto
   return std::pair{std::move(v), party};
 }
 
-Result<std::pair<VisitRecord, Party>> VisitService::cancel(const Actor& actor,
+Result<std::pair<VisitRecord, Party>> VisitService::cancel(const Principal& actor,
                                                            std::int64_t visit_id,
                                                            const std::string& reason) {
   const std::time_t now_t = clock_();
@@ -625,7 +625,7 @@ Result<std::pair<VisitRecord, Party>> VisitService::cancel(const Actor& actor,
   return std::pair{std::move(v), party};
 }
 
-Result<VisitRecord> VisitService::record_outcome(const Actor& actor, std::int64_t visit_id,
+Result<VisitRecord> VisitService::record_outcome(const Principal& actor, std::int64_t visit_id,
                                                  const std::string& outcome) {
   const std::time_t now_t = clock_();
   const std::string now = iso_utc(now_t);
@@ -667,7 +667,7 @@ Result<std::pair<std::string, std::string>> VisitService::list_range(
                    iso_utc(local_to_utc(last + std::chrono::days(1), 0))};
 }
 
-Result<std::vector<VisitRecord>> VisitService::mine(const Actor& actor,
+Result<std::vector<VisitRecord>> VisitService::mine(const Principal& actor,
                                                     std::optional<LocalDate> from,
                                                     std::optional<LocalDate> to) {
   auto range = list_range(from, to);
@@ -675,7 +675,7 @@ Result<std::vector<VisitRecord>> VisitService::mine(const Actor& actor,
   return repo_.by_seeker(actor.user_id, range->first, range->second, k_list_limit);
 }
 
-Result<std::vector<VisitRecord>> VisitService::hosted(const Actor& actor,
+Result<std::vector<VisitRecord>> VisitService::hosted(const Principal& actor,
                                                       std::optional<LocalDate> from,
                                                       std::optional<LocalDate> to,
                                                       std::optional<std::int64_t> listing_id) {

@@ -27,8 +27,6 @@ class Gazetteer;
 
 namespace griha::visits {
 
-using listings::Actor;
-
 // Which side of a visit the caller is on; it decides what they see.
 enum class Party { seeker, lister };
 
@@ -54,8 +52,8 @@ class VisitService {
                Clock clock = system_clock(), std::function<void()> wake = {});
 
   // The listing's lister or an admin only; empty while no hours have been set.
-  Result<std::optional<Availability>> availability(const Actor& actor, std::int64_t listing_id);
-  Result<Availability> set_availability(const Actor& actor, std::int64_t listing_id,
+  Result<std::optional<Availability>> availability(const Principal& actor, std::int64_t listing_id);
+  Result<Availability> set_availability(const Principal& actor, std::int64_t listing_id,
                                         const Availability& availability);
 
   // The bookable slots of an active listing on the local dates [from, from + days): none
@@ -66,25 +64,25 @@ class VisitService {
   // At most options.max_per_listing live visits of one listing per seeker and
   // options.max_active in all; book and reschedule are rate-limited per account and per `ip`
   // (none when empty).
-  Result<VisitRecord> book(const Actor& actor, std::int64_t listing_id, std::time_t start,
+  Result<VisitRecord> book(const Principal& actor, std::int64_t listing_id, std::time_t start,
                            const std::string& note, const std::string& ip = {});
   // The seeker or the lister of the visit; anyone else gets visit_not_found.
-  Result<std::pair<VisitRecord, Party>> get(const Actor& actor, std::int64_t visit_id);
-  Result<std::pair<VisitRecord, Party>> reschedule(const Actor& actor, std::int64_t visit_id,
+  Result<std::pair<VisitRecord, Party>> get(const Principal& actor, std::int64_t visit_id);
+  Result<std::pair<VisitRecord, Party>> reschedule(const Principal& actor, std::int64_t visit_id,
                                                    std::time_t start, const std::string& reason,
                                                    const std::string& ip = {});
-  Result<std::pair<VisitRecord, Party>> cancel(const Actor& actor, std::int64_t visit_id,
+  Result<std::pair<VisitRecord, Party>> cancel(const Principal& actor, std::int64_t visit_id,
                                                const std::string& reason);
   // "visited" or "no_show", by the lister, once the visit has started.
-  Result<VisitRecord> record_outcome(const Actor& actor, std::int64_t visit_id,
+  Result<VisitRecord> record_outcome(const Principal& actor, std::int64_t visit_id,
                                      const std::string& outcome);
 
   // Visits starting on the local dates [from, to] (both included; from defaults to today,
   // to to 30 days after from; at most 92 days), soonest first: as the seeker, and as the
   // lister (the calendar of their listings' visits).
-  Result<std::vector<VisitRecord>> mine(const Actor& actor, std::optional<LocalDate> from,
+  Result<std::vector<VisitRecord>> mine(const Principal& actor, std::optional<LocalDate> from,
                                         std::optional<LocalDate> to);
-  Result<std::vector<VisitRecord>> hosted(const Actor& actor, std::optional<LocalDate> from,
+  Result<std::vector<VisitRecord>> hosted(const Principal& actor, std::optional<LocalDate> from,
                                           std::optional<LocalDate> to,
                                           std::optional<std::int64_t> listing_id);
 
@@ -94,8 +92,8 @@ class VisitService {
  private:
   struct Parties;
   // One token from the caller's IP and account buckets, shared by book and reschedule.
-  Result<void> check_rate(const Actor& actor, const std::string& ip);
-  Result<listings::Listing> listing_for_lister(const Actor& actor, std::int64_t listing_id);
+  Result<void> check_rate(const Principal& actor, const std::string& ip);
+  Result<listings::Listing> listing_for_lister(const Principal& actor, std::int64_t listing_id);
   // Empty when `start` is a slot the availability offers now; else why not.
   std::optional<Error> check_offered(const std::optional<Availability>& a, std::time_t start,
                                      std::time_t now) const;

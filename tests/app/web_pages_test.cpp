@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "app/ops_handlers.hpp"
+#include "core/principal.hpp"
 #include "listings/listing.hpp"
 
 namespace griha::app {
@@ -41,6 +42,20 @@ TEST(WebPages, CspFramesExactlyTheHostsListingsMayEmbed) {
   EXPECT_GT(count, 0u);
   EXPECT_EQ(static_cast<std::size_t>(std::count(frames.begin(), frames.end(), ' ')), count)
       << frames;
+}
+
+TEST(WebPages, WebConfigServesTheRolesSoThePagesNeedNotCopyThem) {
+  const auto body = web_config_body(Config{});
+  const auto& roles = body.at("roles").as_object();
+  auto names = [&](std::string_view key) {
+    std::vector<std::string> out;
+    for (const auto& v : roles.at(key).as_array()) out.emplace_back(v.as_string());
+    return out;
+  };
+  EXPECT_EQ(names("all"), (std::vector<std::string>{"seeker", "owner", "agent", "builder", "admin"}));
+  EXPECT_EQ(names("self_service"), (std::vector<std::string>{"seeker", "owner", "agent", "builder"}));
+  EXPECT_EQ(names("listers"), (std::vector<std::string>{"owner", "agent", "builder"}));
+  for (const auto& name : names("all")) EXPECT_TRUE(role_from_string(name)) << name;
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include "auth/crypto.hpp"
+#include "core/crypto.hpp"
 #include "auth/jwt.hpp"
 
 namespace griha::auth {

@@ -34,9 +34,9 @@ TEST(Model, RolesAndRera) {
 }
 
 TEST(Model, IsoTimesRoundTrip) {
-  EXPECT_EQ(iso_time(1'800'000'000), "2027-01-15T08:00:00Z");
-  EXPECT_EQ(parse_iso_time("2027-01-15T08:00:00Z"), 1'800'000'000);
-  EXPECT_EQ(parse_iso_time("yesterday"), 0);
+  EXPECT_EQ(iso_utc(1'800'000'000), "2027-01-15T08:00:00Z");
+  EXPECT_EQ(parse_iso_utc("2027-01-15T08:00:00Z").value_or(0), 1'800'000'000);
+  EXPECT_EQ(parse_iso_utc("yesterday").value_or(0), 0);
 }
 
 TEST(RateLimiter, BurstThenWait) {

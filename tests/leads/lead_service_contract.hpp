@@ -47,7 +47,7 @@ class LeadServiceContract : public ::testing::TestWithParam<std::string> {
   }
 
   // A user whose email and phone are verified unless said otherwise.
-  Viewer make_user(const std::string& role, const std::string& email,
+  Principal make_user(const std::string& role, const std::string& email,
                    std::optional<std::string> phone, bool email_verified = true,
                    bool phone_verified = true) {
     static constexpr storage::Query k_insert{
@@ -60,7 +60,7 @@ class LeadServiceContract : public ::testing::TestWithParam<std::string> {
             .value()
             .rows.at(0)
             .i64(0);
-    return Viewer{id, role};
+    return Principal{id, *role_from_string(role)};
   }
 
   void exec(const std::string& sql) {
@@ -90,7 +90,7 @@ class LeadServiceContract : public ::testing::TestWithParam<std::string> {
 
   // The broker lists in an agency and has assigned a lead to a colleague there.
   struct AssignedLead {
-    Viewer broker, colleague;
+    Principal broker, colleague;
     std::int64_t agency = 0, other_agency = 0, lead = 0;
   };
   AssignedLead assigned_lead() {
@@ -109,7 +109,7 @@ class LeadServiceContract : public ::testing::TestWithParam<std::string> {
     return a;
   }
 
-  std::int64_t active_listing(const Viewer& owner) {
+  std::int64_t active_listing(const Principal& owner) {
     const auto* city = gazetteer_->city_by_name_or_slug("Pune");
     const auto* loc = gazetteer_->find_locality(city->id, "Baner");
     boost::json::object b = boost::json::parse(R"({
@@ -120,8 +120,8 @@ class LeadServiceContract : public ::testing::TestWithParam<std::string> {
                                 .as_object();
     b["city_id"] = city->id;
     b["locality_id"] = loc->id;
-    const listings::Actor lister{owner.user_id, owner.role};
-    const listings::Actor admin{admin_.user_id, "admin"};
+    const Principal lister{owner.user_id, owner.role};
+    const Principal admin{admin_.user_id, Role::admin};
     auto l = listings_->create(lister, b).value();
     listings_->submit(lister, l.id).value();
     return listings_->approve(admin, l.id).value().id;
@@ -172,7 +172,7 @@ class LeadServiceContract : public ::testing::TestWithParam<std::string> {
   LeadOptions options_;
   std::time_t now_ = 1'800'000'000;  // 2027-01-15T08:00:00Z
   int wakes_ = 0;
-  Viewer owner_, agent_, seeker_, other_seeker_, admin_;
+  Principal owner_, agent_, seeker_, other_seeker_, admin_;
 };
 
 TEST_P(LeadServiceContract, AnInquiryBecomesALeadAndItsMessagesInOneTransaction) {
@@ -265,7 +265,7 @@ TEST_P(LeadServiceContract, OnlyActiveListingsOfOthersTakeInquiries) {
   auto own = service_->inquire(listing, owner_.user_id, "10.0.0.1", message("Mine"));
   ASSERT_FALSE(own);
   EXPECT_EQ(own.error().code, "own_listing");
-  const listings::Actor lister{owner_.user_id, "owner"};
+  const Principal lister{owner_.user_id, Role::owner};
   ASSERT_TRUE(listings_->withdraw(lister, listing));
   auto withdrawn = service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Hi"));
   ASSERT_FALSE(withdrawn);
@@ -294,7 +294,7 @@ TEST_P(LeadServiceContract, AGuestCodeExpiresBurnsAfterFiveTriesAndIsThrottled) 
   EXPECT_EQ(
       count("SELECT COUNT(*) FROM outbox WHERE channel = 'sms' AND recipient = '" + phone + "'"),
       1);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM lead_contact_codes WHERE code_hash LIKE '%" +
+  EXPECT_EQ(count("SELECT COUNT(*) FROM verification_codes WHERE code_hash LIKE '%" +
                   code_sent_to(phone) + "%'"),
             0)
       << "the code is stored hashed";
@@ -365,7 +365,7 @@ TEST_P(LeadServiceContract, StageMovesAreRecordedAndClosedLeadsStayClosed) {
   const auto listing = active_listing(owner_);
   const auto id =
       service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Hi"))->inquiry.id;
-  auto patch = [&](const Viewer& v, std::string_view json) {
+  auto patch = [&](const Principal& v, std::string_view json) {
     return service_->update(v, id, boost::json::parse(json).as_object());
   };
   ASSERT_TRUE(patch(owner_, R"({"stage":"contacted"})"));
@@ -430,7 +430,7 @@ TEST_P(LeadServiceContract, AssignmentStaysInsideTheListersAgency) {
   const auto listing = active_listing(broker);
   const auto id =
       service_->inquire(listing, seeker_.user_id, "10.0.0.1", message("Hi"))->inquiry.id;
-  auto assign = [&](const Viewer& v, std::int64_t to) {
+  auto assign = [&](const Principal& v, std::int64_t to) {
     return service_->update(v, id, {{"assigned_to", to}});
   };
   EXPECT_EQ(assign(broker, rival.user_id).error().code, "assignee_not_in_agency");

@@ -22,10 +22,10 @@ class ListingServiceContract : public ::testing::TestWithParam<std::string> {
     gazetteer_ = std::make_unique<Gazetteer>(Gazetteer::load().value());
     service_ = std::make_unique<ListingService>(*db_, *gazetteer_, ListingOptions{30},
                                                 [this] { return now_; });
-    owner_ = {make_user("owner"), "owner"};
-    other_ = {make_user("agent"), "agent"};
-    seeker_ = {make_user("seeker"), "seeker"};
-    admin_ = {make_user("admin"), "admin"};
+    owner_ = {make_user("owner"), Role::owner};
+    other_ = {make_user("agent"), Role::agent};
+    seeker_ = {make_user("seeker"), Role::seeker};
+    admin_ = {make_user("admin"), Role::admin};
   }
 
   std::int64_t make_user(const std::string& role) {
@@ -68,7 +68,7 @@ class ListingServiceContract : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<ListingService> service_;
   std::time_t now_ = 1'800'000'000;  // 2027-01-15
   int users_ = 0;
-  Actor owner_, other_, seeker_, admin_;
+  Principal owner_, other_, seeker_, admin_;
 };
 
 inline boost::json::object obj(std::string_view json) {
@@ -102,7 +102,7 @@ TEST_P(ListingServiceContract, LocalityMustBelongToTheCity) {
 TEST_P(ListingServiceContract, StrangersCannotSeeOrTouchADraft) {
   auto l = service_->create(owner_, complete_body()).value();
   for (const auto& who :
-       {std::optional<Actor>(other_), std::optional<Actor>(seeker_), std::optional<Actor>()}) {
+       {std::optional<Principal>(other_), std::optional<Principal>(seeker_), std::optional<Principal>()}) {
     auto seen = service_->get(who, l.id);
     ASSERT_FALSE(seen);
     EXPECT_EQ(seen.error().kind, ErrorKind::not_found);
@@ -129,7 +129,7 @@ TEST_P(ListingServiceContract, StrangersCannotChangeALiveListing) {
 TEST_P(ListingServiceContract, OnlyAdminsModerate) {
   auto l = service_->create(owner_, complete_body()).value();
   ASSERT_TRUE(service_->submit(owner_, l.id));
-  for (const Actor& who : {owner_, other_, seeker_}) {
+  for (const Principal& who : {owner_, other_, seeker_}) {
     EXPECT_EQ(service_->approve(who, l.id).error().kind, ErrorKind::forbidden);
     EXPECT_EQ(service_->reject(who, l.id, "not good enough").error().kind, ErrorKind::forbidden);
     EXPECT_EQ(service_->set_flags(who, l.id, true, true).error().kind, ErrorKind::forbidden);

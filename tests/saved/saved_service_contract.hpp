@@ -39,8 +39,8 @@ class SavedServiceContract : public ::testing::TestWithParam<std::string> {
     searches_ = std::make_unique<SavedSearchService>(*db_, tokens_, SavedSearchOptions{2}, clock);
     sweeper_ = std::make_unique<AlertSweeper>(*db_, *gazetteer_, tokens_, AlertOptions{}, clock,
                                               [this] { ++wakes_; });
-    owner_ = {make_user("owner", "owner"), "owner"};
-    admin_ = {make_user("admin", "admin"), "admin"};
+    owner_ = {make_user("owner", "owner"), Role::owner};
+    admin_ = {make_user("admin", "admin"), Role::admin};
     seeker_ = make_user("seeker", "seeker");
     other_ = make_user("other", "seeker");
   }
@@ -121,7 +121,7 @@ class SavedServiceContract : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<AlertSweeper> sweeper_;
   std::time_t now_ = 1'800'000'000;  // 2027-01-15
   int wakes_ = 0;
-  listings::Actor owner_, admin_;
+  Principal owner_, admin_;
   std::int64_t seeker_ = 0, other_ = 0;
 };
 

@@ -33,12 +33,12 @@ class PublishedPage : public ::testing::Test {
                   .value()
                   .rows[0]
                   .i64(0),
-              "owner"};
+              Role::owner};
     admin_ = {db_->exec(k_user, storage::params("a@example.in", "admin", "2026-01-01T00:00:00Z"))
                   .value()
                   .rows[0]
                   .i64(0),
-              "admin"};
+              Role::admin};
   }
 
   std::int64_t listing(std::int64_t price, bool approve) {
@@ -62,7 +62,7 @@ class PublishedPage : public ::testing::Test {
   std::unique_ptr<listings::Gazetteer> gazetteer_;
   std::unique_ptr<listings::ListingService> service_;
   std::time_t now_ = 1'800'000'000;
-  listings::Actor owner_, admin_;
+  Principal owner_, admin_;
 };
 
 TEST_F(PublishedPage, ActiveListingsInPublishOrderPagedWithoutGapsOrRepeats) {

@@ -33,10 +33,10 @@ class VisitServiceContract : public ::testing::TestWithParam<std::string> {
     listings_ = std::make_unique<listings::ListingService>(*db_, *gazetteer_,
                                                            listings::ListingOptions{90}, clock);
     service_ = make_service(VisitOptions{});
-    owner_ = {make_user("owner"), "owner"};
-    admin_ = {make_user("admin"), "admin"};
-    seeker_ = {make_user("seeker"), "seeker"};
-    other_ = {make_user("seeker"), "seeker"};
+    owner_ = {make_user("owner"), Role::owner};
+    admin_ = {make_user("admin"), Role::admin};
+    seeker_ = {make_user("seeker"), Role::seeker};
+    other_ = {make_user("seeker"), Role::seeker};
   }
 
   // A service on the fixture's database and clock, with other [visits] settings.
@@ -84,8 +84,8 @@ class VisitServiceContract : public ::testing::TestWithParam<std::string> {
                                 .as_object();
     b["city_id"] = city->id;
     b["locality_id"] = loc->id;
-    const Actor lister{owner_.user_id, owner_.role};
-    const listings::Actor admin{admin_.user_id, admin_.role};
+    const Principal lister{owner_.user_id, owner_.role};
+    const Principal admin{admin_.user_id, admin_.role};
     auto l = listings_->create(lister, b).value();
     listings_->submit(lister, l.id).value();
     listings_->approve(admin, l.id).value();
@@ -141,7 +141,7 @@ class VisitServiceContract : public ::testing::TestWithParam<std::string> {
   std::atomic<std::time_t> now_{*parse_instant("2026-11-23T00:00:00Z")};
   std::atomic<int> wakes_{0};
   int users_ = 0;
-  Actor owner_, admin_, seeker_, other_;
+  Principal owner_, admin_, seeker_, other_;
 };
 
 TEST_P(VisitServiceContract, RemindersAre24And2HoursBeforeAndTooLateOnesAreSkipped) {
@@ -325,7 +325,7 @@ TEST_P(VisitServiceContract, LoweringTheCapacityStopsBookingsOfAFullerSlot) {
   set_hours(id, 1);
   for (const auto& s : service_->slots(id, parse_date("2026-11-26"), 1).value())
     if (s.slot.start == t) EXPECT_EQ(s.available, 0);
-  auto r = service_->book(Actor{make_user("seeker"), "seeker"}, id, t, "");
+  auto r = service_->book(Principal{make_user("seeker"), Role::seeker}, id, t, "");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "slot_full");
 }
@@ -333,8 +333,8 @@ TEST_P(VisitServiceContract, LoweringTheCapacityStopsBookingsOfAFullerSlot) {
 TEST_P(VisitServiceContract, ConcurrentBookingsNeverOverfillASlot) {
   const auto id = listing(2);
   const auto t = at("2026-11-26T10:00:00+05:30");
-  std::vector<Actor> seekers;
-  for (int i = 0; i < 16; ++i) seekers.push_back({make_user("seeker"), "seeker"});
+  std::vector<Principal> seekers;
+  for (int i = 0; i < 16; ++i) seekers.push_back({make_user("seeker"), Role::seeker});
   std::atomic<int> ok{0}, full{0}, other{0};
   std::latch go(static_cast<std::ptrdiff_t>(seekers.size()));
   std::vector<std::thread> threads;
@@ -360,13 +360,13 @@ TEST_P(VisitServiceContract, ListersSeeDefaultHoursUntilTheySetTheirOwn) {
   static constexpr storage::Query k_unset{"test.visit_unset_hours",
                                           "DELETE FROM visit_availability WHERE listing_id = $1"};
   db_->exec(k_unset, storage::params(id)).value();
-  for (const Actor& who : {owner_, admin_}) {
+  for (const Principal& who : {owner_, admin_}) {
     auto a = service_->availability(who, id);
     ASSERT_TRUE(a) << a.error().code;
     EXPECT_FALSE(a->has_value());
   }
   // Everyone else is still refused, set or not.
-  auto other = service_->availability(Actor{make_user("agent"), "agent"}, id);
+  auto other = service_->availability(Principal{make_user("agent"), Role::agent}, id);
   ASSERT_FALSE(other);
   EXPECT_EQ(other.error().code, "not_listing_owner");
   set_hours(id, 1);
@@ -491,18 +491,18 @@ TEST_P(VisitServiceContract, BookingAndReschedulingAreRateLimitedPerAccountAndPe
   EXPECT_EQ(moved.error().code, "rate_limited");
   // 10.0.0.1 has used 3 of its 4: one more from another account, then that address is refused.
   EXPECT_TRUE(service->book(other_, id, at("2026-11-28T10:00:00+05:30"), "", "10.0.0.1"));
-  auto from_ip = service->book(Actor{make_user("seeker"), "seeker"}, id,
+  auto from_ip = service->book(Principal{make_user("seeker"), Role::seeker}, id,
                                at("2026-11-29T10:00:00+05:30"), "", "10.0.0.1");
   ASSERT_FALSE(from_ip);
   EXPECT_EQ(from_ip.error().code, "rate_limited");
   EXPECT_GE(from_ip.error().retry_after_seconds, 1);
-  EXPECT_TRUE(service->book(Actor{make_user("seeker"), "seeker"}, id,
+  EXPECT_TRUE(service->book(Principal{make_user("seeker"), Role::seeker}, id,
                             at("2026-11-29T10:00:00+05:30"), "", "10.0.0.4"));
 }
 
 TEST_P(VisitServiceContract, VisitEmailsGoOnlyToVerifiedAddresses) {
   const auto id = listing(2);
-  const Actor unverified{make_user("seeker", false), "seeker"};
+  const Principal unverified{make_user("seeker", false), Role::seeker};
   const std::string address = "seeker" + std::to_string(users_) + "@example.in";
   auto v = service_->book(unverified, id, at("2026-11-26T10:00:00+05:30"), "").value();
   service_->reschedule(owner_, v.id, at("2026-11-27T10:00:00+05:30"), "Painters").value();

@@ -21,6 +21,7 @@ export class ApiError extends Error {
   }
 }
 
+let webConfig;  // the promise of GET /api/v1/web-config, fetched once (see config())
 let accessToken = null;
 let accessExpires = 0;
 let refreshing = null;
@@ -134,14 +135,21 @@ export async function signOut() {
   notify();
 }
 
+// The account roles, as GET /api/v1/web-config serves them: the server defines them once
+// (src/core/principal.hpp), and the pages read them rather than spelling them out. Filled in
+// before session.ready resolves.
+export const roles = { all: [], self_service: [], listers: [] };
+
 // On page load: a refresh token kept by this tab signs it back in.
 session.ready = (async () => {
+  const cfg = config();
   if (storedRefresh() && (await refresh())) await loadMe();
+  Object.assign(roles, (await cfg).roles);
   return session.user;
 })();
 
-export const hasRole = (...roles) => !!session.user && roles.includes(session.user.role);
-export const isLister = () => hasRole('owner', 'agent', 'builder');
+export const hasRole = (...names) => !!session.user && names.includes(session.user.role);
+export const isLister = () => hasRole(...roles.listers);
 
 // A 404 route_not_found means the server does not offer this API (yet).
 export const missingApi = (err) => err instanceof ApiError && err.code === 'route_not_found';
@@ -155,10 +163,9 @@ export function apiQuery(params) {
   return q;
 }
 
-let webConfig;
 export function config() {
   webConfig ??= api('/api/v1/web-config').catch(() => ({
-    tile_url: '', tile_attribution: '', oidc: false, embed_hosts: [],
+    tile_url: '', tile_attribution: '', oidc: false, embed_hosts: [], roles: {},
   }));
   return webConfig;
 }

@@ -8,7 +8,7 @@
 
 #include "core/error.hpp"
 
-namespace griha::notify {
+namespace griha {
 
 struct HttpResult {
   long status = 0;
@@ -26,4 +26,8 @@ struct HttpCall {
 // Transport failures are ErrorKind::unavailable; any HTTP status is a result.
 Result<HttpResult> http_call(const HttpCall& call);
 
-}  // namespace griha::notify
+// curl_global_init is not thread-safe: every user of libcurl (this client, SMTP) calls this
+// before making a handle, and only the first call initialises.
+void ensure_curl();
+
+}  // namespace griha

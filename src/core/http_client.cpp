@@ -1,10 +1,10 @@
-#include "notify/http_client.hpp"
+#include "core/http_client.hpp"
 
 #include <curl/curl.h>
 
 #include <memory>
 
-namespace griha::notify {
+namespace griha {
 namespace {
 
 std::size_t append_body(char* data, std::size_t size, std::size_t n, void* out) {
@@ -24,16 +24,15 @@ std::string origin_of(const std::string& url) {
   return origin;
 }
 
-// curl_global_init is not thread-safe: do it once, before any handle exists.
-void init_curl_once() {
+}  // namespace
+
+void ensure_curl() {
   static const bool k_done = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
   (void)k_done;
 }
 
-}  // namespace
-
 Result<HttpResult> http_call(const HttpCall& call) {
-  init_curl_once();
+  ensure_curl();
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return Error::internal("curl_easy_init failed");
   curl_slist* headers = nullptr;
@@ -65,4 +64,4 @@ Result<HttpResult> http_call(const HttpCall& call) {
   return result;
 }
 
-}  // namespace griha::notify
+}  // namespace griha
