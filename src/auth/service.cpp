@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/crypto.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "auth/repository.hpp"
 #include "notify/outbox.hpp"
@@ -53,10 +54,7 @@ Error validation() {
 // A registration's or profile's optional text field: trimmed, bounded.
 std::optional<std::string> clean(const std::optional<std::string>& v) {
   if (!v) return std::nullopt;
-  std::string s = *v;
-  s.erase(0, s.find_first_not_of(" \t"));
-  s.erase(s.find_last_not_of(" \t") + 1);
-  return s;
+  return std::string(trim(*v, " \t"));
 }
 
 bool has_control(const std::string& s) {

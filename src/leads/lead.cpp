@@ -11,13 +11,6 @@ namespace {
 
 constexpr std::array<std::string_view, 7> k_stage_names = {
     "new", "contacted", "visit_scheduled", "visited", "negotiating", "won", "lost"};
-constexpr std::time_t k_kolkata_offset = 5 * 3600 + 30 * 60;  // IST has no daylight saving
-
-bool digits(std::string_view s) {
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return !s.empty();
-}
 
 }  // namespace
 
@@ -57,28 +50,10 @@ bool is_contact_time(std::string_view t) {
 }
 
 std::optional<std::string> day_start_utc(std::string_view s, int add_days) {
-  if (s.size() == 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
-      s[16] == ':' && s[19] == 'Z' && digits(s.substr(0, 4)) && digits(s.substr(5, 2)) &&
-      digits(s.substr(8, 2)) && digits(s.substr(11, 2)) && digits(s.substr(14, 2)) &&
-      digits(s.substr(17, 2)) && add_days == 0)
-    return std::string(s);
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(s.substr(0, 4)) ||
-      !digits(s.substr(5, 2)) || !digits(s.substr(8, 2)))
-    return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = std::stoi(std::string(s.substr(0, 4))) - 1900;
-  tm.tm_mon = std::stoi(std::string(s.substr(5, 2))) - 1;
-  tm.tm_mday = std::stoi(std::string(s.substr(8, 2)));
-  if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_year < 0)
-    return std::nullopt;
-  const int day = tm.tm_mday;
-  const std::time_t midnight_utc = timegm(&tm);
-  if (tm.tm_mday != day) return std::nullopt;  // 2026-02-30 normalised to March: not a date
-  return iso_utc(midnight_utc + std::time_t(add_days) * 86400 - k_kolkata_offset);
-}
-
-std::string kolkata_day(std::time_t t) {
-  return iso_utc(t + k_kolkata_offset).substr(0, 10);
+  if (s.size() == 20 && add_days == 0 && parse_iso_utc(s)) return std::string(s);
+  const auto date = parse_iso_date(s);
+  if (!date) return std::nullopt;
+  return iso_utc(kolkata_to_utc(*date + std::chrono::days(add_days)));
 }
 
 std::string leads_csv_header() {

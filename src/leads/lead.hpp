@@ -83,8 +83,6 @@ struct LeadFilter {
 // "2026-11-24" is an Asia/Kolkata calendar day: its start as UTC ISO-8601. A full UTC
 // timestamp ("2026-11-24T03:10:05Z") passes through. nullopt when it is neither.
 std::optional<std::string> day_start_utc(std::string_view date_or_time, int add_days = 0);
-// The Asia/Kolkata calendar day ("2026-11-24") of a moment.
-std::string kolkata_day(std::time_t t);
 
 // The export's header and rows, written by core/csv (RFC 4180, formulas kept as text).
 std::string leads_csv_header();

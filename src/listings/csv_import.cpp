@@ -6,6 +6,7 @@
 #include <optional>
 #include <regex>
 
+#include "core/text.hpp"
 #include "listings/listing.hpp"
 
 namespace griha::listings {
@@ -14,10 +15,9 @@ namespace {
 
 using Kind = FieldSpec::Kind;
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+// Spaces and tabs around a cell are padding; a line break inside a quoted cell is content.
+std::string_view trim_cell(std::string_view s) {
+  return trim(s, " \t");
 }
 
 std::string lower(std::string_view s) {
@@ -55,7 +55,7 @@ boost::json::value cell_value(const FieldSpec* spec, std::string_view cell) {
     boost::json::array names;
     for (std::size_t start = 0; start <= cell.size();) {
       const auto bar = std::min(cell.find('|', start), cell.size());
-      if (auto name = trim(cell.substr(start, bar - start)); !name.empty())
+      if (auto name = trim_cell(cell.substr(start, bar - start)); !name.empty())
         names.emplace_back(name);
       start = bar + 1;
     }
@@ -89,10 +89,10 @@ Result<std::vector<Column>> read_header(const std::vector<csv::Record>& records)
   Error refused = Error::make(ErrorKind::invalid, "invalid_columns", "");
   std::string named;
   for (std::size_t c = 0; c < header.size(); ++c) {
-    Column col{std::string(trim(header[c]))};
+    Column col{std::string(trim_cell(header[c]))};
     if (col.name.empty()) {
       col.ignored = std::all_of(records.begin() + 1, records.end(), [&](const csv::Record& r) {
-        return c >= r.fields.size() || trim(r.fields[c]).empty();
+        return c >= r.fields.size() || trim_cell(r.fields[c]).empty();
       });
       if (!col.ignored) {
         const std::string which = "column " + std::to_string(c + 1);
@@ -154,7 +154,7 @@ Result<std::vector<ImportRow>> read_import_csv(std::string_view text) {
   for (std::size_t r = 1; r < records->size(); ++r) {
     const auto& cells = (*records)[r].fields;
     if (std::all_of(cells.begin(), cells.end(),
-                    [](const std::string& c) { return trim(c).empty(); }))
+                    [](const std::string& c) { return trim_cell(c).empty(); }))
       continue;
     ImportRow row{r + 1, (*records)[r].line, {}, {}};
     if (cells.size() != columns->size()) {
@@ -164,7 +164,7 @@ Result<std::vector<ImportRow>> read_import_csv(std::string_view text) {
     } else {
       for (std::size_t c = 0; c < cells.size(); ++c) {
         const Column& col = (*columns)[c];
-        const std::string_view cell = trim(cells[c]);
+        const std::string_view cell = trim_cell(cells[c]);
         if (col.ignored || cell.empty()) continue;
         row.fields[col.name] = cell_value(col.spec, cell);
       }

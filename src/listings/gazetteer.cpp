@@ -6,6 +6,8 @@
 #include <cmath>
 #include <set>
 
+#include "core/csv.hpp"
+#include "core/text.hpp"
 #include "core/resources.hpp"
 
 namespace griha::listings {
@@ -37,12 +39,6 @@ std::string to_lower(std::string_view s) {
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
                                             [](char x, char y) { return lower(x) == lower(y); });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // Bytes outside ASCII count as letters, so UTF-8 names stay whole words.
@@ -96,40 +92,30 @@ class CsvError {
   std::size_t line_;
 };
 
-// Rows of a CSV without quoting (place names here have no commas); checks the header and
-// that every row has its number of fields. Calls `row(fields, err)` for each data row.
+// The rows of a CSV file (core's reader); checks the header and that every row has its
+// number of fields. Calls `row(fields, err)` for each data row.
 template <class Row>
 Result<void> for_each_row(std::string_view text, std::string_view file, std::string_view header,
                           Row row) {
   const auto width = static_cast<std::size_t>(std::count(header.begin(), header.end(), ',')) + 1;
-  std::size_t line_no = 0;
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    ++line_no;
-    if (line.ends_with('\r')) line.remove_suffix(1);
-    const CsvError err(file, line_no);
-    if (line_no == 1) {
-      if (line != header) return err("header must be " + std::string(header));
+  auto records = csv::parse(text, {100'000, 64, 10'000});
+  if (!records) return CsvError(file, 0)(records.error().message);
+  if (records->empty()) return CsvError(file, 0)("file is empty");
+  for (const auto& rec : *records) {
+    const CsvError err(file, rec.line);
+    if (&rec == &records->front()) {
+      std::string got;
+      for (const auto& f : rec.fields) got += (got.empty() ? "" : ",") + f;
+      if (got != header) return err("header must be " + std::string(header));
       continue;
     }
-    if (line.empty()) continue;
-    if (line.find('"') != std::string_view::npos) return err("quoted fields are not supported");
-    std::vector<std::string_view> fields;
-    std::size_t pos = 0;
-    while (true) {
-      const auto comma = line.find(',', pos);
-      fields.push_back(line.substr(pos, comma - pos));
-      if (comma == std::string_view::npos) break;
-      pos = comma + 1;
-    }
-    if (fields.size() != width)
+    if (rec.fields.size() == 1 && rec.fields[0].empty()) continue;  // a blank line
+    if (rec.fields.size() != width)
       return err("expected " + std::to_string(width) + " fields, found " +
-                 std::to_string(fields.size()));
+                 std::to_string(rec.fields.size()));
+    const std::vector<std::string_view> fields(rec.fields.begin(), rec.fields.end());
     if (auto r = row(fields, err); !r) return r.error();
   }
-  if (line_no == 0) return CsvError(file, 0)("file is empty");
   return {};
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <regex>
 
+#include "core/text.hpp"
 #include "listings/gazetteer.hpp"
 
 namespace griha::listings {
@@ -186,9 +187,7 @@ std::string read_value(const FieldSpec& f, const boost::json::value& v, std::opt
       if (!contains(f.choices, s)) return "must be one of " + choices_text(f.choices);
     } else {
       // Trim, and refuse control characters (newlines are fine in descriptions).
-      const auto first = s.find_first_not_of(" \t\r\n");
-      s = first == std::string::npos ? ""
-                                     : s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+      s = std::string(trim(s));
       for (unsigned char c : s)
         if (c < 0x20 && c != '\n' && c != '\t') return "must not contain control characters";
       if (s.size() < std::size_t(f.min) || s.size() > std::size_t(f.max))

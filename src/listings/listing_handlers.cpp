@@ -12,11 +12,6 @@ namespace asio = boost::asio;
 using http::bhttp::field;
 using http::bhttp::status;
 
-// Only called on routes whose Access requires a principal.
-Principal signed_in_actor(const http::Request& req) {
-  return req.caller();
-}
-
 // The ETag names the version and the view, since owners and the public see different bodies.
 std::string etag(const Listing& l, View view) {
   return "\"v" + std::to_string(l.version) + (view == View::owner_view ? "o" : "p") + "\"";
@@ -58,7 +53,7 @@ http::Handler action(WorkerPool& workers, Fn fn) {
   return [&workers, fn](http::Request& req) -> asio::awaitable<http::Response> {
     auto body = http::json_object_body(req);
     if (!body) co_return problem(body, req);
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return fn(actor, id, *body); });
     if (!r) co_return problem(r, req);
@@ -78,7 +73,7 @@ http::Handler ListingHandlers::create() const {
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
     auto body = http::json_object_body(req);
     if (!body) co_return problem(body, req);
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     auto r = co_await workers.run([&] { return service.create(actor, *body); });
     if (!r) co_return problem(r, req);
     http::Response res = listing_response(req, *r, status::created);
@@ -122,7 +117,7 @@ http::Handler ListingHandlers::update() const {
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
     auto body = http::json_object_body(req);
     if (!body) co_return problem(body, req);
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     const auto expected = if_match_version(req);
     auto r = co_await workers.run([&] { return service.update(actor, id, *body, expected); });
@@ -140,7 +135,7 @@ http::Handler ListingHandlers::update() const {
 http::Handler ListingHandlers::remove() const {
   return [&service = service,
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.remove(actor, id); });
     if (!r) co_return problem(r, req);
@@ -155,7 +150,7 @@ http::Handler ListingHandlers::mine() const {
     if (!limit) co_return problem(limit, req);
     auto before = http::int_query_param(req, "before", 0, 0, INT64_MAX);
     if (!before) co_return problem(before, req);
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     auto r = co_await workers.run(
         [&] { return service.mine(actor, *before, static_cast<int>(*limit)); });
     if (!r) co_return problem(r, req);
@@ -171,7 +166,7 @@ http::Handler ListingHandlers::mine() const {
 http::Handler ListingHandlers::history() const {
   return [&service = service,
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.history(actor, id); });
     if (!r) co_return problem(r, req);
@@ -255,7 +250,7 @@ http::Handler ListingHandlers::moderation_queue() const {
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
     auto limit = http::int_query_param(req, "limit", 50, 1, 100);
     if (!limit) co_return problem(limit, req);
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     auto r = co_await workers.run(
         [&] { return service.moderation_queue(actor, static_cast<int>(*limit)); });
     if (!r) co_return problem(r, req);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "core/text.hpp"
 #include "http/problem.hpp"
 
 namespace griha::listings {
@@ -21,12 +22,6 @@ std::size_t utf8_length(std::string_view s) {
   return n;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
 struct PlacesQuery {
   std::string q;
   std::size_t limit = k_default_limit;
@@ -43,7 +38,7 @@ Result<PlacesQuery> parse_query(const http::Request& req, const Gazetteer& gazet
   };
 
   const std::string q = req.query_param("q").value_or("");
-  const std::string_view text = trim(q);
+  const std::string_view text = trim(q, " ");
   if (text.empty())
     add(Error::field("q", "required", "is required"));
   else if (utf8_length(text) > k_max_query_chars)

@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstring>
 #include <ctime>
 
 #include "core/crypto.hpp"
@@ -29,6 +28,12 @@ std::string address_of(const std::string& mailbox) {
   return mailbox;
 }
 
+std::string domain_of(const std::string& mailbox) {
+  const std::string a = address_of(mailbox);
+  const auto at = a.find('@');
+  return at == std::string::npos ? "griha.local" : a.substr(at + 1);
+}
+
 std::string rfc5322_date() {
   char buf[64];
   std::time_t t = std::time(nullptr);
@@ -47,35 +52,48 @@ class LogEmailSender final : public EmailSender {
   }
 };
 
-struct Upload {
-  std::string data;
-  std::size_t pos = 0;
-};
+using Mime = std::unique_ptr<curl_mime, decltype(&curl_mime_free)>;
+using Headers = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
-std::size_t read_upload(char* out, std::size_t size, std::size_t n, void* p) {
-  auto* u = static_cast<Upload*>(p);
-  const std::size_t len = std::min(size * n, u->data.size() - u->pos);
-  std::memcpy(out, u->data.data() + u->pos, len);
-  u->pos += len;
-  return len;
+// A leaf part. Bodies go out base64-encoded (libcurl folds the lines at 76): no line can
+// exceed SMTP's 998-octet limit, and none can start with the dot that ends an SMTP message,
+// whatever users typed.
+void add_part(curl_mime* mime, const std::string& content_type, const std::string& body,
+              const std::string& filename = {}) {
+  curl_mimepart* part = curl_mime_addpart(mime);
+  curl_mime_data(part, body.data(), body.size());
+  curl_mime_type(part, header_safe(content_type).c_str());
+  curl_mime_encoder(part, "base64");
+  if (!filename.empty()) {
+    std::string name = header_safe(filename);
+    std::erase_if(name, [](char c) { return c == '"' || c == '\\'; });
+    curl_mime_filename(part, name.c_str());
+    Headers disposition(curl_slist_append(nullptr, ("Content-Disposition: attachment; filename=\"" +
+                                                    name + "\"")
+                                                       .c_str()),
+                        curl_slist_free_all);
+    curl_mime_headers(part, disposition.release(), 1);
+  }
 }
 
 class SmtpEmailSender final : public EmailSender {
  public:
-  explicit SmtpEmailSender(EmailOptions options) : options_(std::move(options)) {
-    ensure_curl();
-  }
+  explicit SmtpEmailSender(EmailOptions options) : options_(std::move(options)) { ensure_curl(); }
 
   Result<void> send(const Email& email) override {
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
     if (!curl) return Error::internal("curl_easy_init failed");
+    CURL* h = curl.get();
     std::string id = email.message_id;
     if (id.empty()) id = random_hex(12);
-    Upload upload{
-        format_message(email, options_.from, "<" + id + "@" + domain_of_from() + ">", rfc5322_date())};
-    CURL* h = curl.get();
-    curl_slist* rcpt = curl_slist_append(nullptr, ("<" + header_safe(email.to) + ">").c_str());
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> guard(rcpt, curl_slist_free_all);
+    Headers headers(nullptr, curl_slist_free_all);
+    for (const auto& line : message_headers(email, options_.from,
+                                            "<" + id + "@" + domain_of(options_.from) + ">",
+                                            rfc5322_date()))
+      headers.reset(curl_slist_append(headers.release(), line.c_str()));
+    Mime mime = message_body(h, email);
+    Headers rcpt(curl_slist_append(nullptr, ("<" + header_safe(email.to) + ">").c_str()),
+                 curl_slist_free_all);
     curl_easy_setopt(h, CURLOPT_URL, options_.smtp_url.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
     if (options_.smtp_starttls) curl_easy_setopt(h, CURLOPT_USE_SSL, CURLUSESSL_ALL);
@@ -85,10 +103,9 @@ class SmtpEmailSender final : public EmailSender {
     }
     const std::string from = "<" + address_of(options_.from) + ">";
     curl_easy_setopt(h, CURLOPT_MAIL_FROM, from.c_str());
-    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
-    curl_easy_setopt(h, CURLOPT_READFUNCTION, read_upload);
-    curl_easy_setopt(h, CURLOPT_READDATA, &upload);
-    curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt.get());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());  // the mail's own headers, for SMTP
+    curl_easy_setopt(h, CURLOPT_MIMEPOST, mime.get());
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 15'000L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     const CURLcode rc = curl_easy_perform(h);
@@ -98,42 +115,8 @@ class SmtpEmailSender final : public EmailSender {
   }
 
  private:
-  std::string domain_of_from() const {
-    const std::string a = address_of(options_.from);
-    const auto at = a.find('@');
-    return at == std::string::npos ? "griha.local" : a.substr(at + 1);
-  }
   EmailOptions options_;
 };
-
-}  // namespace
-
-namespace {
-
-// Bodies go out base64-encoded in lines of 76: no line can exceed SMTP's 998-octet limit,
-// and no line can start with the dot that ends an SMTP message, whatever users typed.
-std::string base64_lines(std::string_view data) {
-  const std::string b64 = base64_encode(data);
-  std::string out;
-  for (std::size_t i = 0; i < b64.size(); i += 76) out += b64.substr(i, 76) + "\r\n";
-  return out;
-}
-
-
-std::string part(const std::string& content_type, std::string_view body,
-                 const std::string& disposition = {}) {
-  std::string p = "Content-Type: " + header_safe(content_type) + "\r\n";
-  if (!disposition.empty()) p += "Content-Disposition: " + header_safe(disposition) + "\r\n";
-  p += "Content-Transfer-Encoding: base64\r\n\r\n";
-  return p + base64_lines(body);
-}
-
-std::string multipart(const std::string& subtype, const std::vector<std::string>& parts) {
-  const std::string boundary = "griha-" + random_hex(12);
-  std::string m = "Content-Type: multipart/" + subtype + "; boundary=\"" + boundary + "\"\r\n\r\n";
-  for (const auto& p : parts) m += "--" + boundary + "\r\n" + p + "\r\n";
-  return m + "--" + boundary + "--\r\n";
-}
 
 }  // namespace
 
@@ -158,30 +141,37 @@ std::string encoded_header(const std::string& value) {
   return out;
 }
 
-std::string format_message(const Email& email, const std::string& from,
-                           const std::string& message_id, const std::string& date) {
-  std::string m;
-  m += "Date: " + header_safe(date) + "\r\n";
-  m += "From: " + header_safe(from) + "\r\n";
-  m += "To: <" + header_safe(email.to) + ">\r\n";
-  m += "Message-ID: " + header_safe(message_id) + "\r\n";
-  m += "Subject: " + encoded_header(email.subject) + "\r\n";
+std::vector<std::string> message_headers(const Email& email, const std::string& from,
+                                         const std::string& message_id, const std::string& date) {
+  std::vector<std::string> h = {
+      "Date: " + header_safe(date),
+      "From: " + header_safe(from),
+      "To: <" + header_safe(email.to) + ">",
+      "Message-ID: " + header_safe(message_id),
+      "Subject: " + encoded_header(email.subject),
+  };
   for (const auto& [name, value] : email.headers)
-    m += header_safe(name) + ": " + header_safe(value) + "\r\n";
-  m += "MIME-Version: 1.0\r\n";
-  std::string body = part("text/plain; charset=utf-8", email.text);
-  if (!email.html.empty())
-    body = multipart("alternative", {body, part("text/html; charset=utf-8", email.html)});
-  if (!email.attachments.empty()) {
-    std::vector<std::string> parts{body};
-    for (const auto& a : email.attachments) {
-      std::string name = a.filename;
-      std::erase_if(name, [](char c) { return c == '"' || c == '\\'; });
-      parts.push_back(part(a.content_type, a.content, "attachment; filename=\"" + name + "\""));
-    }
-    body = multipart("mixed", parts);
+    h.push_back(header_safe(name) + ": " + header_safe(value));
+  return h;
+}
+
+std::unique_ptr<curl_mime, void (*)(curl_mime*)> message_body(void* curl, const Email& email) {
+  auto* h = static_cast<CURL*>(curl);
+  Mime top(curl_mime_init(h), curl_mime_free);
+  // The text, with its HTML alternative when there is one; then the attachments. libcurl
+  // makes the top level multipart/mixed.
+  if (email.html.empty()) {
+    add_part(top.get(), "text/plain; charset=utf-8", email.text);
+  } else {
+    Mime alternative(curl_mime_init(h), curl_mime_free);
+    add_part(alternative.get(), "text/plain; charset=utf-8", email.text);
+    add_part(alternative.get(), "text/html; charset=utf-8", email.html);
+    curl_mimepart* part = curl_mime_addpart(top.get());
+    curl_mime_subparts(part, alternative.release());  // the part owns it now
+    curl_mime_type(part, "multipart/alternative");
   }
-  return m + body;
+  for (const auto& a : email.attachments) add_part(top.get(), a.content_type, a.content, a.filename);
+  return {top.release(), curl_mime_free};
 }
 
 std::unique_ptr<EmailSender> make_email_sender(const EmailOptions& options) {

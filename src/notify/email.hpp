@@ -2,6 +2,8 @@
 // Sending blocks: callers run it on the worker pool.
 #pragma once
 
+struct curl_mime;  // libcurl's; only the tests and email.cpp look inside
+
 #include <memory>
 #include <string>
 #include <utility>
@@ -43,8 +45,12 @@ std::unique_ptr<EmailSender> make_email_sender(const EmailOptions& options);
 // into words of at most 75 characters on character boundaries; CR and LF are dropped.
 std::string encoded_header(const std::string& value);
 
-// The RFC 5322 message (headers and CRLF body) that SMTP carries; public for its tests.
-std::string format_message(const Email& email, const std::string& from,
-                           const std::string& message_id, const std::string& date);
+// The message as the SMTP sender hands it to libcurl, public for its tests: the header lines
+// (CR and LF dropped from every value, the subject encoded) and the MIME body, built with
+// libcurl's curl_mime on the easy handle `curl` (a CURL*): text, its HTML alternative, then
+// attachments, each part base64-encoded.
+std::vector<std::string> message_headers(const Email& email, const std::string& from,
+                                         const std::string& message_id, const std::string& date);
+std::unique_ptr<curl_mime, void (*)(curl_mime*)> message_body(void* curl, const Email& email);
 
 }  // namespace griha::notify

@@ -5,37 +5,13 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "core/text.hpp"
 #include "core/time.hpp"
 
 namespace griha::saved {
 namespace {
 
 constexpr std::string_view k_frequencies[] = {"instant", "daily", "weekly", "off"};
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// A malformed escape is kept as it is, as browsers and our own HTTP layer do.
-std::string decode_component(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 &&
-               hex_digit(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 // The parser needs a codec to read cursors; a saved query may not hold one, so any key does.
 const search::CursorCodec& private_codec() {
@@ -71,9 +47,7 @@ boost::json::object to_json(const SavedSearch& s) {
 
 Result<std::string> clean_name(const boost::json::value& v) {
   if (!v.is_string()) return Error::field("name", "invalid_type", "must be a string");
-  std::string s(v.as_string());
-  const auto first = s.find_first_not_of(" \t\r\n");
-  s = first == std::string::npos ? "" : s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+  std::string s(trim(v.as_string()));
   for (unsigned char c : s)
     if (c < 0x20 || c == 0x7f)
       return Error::field("name", "invalid_value", "must not contain control characters");
@@ -88,18 +62,7 @@ Result<std::string> clean_name(const boost::json::value& v) {
 
 search::Params split_query(std::string_view text) {
   if (text.starts_with('?')) text.remove_prefix(1);
-  search::Params out;
-  while (!text.empty()) {
-    const auto amp = text.find('&');
-    const std::string_view pair = text.substr(0, amp);
-    text = amp == std::string_view::npos ? std::string_view{} : text.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    out.emplace_back(
-        decode_component(pair.substr(0, eq)),
-        eq == std::string_view::npos ? std::string() : decode_component(pair.substr(eq + 1)));
-  }
-  return out;
+  return parse_form(text);
 }
 
 Result<search::Query> parse_saved_query(std::string_view text, std::int64_t now) {
@@ -116,15 +79,6 @@ Result<search::Query> parse_saved_query(std::string_view text, std::int64_t now)
   Error e = q.error();
   for (auto& f : e.fields) f.field = "query/" + f.field;
   return e;
-}
-
-std::optional<std::int64_t> parse_iso_utc(std::string_view iso) {
-  std::tm tm{};
-  const std::string s(iso);
-  if (s.size() != 20 || s.back() != 'Z') return std::nullopt;
-  const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!end || *end != 'Z') return std::nullopt;
-  return static_cast<std::int64_t>(timegm(&tm));
 }
 
 bool is_due(Frequency f, std::int64_t checked_at, std::int64_t now) {

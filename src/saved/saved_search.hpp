@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/time.hpp"
 #include "search/parse.hpp"
 
 namespace griha::saved {
@@ -55,9 +56,6 @@ search::Params split_query(std::string_view text);
 // parser's field errors come back with their field under "query/" ("query/price_max"). A page
 // cursor is refused: it names a position in one result list, not a search.
 Result<search::Query> parse_saved_query(std::string_view text, std::int64_t now);
-
-// "2026-11-24T03:10:05Z" <-> unix seconds. nullopt for anything else.
-std::optional<std::int64_t> parse_iso_utc(std::string_view iso);
 
 inline constexpr std::int64_t k_day_seconds = 86'400;
 inline constexpr std::int64_t k_week_seconds = 7 * k_day_seconds;

@@ -283,22 +283,6 @@ std::optional<Slot> slot_starting_at(const Availability& a, std::time_t start) {
   return std::nullopt;
 }
 
-std::optional<LocalDate> parse_date(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  const auto y = digits(s, 0, 4), m = digits(s, 5, 2), d = digits(s, 8, 2);
-  if (!y || !m || !d) return std::nullopt;
-  const year_month_day ymd{year(*y), month(static_cast<unsigned>(*m)),
-                           day(static_cast<unsigned>(*d))};
-  if (!ymd.ok()) return std::nullopt;
-  return sys_days(ymd);
-}
-
-std::string format_date(LocalDate date) {
-  const year_month_day ymd(date);
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-}
-
 std::optional<int> parse_hhmm(std::string_view s, bool allow_24) {
   if (s.size() != 5 || s[2] != ':') return std::nullopt;
   const auto h = digits(s, 0, 2), m = digits(s, 3, 2);
@@ -312,46 +296,11 @@ std::string format_hhmm(int minute) {
   return fmt::format("{:02}:{:02}", minute / 60, minute % 60);
 }
 
-LocalDate local_date(std::time_t t) {
-  return floor<days>(sys_seconds(seconds(t + k_ist_offset_seconds)));
-}
-
-std::time_t local_to_utc(LocalDate date, int minute) {
-  return sys_seconds(date).time_since_epoch().count() + minute * 60 - k_ist_offset_seconds;
-}
-
-std::string iso_local(std::time_t t) {
-  // The IST wall clock is the UTC clock moved by the fixed offset.
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}+05:30", fmt::gmtime(t + k_ist_offset_seconds));
-}
-
-std::string human_local(std::time_t t) {
-  return fmt::format("{:%a %d %b %Y, %H:%M} IST", fmt::gmtime(t + k_ist_offset_seconds));
-}
-
 std::optional<std::time_t> parse_instant(std::string_view s) {
-  // YYYY-MM-DDTHH:MM[:SS](Z|+05:30)
-  if (s.size() < 17 || (s[10] != 'T' && s[10] != 't')) return std::nullopt;
-  const auto date = parse_date(s.substr(0, 10));
-  const auto h = digits(s, 11, 2), m = digits(s, 14, 2);
-  if (!date || !h || !m || s[13] != ':' || *h > 23 || *m > 59) return std::nullopt;
-  std::size_t pos = 16;
-  int sec = 0;
-  if (pos < s.size() && s[pos] == ':') {
-    const auto ss = digits(s, pos + 1, 2);
-    if (!ss || *ss > 59) return std::nullopt;
-    sec = *ss;
-    pos += 3;
-  }
-  const std::string_view zone = s.substr(pos);
-  std::time_t offset = 0;
-  if (zone == "Z" || zone == "z" || zone == "+00:00")
-    offset = 0;
-  else if (zone == "+05:30")
-    offset = k_ist_offset_seconds;
-  else
+  const auto t = parse_iso8601(s);
+  if (!t || (t->offset_seconds != 0 && t->offset_seconds != k_kolkata_offset_seconds))
     return std::nullopt;
-  return sys_seconds(*date).time_since_epoch().count() + *h * 3600 + *m * 60 + sec - offset;
+  return t->utc;
 }
 
 std::time_t from_iso_utc(std::string_view text) {

@@ -12,23 +12,19 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/time.hpp"
 
 namespace griha::visits {
 
-// The one time zone visits are offered in for now.
-inline constexpr std::string_view k_timezone = "Asia/Kolkata";
-// India Standard Time is UTC+05:30 all year round: India has had no daylight saving time
-// since 1945 and one offset for the whole country. A fixed offset is therefore exact for
-// Asia/Kolkata, and it is also what we must use: GCC 12's libstdc++ ships no time-zone
-// database (std::chrono::locate_zone is missing), so there is nothing to look the zone up in.
-inline constexpr std::time_t k_ist_offset_seconds = 5 * 3600 + 30 * 60;
+// The one time zone visits are offered in for now (core/time.hpp defines it).
+inline constexpr std::string_view k_timezone = k_kolkata_zone;
 
 inline constexpr int k_min_slot_minutes = 15, k_max_slot_minutes = 240;
 inline constexpr int k_min_visitors = 1, k_max_visitors = 20;
 inline constexpr std::size_t k_max_windows = 21, k_max_blackout_dates = 100;
 
 // A local (IST) calendar date, as days since 1970-01-01.
-using LocalDate = std::chrono::sys_days;
+using LocalDate = Date;
 
 // Days of the week as the API names them, Monday first: 0 = "mon" ... 6 = "sun".
 std::string_view day_name(int day);
@@ -82,24 +78,32 @@ std::optional<Slot> slot_starting_at(const Availability& a, std::time_t start);
 
 // --- time ----------------------------------------------------------------------------------
 
-// "2026-12-25" -> the date; nullopt when it is not a real date in that exact form.
-std::optional<LocalDate> parse_date(std::string_view text);
-std::string format_date(LocalDate date);
+// Dates and instants in the visits' zone, through core/time.hpp.
+inline std::optional<LocalDate> parse_date(std::string_view text) {
+  return parse_iso_date(text);
+}
+inline std::string format_date(LocalDate date) {
+  return format_iso_date(date);
+}
 // "10:00" -> 600; "24:00" only when `allow_24` (a window may end at midnight).
 std::optional<int> parse_hhmm(std::string_view text, bool allow_24 = false);
 std::string format_hhmm(int minute);
 
-// The IST date an instant falls on.
-LocalDate local_date(std::time_t t);
-// The instant of a local date and minute of that day.
-std::time_t local_to_utc(LocalDate date, int minute);
-// "2026-11-25T10:00:00+05:30"
-std::string iso_local(std::time_t t);
-// "Wed 25 Nov 2026, 10:00 IST" for messages to people.
-std::string human_local(std::time_t t);
+inline LocalDate local_date(std::time_t t) {
+  return kolkata_date(t);
+}
+inline std::time_t local_to_utc(LocalDate date, int minute) {
+  return kolkata_to_utc(date, minute);
+}
+inline std::string iso_local(std::time_t t) {
+  return kolkata_iso(t);
+}
+inline std::string human_local(std::time_t t) {
+  return kolkata_human(t);
+}
 // "2026-11-25T04:30:00Z", "2026-11-25T10:00:00+05:30" (seconds optional) -> the instant.
-// Only UTC ("Z") and India's "+05:30" are accepted: an instant written in another zone is
-// more likely a client's mistake than an intent.
+// Only UTC ("Z", "+00:00") and India's "+05:30" are accepted: an instant written in another
+// zone is more likely a client's mistake than an intent.
 std::optional<std::time_t> parse_instant(std::string_view text);
 // The instant of a UTC ISO-8601 timestamp as stored ("2026-11-25T04:30:00Z").
 std::time_t from_iso_utc(std::string_view text);

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/text.hpp"
 #include "http/problem.hpp"
 #include "listings/listing_handlers.hpp"
 
@@ -15,11 +16,6 @@ using http::bhttp::status;
 
 constexpr std::size_t k_max_note = 500, k_max_reason = 500;
 constexpr int k_default_slot_days = 7, k_max_slot_days = 30;
-
-// Only called on routes whose Access requires a principal.
-Principal signed_in_actor(const http::Request& req) {
-  return req.caller();
-}
 
 http::Response problem(const Error& e, const http::Request& req) {
   // A start that names no bookable slot is well-formed but cannot be processed: 422, as the
@@ -58,9 +54,7 @@ class BodyReader {
     }
     std::string s(v->as_string());
     // Whitespace alone is no reason.
-    const auto first = s.find_first_not_of(" \t\r\n");
-    s = first == std::string::npos ? ""
-                                   : s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+    s = std::string(trim(s));
     if (required && s.empty()) {
       fail(std::string(key), "required", "must not be empty");
       return std::nullopt;
@@ -135,7 +129,7 @@ http::Response list_response(const std::vector<VisitRecord>& visits, Party viewe
 http::Handler VisitHandlers::get_availability() const {
   return [&service = service,
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.availability(actor, id); });
     if (!r) co_return problem(r.error(), req);
@@ -154,7 +148,7 @@ http::Handler VisitHandlers::put_availability() const {
     if (!body) co_return problem(body.error(), req);
     auto parsed = parse_availability(*body);
     if (!parsed) co_return problem(parsed.error(), req);
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.set_availability(actor, id, *parsed); });
     if (!r) co_return problem(r.error(), req);
@@ -192,7 +186,7 @@ http::Handler VisitHandlers::book() const {
     const auto start = in.instant("start");
     const auto note = in.text("note", false, k_max_note);
     if (auto e = in.error()) co_return problem(*e, req);
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run(
         [&] { return service.book(actor, id, *start, note.value_or(""), req.remote_ip); });
@@ -206,7 +200,7 @@ http::Handler VisitHandlers::book() const {
 http::Handler VisitHandlers::get() const {
   return [&service = service,
           &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.get(actor, id); });
     if (!r) co_return problem(r.error(), req);
@@ -223,7 +217,7 @@ http::Handler VisitHandlers::reschedule() const {
     const auto start = in.instant("start");
     const auto reason = in.text("reason", true, k_max_reason);
     if (auto e = in.error()) co_return problem(*e, req);
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run(
         [&] { return service.reschedule(actor, id, *start, *reason, req.remote_ip); });
@@ -240,7 +234,7 @@ http::Handler VisitHandlers::cancel() const {
     BodyReader in(*body, {"reason"});
     const auto reason = in.text("reason", true, k_max_reason);
     if (auto e = in.error()) co_return problem(*e, req);
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.cancel(actor, id, *reason); });
     if (!r) co_return problem(r.error(), req);
@@ -258,7 +252,7 @@ http::Handler VisitHandlers::outcome() const {
     if (outcome && *outcome != "visited" && *outcome != "no_show")
       in.fail("outcome", "invalid_value", "must be visited or no_show");
     if (auto e = in.error()) co_return problem(*e, req);
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.record_outcome(actor, id, *outcome); });
     if (!r) co_return problem(r.error(), req);
@@ -273,7 +267,7 @@ http::Handler VisitHandlers::mine() const {
     if (!from) co_return problem(from.error(), req);
     auto to = date_param(req, "to");
     if (!to) co_return problem(to.error(), req);
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     auto r = co_await workers.run([&] { return service.mine(actor, *from, *to); });
     if (!r) co_return problem(r.error(), req);
     co_return list_response(*r, Party::seeker);
@@ -291,7 +285,7 @@ http::Handler VisitHandlers::hosted() const {
     if (!listing) co_return problem(listing.error(), req);
     const std::optional<std::int64_t> listing_id =
         *listing ? std::optional<std::int64_t>(*listing) : std::nullopt;
-    const Principal actor = signed_in_actor(req);
+    const Principal actor = req.caller();
     auto r = co_await workers.run([&] { return service.hosted(actor, *from, *to, listing_id); });
     if (!r) co_return problem(r.error(), req);
     co_return list_response(*r, Party::lister);
