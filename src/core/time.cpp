@@ -41,6 +41,19 @@ std::string format_iso_date(Date date) {
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
 }
 
+std::optional<int> parse_hhmm(std::string_view s, bool allow_24) {
+  if (s.size() != 5 || s[2] != ':') return std::nullopt;
+  const auto h = digits(s, 0, 2), m = digits(s, 3, 2);
+  if (!h || !m || *m > 59) return std::nullopt;
+  if (*h == 24 && *m == 0 && allow_24) return 24 * 60;
+  if (*h > 23) return std::nullopt;
+  return *h * 60 + *m;
+}
+
+std::string format_hhmm(int minute) {
+  return fmt::format("{:02}:{:02}", minute / 60, minute % 60);
+}
+
 std::optional<IsoInstant> parse_iso8601(std::string_view s) {
   if (s.size() < 17 || (s[10] != 'T' && s[10] != 't')) return std::nullopt;
   const auto date = parse_iso_date(s.substr(0, 10));

@@ -39,6 +39,10 @@ using Date = std::chrono::sys_days;
 // "YYYY-MM-DD", a real date.
 std::optional<Date> parse_iso_date(std::string_view text);
 std::string format_iso_date(Date date);
+// A time of day: "10:00" -> 600 minutes after midnight; "24:00" only when `allow_24` (a window
+// may end at midnight).
+std::optional<int> parse_hhmm(std::string_view text, bool allow_24 = false);
+std::string format_hhmm(int minute);  // 600 -> "10:00"
 
 // Asia/Kolkata (India Standard Time) is UTC+05:30 all year round: India has had no daylight
 // saving time since 1945 and one offset for the whole country. A fixed offset is therefore

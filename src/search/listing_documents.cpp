@@ -4,6 +4,8 @@
 #include <mutex>
 #include <thread>
 
+#include "core/time.hpp"
+
 namespace griha::search {
 namespace {
 
@@ -47,16 +49,13 @@ E enum_of(std::span<const std::string_view> names, const std::string& text, E fa
 
 // "2026-11-24T03:10:05Z" -> unix seconds.
 std::int64_t unix_seconds(const std::string& iso) {
-  std::tm tm{};
-  if (iso.size() < 19 || !strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
-  return static_cast<std::int64_t>(timegm(&tm));
+  return parse_iso_utc(iso).value_or(0);
 }
 
 // "2028-06" -> days since 1970-01-01 of the first of that month.
 std::int32_t month_days(const std::string& month) {
-  std::tm tm{};
-  if (!strptime((month + "-01").c_str(), "%Y-%m-%d", &tm)) return 0;
-  return static_cast<std::int32_t>(timegm(&tm) / 86400);
+  const auto date = parse_iso_date(month + "-01");
+  return date ? static_cast<std::int32_t>(date->time_since_epoch().count()) : 0;
 }
 
 std::pair<Document, Card> from_row(const storage::Row& r) {

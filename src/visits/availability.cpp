@@ -18,17 +18,6 @@ using namespace std::chrono;
 constexpr std::array<std::string_view, 7> k_days = {"mon", "tue", "wed", "thu",
                                                     "fri", "sat", "sun"};
 
-// Parses exactly `n` digits at `s[pos]`.
-std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) {
-  if (pos + n > s.size()) return std::nullopt;
-  int v = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
-}
-
 struct Problems {
   std::vector<FieldError> fields;
   void add(std::string field, std::string code, std::string message) {
@@ -281,19 +270,6 @@ std::optional<Slot> slot_starting_at(const Availability& a, std::time_t start) {
   for (const auto& s : generate_slots(a, local_date(start), 1))
     if (s.start == start) return s;
   return std::nullopt;
-}
-
-std::optional<int> parse_hhmm(std::string_view s, bool allow_24) {
-  if (s.size() != 5 || s[2] != ':') return std::nullopt;
-  const auto h = digits(s, 0, 2), m = digits(s, 3, 2);
-  if (!h || !m || *m > 59) return std::nullopt;
-  if (*h == 24 && *m == 0 && allow_24) return 24 * 60;
-  if (*h > 23) return std::nullopt;
-  return *h * 60 + *m;
-}
-
-std::string format_hhmm(int minute) {
-  return fmt::format("{:02}:{:02}", minute / 60, minute % 60);
 }
 
 std::optional<std::time_t> parse_instant(std::string_view s) {

@@ -85,9 +85,6 @@ inline std::optional<LocalDate> parse_date(std::string_view text) {
 inline std::string format_date(LocalDate date) {
   return format_iso_date(date);
 }
-// "10:00" -> 600; "24:00" only when `allow_24` (a window may end at midnight).
-std::optional<int> parse_hhmm(std::string_view text, bool allow_24 = false);
-std::string format_hhmm(int minute);
 
 inline LocalDate local_date(std::time_t t) {
   return kolkata_date(t);

@@ -34,6 +34,15 @@ TEST(Time, DatesAreRealDates) {
     EXPECT_FALSE(parse_iso_date(bad)) << bad;
 }
 
+TEST(Time, ClockTimesAreMinutesAfterMidnight) {
+  EXPECT_EQ(parse_hhmm("09:05"), 545);
+  EXPECT_EQ(parse_hhmm("24:00"), std::nullopt);
+  EXPECT_EQ(parse_hhmm("24:00", true), 1440);
+  for (const char* bad : {"9:05", "09:60", "25:00", "0905", "09:05 "})
+    EXPECT_FALSE(parse_hhmm(bad)) << bad;
+  EXPECT_EQ(format_hhmm(545), "09:05");
+}
+
 TEST(Time, KolkataIsFiveAndAHalfHoursAhead) {
   EXPECT_EQ(kolkata_day(1795458600), "2026-11-24");      // 2026-11-23T18:30:00Z
   EXPECT_EQ(kolkata_day(1795458600 - 1), "2026-11-23");  // a second before IST midnight
