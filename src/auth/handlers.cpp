@@ -135,13 +135,9 @@ http::Authenticator make_authenticator(AuthService& service) {
                          "Send an access token as 'Authorization: Bearer <token>'.");
     auto claims = service.authenticate(header.substr(k_scheme.size()));
     if (!claims) return claims.error();
-    const auto role = role_from_string(claims->role);
-    if (!role)
-      return Error::make(ErrorKind::unauthenticated, "invalid_token",
-                         "The access token is invalid or has expired.", "unknown role");
     Principal p;
     p.user_id = claims->user_id;
-    p.role = *role;
+    p.role = claims->role;
     p.session_id = claims->session_id;
     return std::optional<Principal>{std::move(p)};
   };

@@ -69,7 +69,7 @@ std::string sign_access_token(const KeySet& keys, const TokenPolicy& policy,
                                     {"exp", claims.issued_at + policy.ttl_seconds},
                                     {"jti", claims.jti},
                                     {"client_id", policy.issuer},
-                                    {"role", claims.role},
+                                    {"role", to_string(claims.role)},
                                     {"sid", claims.session_id}};
   std::string input = base64url_encode(boost::json::serialize(header)) + "." +
                       base64url_encode(boost::json::serialize(payload));
@@ -144,7 +144,9 @@ Result<AccessClaims> verify_access_token(const KeySet& keys, const TokenPolicy& 
   } catch (const std::exception&) {
     return invalid("bad sub");
   }
-  c.role = std::string(*role);
+  const auto known_role = role_from_string(*role);
+  if (!known_role) return invalid("unknown role");
+  c.role = *known_role;
   c.session_id = std::string(*sid);
   c.jti = std::string(*jti);
   c.issued_at = *iat;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/principal.hpp"
 
 namespace griha::auth {
 
@@ -50,7 +51,7 @@ struct TokenPolicy {
 
 struct AccessClaims {
   std::int64_t user_id = 0;
-  std::string role;
+  Role role = Role::seeker;  // a token naming a role we do not know is refused
   std::string session_id;
   std::string jti;
   std::int64_t issued_at = 0;

@@ -173,7 +173,8 @@ void AuthService::revoke_locally(const std::vector<std::string>& session_ids) {
 Tokens AuthService::access_for(const User& u, Tokens t) {
   AccessClaims c;
   c.user_id = u.id;
-  c.role = u.role;
+  // The users table only holds known roles; anything else would get the least power.
+  c.role = role_from_string(u.role).value_or(Role::seeker);
   c.session_id = t.session_id;
   c.jti = random_token(16);
   c.issued_at = now();

@@ -16,7 +16,7 @@ class JwtTest : public ::testing::Test {
  protected:
   JwtTest() : key_(generate_signing_key()) { keys_.keys.push_back(key_); }
 
-  AccessClaims claims() const { return {42, "owner", "sess-1", "jti-1", k_now, 0}; }
+  AccessClaims claims() const { return {42, Role::owner, "sess-1", "jti-1", k_now, 0}; }
 
   boost::json::object header() const {
     return {{"alg", "EdDSA"}, {"typ", "at+jwt"}, {"kid", key_.kid}};
@@ -56,7 +56,7 @@ TEST_F(JwtTest, SignedTokenRoundTrips) {
   auto c = verify(token);
   ASSERT_TRUE(c) << c.error().detail;
   EXPECT_EQ(c->user_id, 42);
-  EXPECT_EQ(c->role, "owner");
+  EXPECT_EQ(c->role, Role::owner);
   EXPECT_EQ(c->session_id, "sess-1");
   EXPECT_EQ(c->expires_at, k_now + 900);
   EXPECT_TRUE(verify(sign(header(), payload(), key_)));
@@ -153,6 +153,13 @@ TEST_F(JwtTest, EmbeddedKeysAreRefused) {
   auto h = header();
   h["jwk"] = boost::json::object{{"kty", "OKP"}};
   expect_refused(sign(h, payload(), key_), "unsupported header parameter");
+}
+
+TEST_F(JwtTest, UnknownRoleIsRefused) {
+  // Signed by us, but naming a role this server does not know (a newer or older release's).
+  auto p = payload();
+  p["role"] = "root";
+  expect_refused(sign(header(), p, key_), "unknown role");
 }
 
 TEST_F(JwtTest, LifetimeLongerThanPolicyIsRefused) {
