@@ -212,7 +212,8 @@ Result<void> AlertSweeper::match(std::vector<Due>& due, std::int64_t now) {
   std::string after_published = iso_utc(static_cast<std::time_t>(earliest));
   std::int64_t after_listing = 0;
   for (;;) {
-    auto page = search::load_published_page(db_, after_published, after_listing, options_.page);
+    auto page = search::load_published_page(db_, gazetteer_, after_published, after_listing,
+                                            options_.page);
     if (!page) return page.error();
     if (page->empty()) break;
     std::vector<search::Document> docs;

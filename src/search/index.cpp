@@ -112,6 +112,25 @@ std::uint64_t non_negative(std::int64_t v) {
   return static_cast<std::uint64_t>(std::max<std::int64_t>(0, v));
 }
 
+// How many values facet f reports (its enum's values, BHK 0..5+, or the price buckets).
+std::size_t facet_values(Facet f, const IndexOptions& opt) {
+  switch (f) {
+    case Facet::bhk:
+      return k_bhk_count;
+    case Facet::property_type:
+      return k_property_type_count;
+    case Facet::furnishing:
+      return k_furnishing_count;
+    case Facet::posted_by:
+      return k_posted_by_count;
+    case Facet::price:
+      return opt.price_buckets.size();
+    case Facet::locality:
+      break;
+  }
+  return 0;
+}
+
 // Facet groups: a filter in group g is ignored when counting facet g.
 constexpr int k_groups = k_facet_count;
 int group_of(Facet f) {
@@ -126,6 +145,8 @@ struct Variant {
 struct TextPlan {
   std::vector<std::string> tokens;
   std::vector<std::vector<Variant>> variants;  // per token, this segment's terms
+  // The listing whose RERA number the whole query is matches too, whatever its words.
+  std::optional<Variant> rera;
 };
 
 // One search's state across segments and partitions.
@@ -137,6 +158,7 @@ struct Run {
   bool ordered = false;  // the sort is row order: newest first
   bool has_text = false;
   std::vector<std::string> tokens;
+  std::string rera;  // rera_term of the query
   std::optional<LatLng> point;
   double point_cos_lat = 1;
   std::optional<BBox> geo_box;  // prunes partitions and pre-checks rows
@@ -265,6 +287,13 @@ TextPlan plan_text(const Run& run, const Segment& seg, std::span<const Segment* 
     for (auto& v : vs) v.weight *= idf;
     plan.variants.push_back(std::move(vs));
   }
+  if (!run.rera.empty()) {
+    const std::size_t at = term_lower_bound(t, run.rera);
+    if (at < t.size() && t.term(at) == run.rera) {
+      // As rare as a word gets: one listing in all.
+      plan.rera = Variant{at, std::log(1.0 + (run.total_docs + 0.5) / 1.5)};
+    }
+  }
   return plan;
 }
 
@@ -287,13 +316,14 @@ SortKey key_of(const Run& run, const Segment& s, std::uint32_t r, double distanc
       k.key = inverted(non_negative(s.price[r]));
       break;
     case Sort::price_per_sqft_asc:
-      k.key = s.ppsf[r];
+      // Unknown (0) goes last in both directions.
+      k.key = s.ppsf[r] == 0 ? ~std::uint64_t{0} : s.ppsf[r];
       break;
     case Sort::price_per_sqft_desc:
       k.key = inverted(s.ppsf[r]);
       break;
     case Sort::area_asc:
-      k.key = s.area[r];
+      k.key = s.area[r] == 0 ? ~std::uint64_t{0} : s.area[r];
       break;
     case Sort::area_desc:
       k.key = inverted(s.area[r]);
@@ -453,13 +483,19 @@ bool filter_partition(Run& run, const Segment& s, const Word* dead, const Partit
   }
 
   // Column predicates, on the rows still in play.
-  const bool rows_needed = q.area_sqft.active() || q.price_per_sqft.active() || q.floor.active() ||
-                           q.bathrooms_min || q.possession_by_days;
+  // A listing without the value (area or price per sq ft 0, no floor, no bathrooms) never
+  // passes a range on it.
+  const bool area_on = q.area_sqft.active(), ppsf_on = q.price_per_sqft.active(),
+             floor_on = q.floor.active();
+  const bool rows_needed = area_on || ppsf_on || floor_on || q.bathrooms_min || q.possession_by_days;
   if (rows_needed) {
     filter_rows(o, wb, we, [&](std::uint32_t r) {
-      bool ok = q.area_sqft.contains(s.area[r]) & q.price_per_sqft.contains(s.ppsf[r]) &
-                q.floor.contains(s.floor[r]);
-      if (q.bathrooms_min) ok &= s.bathrooms[r] >= *q.bathrooms_min;
+      bool ok = (!area_on | ((s.area[r] != 0) & q.area_sqft.contains(s.area[r]))) &
+                (!ppsf_on | ((s.ppsf[r] != 0) & q.price_per_sqft.contains(s.ppsf[r]))) &
+                (!floor_on | ((s.floor[r] != detail::k_no_floor) & q.floor.contains(s.floor[r])));
+      if (q.bathrooms_min) {
+        ok &= (s.bathrooms[r] != detail::k_no_bathrooms) & (s.bathrooms[r] >= *q.bathrooms_min);
+      }
       if (q.possession_by_days) {
         ok &= ((s.flags[r] >> detail::flag_ready) & 1) || s.possession[r] <= *q.possession_by_days;
       }
@@ -692,6 +728,15 @@ GRIHA_KERNEL bool text_partition(const TextPlan& plan, const Segment& s, std::ui
   const std::uint32_t wb = p.word_begin(), we = p.word_end(), n = we - wb;
   Word* text = sc.text.data();
   Word* token = sc.token.data();
+  auto or_block = [&](Word* dst, const detail::TextBlock& b) {
+    if (b.dense()) {
+      or_into(dst + wb, s.text.dense_bits.data() + b.bits, n);
+    } else {
+      s.text.for_each_posting(b, p.begin,
+                              [&](std::uint32_t r, std::uint8_t) { detail::set_bit(dst, r); });
+    }
+  };
+  bool words = true;
   std::fill(text + wb, text + we, ~Word{0});
   for (const auto& vs : plan.variants) {
     std::fill(token + wb, token + we, 0);
@@ -700,16 +745,20 @@ GRIHA_KERNEL bool text_partition(const TextPlan& plan, const Segment& s, std::ui
       const detail::TextBlock* b = s.text.block(v.term, pi);
       if (!b) continue;
       any = true;
-      if (b->dense()) {
-        or_into(token + wb, s.text.dense_bits.data() + b->bits, n);
-      } else {
-        s.text.for_each_posting(*b, p.begin,
-                                [&](std::uint32_t r, std::uint8_t) { detail::set_bit(token, r); });
-      }
+      or_block(token, *b);
     }
-    if (!any) return false;
+    if (!any) {
+      words = false;
+      break;
+    }
     and_into(text + wb, token + wb, n);
   }
+  const detail::TextBlock* rera = plan.rera ? s.text.block(plan.rera->term, pi) : nullptr;
+  if (!words) {
+    if (!rera) return false;
+    std::fill(text + wb, text + we, 0);
+  }
+  if (rera) or_block(text, *rera);
   return true;
 }
 
@@ -755,6 +804,13 @@ GRIHA_KERNEL void score_partition(const TextPlan& plan, const Segment& s, std::u
     }
     for_each_row(match, wb, we, [&](std::uint32_t r) { sc.score[r] += sc.best[r]; });
   }
+  if (plan.rera) {
+    if (const detail::TextBlock* b = s.text.block(plan.rera->term, pi)) {
+      s.text.for_each_posting(*b, p.begin, [&](std::uint32_t r, std::uint8_t) {
+        if (detail::test_bit(match, r)) sc.score[r] += static_cast<float>(plan.rera->weight);
+      });
+    }
+  }
 }
 
 // Calls on_match(partition) for each partition with rows matching; sc.match holds them.
@@ -789,6 +845,7 @@ Run make_run(const Query& q, const IndexOptions& opt, const Index::Snapshot& sna
   Run run(q, opt);
   run.featured_tier = (opt.featured_first_sorts >> static_cast<int>(q.sort)) & 1;
   run.tokens = tokenize(q.text);
+  run.rera = rera_term(q.text);
   run.has_text = !run.tokens.empty();
   run.ordered = q.sort == Sort::newest || (q.sort == Sort::relevance && !run.has_text);
   if (q.circle)
@@ -1204,10 +1261,11 @@ Result<SearchResult> Index::search(const Query& q) const {
   if (more) page.pop_back();
   for (const auto& c : page) {
     const Segment& s = *c.seg;
+    const std::uint8_t bhk = s.enums[detail::attr_bhk][c.row];
     Hit h{s.id[c.row],
           s.price[c.row],
           s.area[c.row],
-          s.enums[detail::attr_bhk][c.row],
+          bhk == detail::k_no_bhk ? std::nullopt : std::optional<std::uint8_t>(bhk),
           ((s.flags[c.row] >> detail::flag_featured) & 1) != 0,
           s.lat[c.row],
           s.lng[c.row],
@@ -1231,7 +1289,9 @@ Result<SearchResult> Index::search(const Query& q) const {
       if (fr.counts.size() > static_cast<std::size_t>(q.locality_top_n))
         fr.counts.resize(q.locality_top_n);
     } else {
-      for (std::size_t v = 0; v < run.facet_counts[g].size(); ++v) {
+      // The enums' absent value, counted in the last slot, is not a value to report.
+      const std::size_t values = std::min(run.facet_counts[g].size(), facet_values(f, options_));
+      for (std::size_t v = 0; v < values; ++v) {
         if (run.facet_counts[g][v])
           fr.counts.push_back({static_cast<std::int64_t>(v), run.facet_counts[g][v]});
       }

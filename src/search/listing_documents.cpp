@@ -1,5 +1,6 @@
 #include "search/listing_documents.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <mutex>
 #include <thread>
@@ -44,6 +45,14 @@ E enum_of(std::span<const std::string_view> names, const std::string& text, E fa
   const auto i = enum_index(names, text);
   return i ? static_cast<E>(*i) : fallback;
 }
+// A nullable choice column: absent when NULL (or a value the vocabulary no longer has).
+template <class E>
+std::optional<E> optional_enum(std::span<const std::string_view> names, const storage::Row& r,
+                               std::size_t col) {
+  if (r.is_null(col)) return std::nullopt;
+  const auto i = enum_index(names, r.text(col));
+  return i ? std::optional<E>(static_cast<E>(*i)) : std::nullopt;
+}
 
 // "2026-11-24T03:10:05Z" -> unix seconds.
 std::int64_t unix_seconds(const std::string& iso) {
@@ -59,20 +68,23 @@ std::int32_t month_days(const std::string& month) {
   return static_cast<std::int32_t>(timegm(&tm) / 86400);
 }
 
-std::pair<Document, Card> from_row(const storage::Row& r) {
+std::pair<Document, Card> from_row(const storage::Row& r, const listings::Gazetteer& gazetteer) {
   Document d;
   Card c;
   d.id = r.i64(0);
   d.city_id = c.city_id = static_cast<std::uint32_t>(r.i64(1));
   d.locality_id = c.locality_id = static_cast<std::uint32_t>(r.i64(2));
+  if (const auto* city = gazetteer.city(d.city_id)) d.city_name = city->name;
+  if (const auto* loc = gazetteer.locality(d.locality_id)) d.locality_name = loc->name;
   d.project_name = r.text(3);
   d.project_id = project_id_of(d.city_id, d.project_name);
   d.transaction = c.transaction =
       enum_of(names_of_transaction(), r.text(4), Transaction::sale_resale);
   d.property_type = c.property_type =
       enum_of(names_of_property_type(), r.text(5), PropertyType::apartment);
-  d.bhk = static_cast<std::uint8_t>(std::min<std::int64_t>(r.i64(6), 5));
-  d.bathrooms = static_cast<std::uint8_t>(r.i64(7));
+  if (!r.is_null(6)) d.bhk = static_cast<std::uint8_t>(std::clamp<std::int64_t>(r.i64(6), 0, 5));
+  if (!r.is_null(7))
+    d.bathrooms = static_cast<std::uint8_t>(std::clamp<std::int64_t>(r.i64(7), 0, 200));
   d.price = r.i64(8);
   // The same area the listing quotes its price per sq ft on (Listing::reference_area_sqft).
   std::int64_t area = 0;
@@ -81,21 +93,22 @@ std::pair<Document, Card> from_row(const storage::Row& r) {
   if (!area && !r.is_null(12)) area = r.i64(12) * 9;
   d.area_sqft = static_cast<std::uint32_t>(area);
   d.price_per_sqft = c.price_per_sqft = derive_price_per_sqft(d.price, d.area_sqft);
-  d.furnishing = c.furnishing = enum_of(names_of_furnishing(), r.text(13), Furnishing::unfurnished);
-  d.ready_to_move = r.text(14) != "under_construction";
-  d.possession_days = d.ready_to_move ? 0 : month_days(r.text(15));
+  d.furnishing = c.furnishing = optional_enum<Furnishing>(names_of_furnishing(), r, 13);
+  if (!r.is_null(14)) d.ready_to_move = r.text(14) != "under_construction";
+  d.possession_days = d.ready_to_move == false && !r.is_null(15) ? month_days(r.text(15)) : 0;
   d.posted_by = c.posted_by = enum_of(names_of_posted_by(), r.text(16), PostedBy::owner);
   d.amenities = static_cast<std::uint64_t>(r.i64(17));
   d.verified = c.verified = r.i64(18) != 0;
   c.photo_count = static_cast<std::uint16_t>(std::min<std::int64_t>(r.i64(19), 65535));
   d.has_photos = c.photo_count > 0;
-  d.facing = enum_of(names_of_facing(), r.text(20), Facing::none);
-  d.floor = static_cast<std::int16_t>(r.i64(21));
+  d.facing = optional_enum<Facing>(names_of_facing(), r, 20);
+  if (!r.is_null(21)) d.floor = static_cast<std::int16_t>(r.i64(21));
   d.total_floors = static_cast<std::int16_t>(r.i64(22));
-  d.tenant_preference = enum_of(names_of_tenant_preference(), r.text(23), TenantPreference::any);
+  d.tenant_preference = optional_enum<TenantPreference>(names_of_tenant_preference(), r, 23);
   d.pets_allowed = r.i64(24) != 0;
   d.posted_at = unix_seconds(r.text(25));
   d.rera_registered = !r.is_null(26);
+  if (d.rera_registered) d.rera_number = r.text(26);
   d.featured = r.i64(27) != 0;
   d.lat = static_cast<float>(r.f64(28));
   d.lng = static_cast<float>(r.f64(29));
@@ -123,6 +136,7 @@ std::uint32_t project_id_of(std::uint32_t city_id, std::string_view project_name
 }
 
 Result<std::vector<PublishedListing>> load_published_page(storage::Database& db,
+                                                          const listings::Gazetteer& gazetteer,
                                                           const std::string& after_published_at,
                                                           std::int64_t after_id,
                                                           std::size_t limit) {
@@ -131,12 +145,13 @@ Result<std::vector<PublishedListing>> load_published_page(storage::Database& db,
   if (!rows) return rows.error();
   std::vector<PublishedListing> out;
   out.reserve(rows->rows.size());
-  for (const auto& r : rows->rows) out.push_back({r.text(25), from_row(r).first});
+  for (const auto& r : rows->rows) out.push_back({r.text(25), from_row(r, gazetteer).first});
   return out;
 }
 
-ListingSearch::ListingSearch(storage::Database& db, IndexOptions options)
-    : db_(db), index_(std::move(options)) {}
+ListingSearch::ListingSearch(storage::Database& db, const listings::Gazetteer& gazetteer,
+                             IndexOptions options)
+    : db_(db), gazetteer_(gazetteer), index_(std::move(options)) {}
 
 Result<std::size_t> ListingSearch::load() {
   auto max_id = db_.exec(k_max_id);
@@ -159,7 +174,7 @@ Result<std::size_t> ListingSearch::load() {
         return;
       }
       for (const auto& r : rows->rows) {
-        auto [doc, card] = from_row(r);
+        auto [doc, card] = from_row(r, gazetteer_);
         part.cards.emplace(doc.id, std::move(card));
         part.docs.push_back(std::move(doc));
       }
@@ -193,7 +208,7 @@ Result<void> ListingSearch::refresh(std::int64_t listing_id) {
     cards_.erase(listing_id);
     return {};
   }
-  auto [doc, card] = from_row(rows->rows.front());
+  auto [doc, card] = from_row(rows->rows.front(), gazetteer_);
   {
     // The card first: a search that finds the listing must find its card.
     std::unique_lock lock(cards_mu_);

@@ -23,10 +23,10 @@ struct Card {
   Transaction transaction = Transaction::sale_resale;
   PropertyType property_type = PropertyType::apartment;
   PostedBy posted_by = PostedBy::owner;
-  Furnishing furnishing = Furnishing::unfurnished;
+  std::optional<Furnishing> furnishing;  // none: not said
   bool verified = false;
   std::uint16_t photo_count = 0;
-  std::uint32_t price_per_sqft = 0;
+  std::uint32_t price_per_sqft = 0;  // 0: no area to quote it on
 };
 
 // A project named by a lister, as the index's numeric project id: stable across restarts and
@@ -44,12 +44,13 @@ struct PublishedListing {
 // Read from the database, not from an index, so that every node sees every listing
 // (saved-search alerts match them against a search on a small index of their own).
 Result<std::vector<PublishedListing>> load_published_page(storage::Database& db,
+                                                          const listings::Gazetteer& gazetteer,
                                                           const std::string& after_published_at,
                                                           std::int64_t after_id, std::size_t limit);
 
 class ListingSearch {
  public:
-  ListingSearch(storage::Database& db, IndexOptions options);
+  ListingSearch(storage::Database& db, const listings::Gazetteer& gazetteer, IndexOptions options);
 
   // Builds the index from every active listing; returns how many.
   Result<std::size_t> load();
@@ -61,6 +62,7 @@ class ListingSearch {
 
  private:
   storage::Database& db_;
+  const listings::Gazetteer& gazetteer_;  // city and locality names for the text index
   Index index_;
   mutable std::shared_mutex cards_mu_;
   std::unordered_map<std::int64_t, Card> cards_;

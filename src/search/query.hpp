@@ -75,6 +75,7 @@ struct Cursor {
 
 inline constexpr int k_max_page_size = 100;
 inline constexpr int k_max_polygon_points = 200;
+inline constexpr std::size_t k_max_localities = 50;
 
 struct Query {
   std::optional<std::uint32_t> city_id;
@@ -96,7 +97,7 @@ struct Query {
   std::vector<Facing> facing;  // any of
   Range floor;
   std::optional<std::uint8_t> bathrooms_min;
-  // A listing for "any" tenant matches every preference.
+  // Rentals for this tenant or for "any"; a sale listing, or one that says nothing, never matches.
   std::optional<TenantPreference> tenant_preference;
   bool pets_allowed_only = false;
   std::optional<std::int32_t> posted_within_days;  // relative to `now`
@@ -121,8 +122,8 @@ struct Query {
 struct Hit {
   std::int64_t id = 0;
   std::int64_t price = 0;
-  std::uint32_t area_sqft = 0;
-  std::uint8_t bhk = 0;
+  std::uint32_t area_sqft = 0;       // 0: unknown
+  std::optional<std::uint8_t> bhk;  // none for plots, shops, offices
   bool featured = false;
   float lat = 0;
   float lng = 0;

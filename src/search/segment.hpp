@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <climits>
 #include <bit>
 #include <cstdint>
 #include <memory>
@@ -62,6 +63,16 @@ enum Attr : std::uint8_t {
   attr_amenity,
   attr_count
 };
+
+// Absent values in the columns. An enum's absent value is its value count: posted like any
+// other value, never chosen by a filter, never reported by a facet. An area or price per sq ft
+// of 0 is absent.
+inline constexpr std::uint8_t k_no_bhk = k_bhk_count;
+inline constexpr std::int16_t k_no_floor = INT16_MIN;
+inline constexpr std::uint8_t k_no_bathrooms = 0xff;
+inline constexpr std::int32_t k_no_possession = INT32_MAX;
+// How many values attribute `a` posts: the enum's values and its absent value.
+int attr_values(int a, std::size_t price_buckets);
 
 struct Partition {
   std::uint32_t city_id = 0;

@@ -100,13 +100,16 @@ TEST_F(SearchIndex, EachFilterKeepsExactlyTheMatchingListings) {
   expect_filter([](Query& q) { q.area_sqft.min = 2000; },
                 [](const Document& d) { return d.area_sqft >= 2000; });
   expect_filter([](Query& q) { q.price_per_sqft.max = 1000; },
-                [](const Document& d) { return d.price_per_sqft <= 1000; });
+                [](const Document& d) { return d.price_per_sqft != 0 && d.price_per_sqft <= 1000; });
   expect_filter([](Query& q) { q.furnishing = {Furnishing::furnished}; },
                 [](const Document& d) { return d.furnishing == Furnishing::furnished; });
   expect_filter([](Query& q) { q.ready_to_move = true; },
-                [](const Document& d) { return d.ready_to_move; });
+                [](const Document& d) { return d.ready_to_move == true; });
   expect_filter([](Query& q) { q.possession_by_days = 20'500; },
-                [](const Document& d) { return d.ready_to_move || d.possession_days <= 20'500; });
+                [](const Document& d) {
+                  return d.ready_to_move == true ||
+                         (d.ready_to_move == false && d.possession_days <= 20'500);
+                });
   expect_filter([](Query& q) { q.posted_by = {PostedBy::builder}; },
                 [](const Document& d) { return d.posted_by == PostedBy::builder; });
   expect_filter([](Query& q) { q.amenities_all = 0b101; },
@@ -124,13 +127,15 @@ TEST_F(SearchIndex, EachFilterKeepsExactlyTheMatchingListings) {
       [](Query& q) {
         q.floor = {3, 5};
       },
-      [](const Document& d) { return d.floor >= 3 && d.floor <= 5; });
+      [](const Document& d) { return d.floor && *d.floor >= 3 && *d.floor <= 5; });
   expect_filter([](Query& q) { q.bathrooms_min = 3; },
-                [](const Document& d) { return d.bathrooms >= 3; });
+                [](const Document& d) { return d.bathrooms && *d.bathrooms >= 3; });
   expect_filter([](Query& q) { q.tenant_preference = TenantPreference::bachelors; },
                 [](const Document& d) {
-                  return d.tenant_preference == TenantPreference::bachelors ||
-                         d.tenant_preference == TenantPreference::any;
+                  const bool rental =
+                      d.transaction == Transaction::rent || d.transaction == Transaction::lease;
+                  return rental && (d.tenant_preference == TenantPreference::bachelors ||
+                                    d.tenant_preference == TenantPreference::any);
                 });
   expect_filter([](Query& q) { q.pets_allowed_only = true; },
                 [](const Document& d) { return d.pets_allowed; });
@@ -181,8 +186,8 @@ TEST_F(SearchIndex, FacetsIgnoreTheirOwnFilterButNotOthers) {
   std::map<std::int64_t, std::uint32_t> bhk, furnishing, type;
   for (const auto& d : docs_) {
     if (d.city_id != 1) continue;
-    if (d.furnishing == Furnishing::furnished) ++bhk[d.bhk];
-    if (d.bhk == 2) ++furnishing[static_cast<int>(d.furnishing)];
+    if (d.furnishing == Furnishing::furnished && d.bhk) ++bhk[*d.bhk];
+    if (d.bhk == 2 && d.furnishing) ++furnishing[static_cast<int>(*d.furnishing)];
     if (d.bhk == 2 && d.furnishing == Furnishing::furnished)
       ++type[static_cast<int>(d.property_type)];
   }
