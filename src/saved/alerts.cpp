@@ -63,7 +63,7 @@ std::string summary(const AlertListing& l) {
 AlertListing alert_listing(const search::PublishedListing& p) {
   const auto& d = p.document;
   return {d.id,  d.posted_at,   p.published_at,  d.title,   d.price,      d.area_sqft,
-          d.bhk, d.transaction, d.property_type, d.city_id, d.locality_id};
+          d.bhk.value_or(0), d.transaction, d.property_type, d.city_id, d.locality_id};
 }
 
 }  // namespace

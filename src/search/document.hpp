@@ -88,6 +88,9 @@ struct Document {
   std::uint64_t amenities = 0;  // bit i: names_of_amenities()[i]
   bool verified = false;
   bool has_photos = false;
+  // The result card's: how many photos, and the cover's storage key ("" without photos).
+  std::uint16_t photo_count = 0;
+  std::string cover_key;
   std::optional<Facing> facing;
   std::optional<std::int16_t> floor;  // 0 ground, negative basement
   std::int16_t total_floors = 0;

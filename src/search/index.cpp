@@ -1250,6 +1250,7 @@ Result<SearchResult> Index::search(const Query& q) const {
   }
 
   SearchResult out;
+  out.snapshot = snap;
   out.total = run.total;
   std::vector<Run::Candidate> page;
   while (!run.heap.empty()) {
@@ -1261,16 +1262,30 @@ Result<SearchResult> Index::search(const Query& q) const {
   if (more) page.pop_back();
   for (const auto& c : page) {
     const Segment& s = *c.seg;
-    const std::uint8_t bhk = s.enums[detail::attr_bhk][c.row];
-    Hit h{s.id[c.row],
-          s.price[c.row],
-          s.area[c.row],
-          bhk == detail::k_no_bhk ? std::nullopt : std::optional<std::uint8_t>(bhk),
-          ((s.flags[c.row] >> detail::flag_featured) & 1) != 0,
-          s.lat[c.row],
-          s.lng[c.row],
-          c.distance,
-          c.score};
+    const std::uint32_t r = c.row;
+    const std::uint8_t bhk = s.enums[detail::attr_bhk][r];
+    const std::uint8_t furnishing = s.enums[detail::attr_furnishing][r];
+    Hit h;
+    h.id = s.id[r];
+    h.price = s.price[r];
+    h.area_sqft = s.area[r];
+    if (bhk != detail::k_no_bhk) h.bhk = bhk;
+    h.featured = ((s.flags[r] >> detail::flag_featured) & 1) != 0;
+    h.lat = s.lat[r];
+    h.lng = s.lng[r];
+    h.distance_m = c.distance;
+    h.score = c.score;
+    h.city_id = s.city_of(r);
+    h.locality_id = s.locality[r];
+    h.transaction = static_cast<Transaction>(s.enums[detail::attr_transaction][r]);
+    h.property_type = static_cast<PropertyType>(s.enums[detail::attr_property_type][r]);
+    h.posted_by = static_cast<PostedBy>(s.enums[detail::attr_posted_by][r]);
+    if (furnishing != k_furnishing_count) h.furnishing = static_cast<Furnishing>(furnishing);
+    h.verified = ((s.flags[r] >> detail::flag_verified) & 1) != 0;
+    h.photo_count = s.photo_count[r];
+    h.price_per_sqft = s.ppsf[r];
+    h.title = s.title.at(r);
+    h.cover_key = s.cover_key.at(r);
     if (run.point && h.distance_m < 0) {
       h.distance_m = distance_m(run.point->lat, run.point->lng, h.lat, h.lng);
     }

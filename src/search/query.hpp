@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -119,6 +120,8 @@ struct Query {
   int locality_top_n = 10;
 };
 
+// A result and its card, read from the same snapshot as the match: a page never pairs one
+// version's title with another's price. The views live as long as SearchResult::snapshot.
 struct Hit {
   std::int64_t id = 0;
   std::int64_t price = 0;
@@ -129,6 +132,17 @@ struct Hit {
   float lng = 0;
   double distance_m = -1;  // when the query has a point
   double score = 0;        // text relevance, when the query has text
+  std::uint32_t city_id = 0;
+  std::uint32_t locality_id = 0;
+  Transaction transaction = Transaction::sale_resale;
+  PropertyType property_type = PropertyType::apartment;
+  PostedBy posted_by = PostedBy::owner;
+  std::optional<Furnishing> furnishing;
+  bool verified = false;
+  std::uint16_t photo_count = 0;
+  std::uint32_t price_per_sqft = 0;  // 0: unknown
+  std::string_view title;
+  std::string_view cover_key;  // "" without photos
 };
 
 // value: the enum value, BHK, locality id, or the price bucket's index in
@@ -147,6 +161,7 @@ struct FacetResult {
 };
 
 struct SearchResult {
+  std::shared_ptr<const void> snapshot;  // keeps the hits' views alive
   std::vector<Hit> hits;
   std::uint64_t total = 0;
   std::vector<FacetResult> facets;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "http/problem.hpp"
+#include "listings/media.hpp"
 #include "search/json_writer.hpp"
 #include "search/parse.hpp"
 
@@ -13,6 +14,9 @@ namespace {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
+
+// The rendition a result card shows (listings::k_media_widths).
+constexpr int k_card_photo_width = 320;
 
 std::string bhk_label(std::int64_t bhk) {
   return bhk == 0 ? "1 RK" : bhk >= 5 ? "5+ BHK" : std::to_string(bhk) + " BHK";
@@ -77,23 +81,25 @@ http::Response page_json(const SearchResult& r, const ListingSearch& search,
     w.key("featured").boolean(h.featured);
     w.key("latitude").fixed(h.lat, k_coordinate_decimals);
     w.key("longitude").fixed(h.lng, k_coordinate_decimals);
-    if (const auto card = search.card(h.id)) {
-      w.key("title").str(card->title);
-      w.key("transaction").str(names_of_transaction()[static_cast<int>(card->transaction)]);
-      w.key("property_type").str(names_of_property_type()[static_cast<int>(card->property_type)]);
-      w.key("posted_by").str(names_of_posted_by()[static_cast<int>(card->posted_by)]);
-      w.key("furnishing");
-      card->furnishing ? w.str(names_of_furnishing()[static_cast<int>(*card->furnishing)])
-                       : w.null();
-      w.key("verified").boolean(card->verified);
-      w.key("photo_count").integer(card->photo_count);
-      w.key("price_per_sqft");
-      card->price_per_sqft ? w.integer(card->price_per_sqft) : w.null();
-      const auto* city = gazetteer.city(card->city_id);
-      const auto* loc = gazetteer.locality(card->locality_id);
-      w.key("city").str(city ? city->name : "");
-      w.key("locality").str(loc ? loc->name : "");
-    }
+    w.key("title").str(h.title);
+    w.key("transaction").str(names_of_transaction()[static_cast<int>(h.transaction)]);
+    w.key("property_type").str(names_of_property_type()[static_cast<int>(h.property_type)]);
+    w.key("posted_by").str(names_of_posted_by()[static_cast<int>(h.posted_by)]);
+    w.key("furnishing");
+    h.furnishing ? w.str(names_of_furnishing()[static_cast<int>(*h.furnishing)]) : w.null();
+    w.key("verified").boolean(h.verified);
+    w.key("photo_count").integer(h.photo_count);
+    // The card's image: one request for a results page, not one per card.
+    w.key("cover_photo_url");
+    h.cover_key.empty()
+        ? w.null()
+        : w.str("/media/" + listings::media_file_name(h.cover_key, k_card_photo_width));
+    w.key("price_per_sqft");
+    h.price_per_sqft ? w.integer(h.price_per_sqft) : w.null();
+    const auto* city = gazetteer.city(h.city_id);
+    const auto* loc = gazetteer.locality(h.locality_id);
+    w.key("city").str(city ? city->name : "");
+    w.key("locality").str(loc ? loc->name : "");
     if (h.distance_m >= 0) w.key("distance_m").integer(std::llround(h.distance_m));
     w.end_object();
   }

@@ -385,6 +385,17 @@ void Segment::build_columns(Segment& s, const Segment* base, const std::vector<M
   s.bathrooms.assign(rows, 0);
   for (auto& e : s.enums) e.assign(rows, 0);
   s.flags.assign(rows, 0);
+  s.photo_count.assign(rows, 0);
+  for (StringColumn* c : {&s.title, &s.cover_key}) c->start.assign(rows + 1, 0);
+  // Rows are assigned in `order`: each string column grows at its end, padding rows empty.
+  std::uint32_t next_row = 0;
+  auto put_strings = [&](std::uint32_t r, std::string_view title, std::string_view cover) {
+    for (auto [c, v] : {std::pair{&s.title, title}, std::pair{&s.cover_key, cover}}) {
+      for (std::uint32_t p = next_row; p <= r; ++p) c->start[p] = static_cast<std::uint32_t>(c->bytes.size());
+      c->bytes.append(v);
+    }
+    next_row = r + 1;
+  };
   for (std::size_t i = 0; i < order.size(); ++i) {
     const std::uint32_t r = row_of[i];
     set_bit(s.valid.data(), r);
@@ -420,6 +431,8 @@ void Segment::build_columns(Segment& s, const Segment* base, const std::vector<M
       s.enums[attr_tenant][r] = static_cast<std::uint8_t>(
           rental && d->tenant_preference ? static_cast<int>(*d->tenant_preference)
                                          : k_tenant_preference_count);
+      s.photo_count[r] = d->photo_count;
+      put_strings(r, d->title, d->cover_key);
       s.flags[r] = static_cast<std::uint8_t>(
           (d->verified << flag_verified) | (d->has_photos << flag_has_photos) |
           (d->pets_allowed << flag_pets) | (d->rera_registered << flag_rera) |
@@ -442,7 +455,13 @@ void Segment::build_columns(Segment& s, const Segment* base, const std::vector<M
       s.bathrooms[r] = base->bathrooms[b];
       for (int a = 0; a < attr_price_band; ++a) s.enums[a][r] = base->enums[a][b];
       s.flags[r] = base->flags[b];
+      s.photo_count[r] = base->photo_count[b];
+      put_strings(r, base->title.at(b), base->cover_key.at(b));
     }
+  }
+  for (StringColumn* c : {&s.title, &s.cover_key}) {
+    for (std::uint32_t p = next_row; p <= rows; ++p) c->start[p] = static_cast<std::uint32_t>(c->bytes.size());
+    c->bytes.shrink_to_fit();
   }
   s.live_ = order.size();
 
@@ -545,12 +564,16 @@ std::int64_t Segment::find(std::int64_t listing_id) const {
   return *it;
 }
 
-Document Segment::document(std::uint32_t r) const {
-  Document d;
+std::uint32_t Segment::city_of(std::uint32_t r) const {
   const auto p =
       std::upper_bound(partitions.begin(), partitions.end(), r,
                        [](std::uint32_t row, const Partition& q) { return row < q.begin; });
-  d.city_id = std::prev(p)->city_id;
+  return std::prev(p)->city_id;
+}
+
+Document Segment::document(std::uint32_t r) const {
+  Document d;
+  d.city_id = city_of(r);
   d.id = id[r];
   d.locality_id = locality[r];
   d.project_id = project[r];
@@ -576,6 +599,9 @@ Document Segment::document(std::uint32_t r) const {
   if (enums[attr_tenant][r] != k_tenant_preference_count)
     d.tenant_preference = static_cast<TenantPreference>(enums[attr_tenant][r]);
   d.pets_allowed = (flags[r] >> flag_pets) & 1;
+  d.photo_count = photo_count[r];
+  d.title = title.at(r);
+  d.cover_key = cover_key.at(r);
   d.posted_at = posted_at[r];
   d.rera_registered = (flags[r] >> flag_rera) & 1;
   d.featured = (flags[r] >> flag_featured) & 1;
@@ -590,7 +616,9 @@ std::size_t Segment::memory_bytes() const {
                   bytes_of(locality_slot) + bytes_of(project) + bytes_of(possession) +
                   bytes_of(amenities) + bytes_of(lat) + bytes_of(lng) + bytes_of(floor) +
                   bytes_of(total_floors) + bytes_of(bathrooms) + bytes_of(flags) +
-                  bytes_of(rows_by_id) + bytes_of(partitions);
+                  bytes_of(rows_by_id) + bytes_of(partitions) + bytes_of(photo_count) +
+                  title.bytes.capacity() + bytes_of(title.start) + cover_key.bytes.capacity() +
+                  bytes_of(cover_key.start);
   for (const auto& e : enums) n += bytes_of(e);
   for (const Partition& p : partitions) {
     for (const auto& a : p.attrs) {
