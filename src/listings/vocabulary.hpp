@@ -11,8 +11,9 @@ namespace griha::listings {
 inline constexpr std::array<std::string_view, 4> k_transactions{"sale_new", "sale_resale", "rent",
                                                                 "lease"};
 inline constexpr std::array<std::string_view, 11> k_property_types{
-    "apartment", "independent_house", "villa", "builder_floor", "plot",     "studio",
-    "penthouse", "pg",                "office", "shop",         "warehouse"};
+    "apartment", "independent_house", "villa", "builder_floor", "plot",
+    "studio",    "penthouse",         "pg",    "office",        "shop",
+    "warehouse"};
 inline constexpr std::array<std::string_view, 3> k_furnishings{"furnished", "semi_furnished",
                                                                "unfurnished"};
 inline constexpr std::array<std::string_view, 2> k_possessions{"ready", "under_construction"};

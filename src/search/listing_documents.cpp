@@ -66,14 +66,17 @@ Document document_of(const listings::ActiveListing& active, const listings::Gaze
   d.project_id = project_id_of(d.city_id, d.project_name);
   d.transaction = enum_of(names_of_transaction(), l.transaction, Transaction::sale_resale);
   d.property_type = enum_of(names_of_property_type(), l.property_type, PropertyType::apartment);
-  if (l.bhk) d.bhk = static_cast<std::uint8_t>(std::clamp<std::int64_t>(*l.bhk, 0, k_bhk_count - 1));
-  if (l.bathrooms) d.bathrooms = static_cast<std::uint8_t>(std::clamp<std::int64_t>(*l.bathrooms, 0, 200));
+  if (l.bhk)
+    d.bhk = static_cast<std::uint8_t>(std::clamp<std::int64_t>(*l.bhk, 0, k_bhk_count - 1));
+  if (l.bathrooms)
+    d.bathrooms = static_cast<std::uint8_t>(std::clamp<std::int64_t>(*l.bathrooms, 0, 200));
   d.price = l.price.value_or(0);
   d.area_sqft = static_cast<std::uint32_t>(l.reference_area_sqft().value_or(0));
   d.price_per_sqft = static_cast<std::uint32_t>(l.price_per_sqft().value_or(0));
   d.furnishing = optional_enum<Furnishing>(names_of_furnishing(), l.furnishing);
   if (l.possession) d.ready_to_move = *l.possession != "under_construction";
-  if (d.ready_to_move == false && l.possession_date) d.possession_days = month_days(*l.possession_date);
+  if (d.ready_to_move == false && l.possession_date)
+    d.possession_days = month_days(*l.possession_date);
   d.posted_by = enum_of(names_of_posted_by(), l.posted_by, PostedBy::owner);
   d.amenities = l.amenities;
   d.verified = l.verified;

@@ -1,10 +1,10 @@
 #include "search/parse.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
 #include <map>
-#include <algorithm>
 #include <set>
 
 #include "search/index.hpp"
@@ -54,8 +54,7 @@ class Parser {
     auto all = split(values, ',');
     const std::size_t cap = *list_cap(field);
     if (all.size() > cap) {
-      bad(field, "too_many_values",
-          field + " takes at most " + std::to_string(cap) + " values.");
+      bad(field, "too_many_values", field + " takes at most " + std::to_string(cap) + " values.");
       return std::nullopt;
     }
     return all;
@@ -300,14 +299,10 @@ std::optional<std::string> scalar(const boost::json::value& v) {
 
 std::optional<std::size_t> list_cap(std::string_view parameter) {
   static constexpr std::pair<std::string_view, std::size_t> k_caps[] = {
-      {"locality", k_max_localities},
-      {"bhk", k_bhk_count},
-      {"transaction", k_transaction_count},
-      {"property_type", k_property_type_count},
-      {"furnishing", k_furnishing_count},
-      {"posted_by", k_posted_by_count},
-      {"facing", k_facing_count},
-      {"facets", k_facet_count},
+      {"locality", k_max_localities},       {"bhk", k_bhk_count},
+      {"transaction", k_transaction_count}, {"property_type", k_property_type_count},
+      {"furnishing", k_furnishing_count},   {"posted_by", k_posted_by_count},
+      {"facing", k_facing_count},           {"facets", k_facet_count},
   };
   for (auto [name, cap] : k_caps)
     if (name == parameter) return cap;
@@ -331,11 +326,11 @@ Result<Query> parse_query_json(const boost::json::object& body, const CursorCode
     if (value.is_array()) {
       const auto& arr = value.get_array();
       // Refused before any item is read: a body's length must not buy it work.
-      const auto cap = k == "polygon" ? std::optional<std::size_t>(k_max_polygon_points) : list_cap(k);
+      const auto cap =
+          k == "polygon" ? std::optional<std::size_t>(k_max_polygon_points) : list_cap(k);
       if (cap && arr.size() > *cap) {
-        malformed.fields.push_back(
-            {k, k == "polygon" ? "too_many_points" : "too_many_values",
-             k + " takes at most " + std::to_string(*cap) + " values."});
+        malformed.fields.push_back({k, k == "polygon" ? "too_many_points" : "too_many_values",
+                                    k + " takes at most " + std::to_string(*cap) + " values."});
         continue;
       }
       const char sep = k == "polygon" ? ';' : ',';

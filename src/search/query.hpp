@@ -125,7 +125,7 @@ struct Query {
 struct Hit {
   std::int64_t id = 0;
   std::int64_t price = 0;
-  std::uint32_t area_sqft = 0;       // 0: unknown
+  std::uint32_t area_sqft = 0;      // 0: unknown
   std::optional<std::uint8_t> bhk;  // none for plots, shops, offices
   bool featured = false;
   float lat = 0;

@@ -48,7 +48,8 @@ void write_facet(JsonWriter& w, const FacetResult& f, const IndexOptions& option
       case Facet::price: {
         const auto i = static_cast<std::size_t>(c.value);
         w.key("min").integer(options.price_buckets[i]);
-        if (i + 1 < options.price_buckets.size()) w.key("max").integer(options.price_buckets[i + 1]);
+        if (i + 1 < options.price_buckets.size())
+          w.key("max").integer(options.price_buckets[i + 1]);
         break;
       }
     }

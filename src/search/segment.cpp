@@ -391,7 +391,8 @@ void Segment::build_columns(Segment& s, const Segment* base, const std::vector<M
   std::uint32_t next_row = 0;
   auto put_strings = [&](std::uint32_t r, std::string_view title, std::string_view cover) {
     for (auto [c, v] : {std::pair{&s.title, title}, std::pair{&s.cover_key, cover}}) {
-      for (std::uint32_t p = next_row; p <= r; ++p) c->start[p] = static_cast<std::uint32_t>(c->bytes.size());
+      for (std::uint32_t p = next_row; p <= r; ++p)
+        c->start[p] = static_cast<std::uint32_t>(c->bytes.size());
       c->bytes.append(v);
     }
     next_row = r + 1;
@@ -419,12 +420,11 @@ void Segment::build_columns(Segment& s, const Segment* base, const std::vector<M
       s.enums[attr_transaction][r] = static_cast<std::uint8_t>(d->transaction);
       s.enums[attr_property_type][r] = static_cast<std::uint8_t>(d->property_type);
       s.enums[attr_bhk][r] = d->bhk ? std::min<std::uint8_t>(*d->bhk, k_bhk_count - 1) : k_no_bhk;
-      s.enums[attr_furnishing][r] =
-          static_cast<std::uint8_t>(d->furnishing ? static_cast<int>(*d->furnishing)
-                                                  : k_furnishing_count);
+      s.enums[attr_furnishing][r] = static_cast<std::uint8_t>(
+          d->furnishing ? static_cast<int>(*d->furnishing) : k_furnishing_count);
       s.enums[attr_posted_by][r] = static_cast<std::uint8_t>(d->posted_by);
-      s.enums[attr_facing][r] = static_cast<std::uint8_t>(
-          d->facing ? static_cast<int>(*d->facing) : k_facing_count);
+      s.enums[attr_facing][r] =
+          static_cast<std::uint8_t>(d->facing ? static_cast<int>(*d->facing) : k_facing_count);
       // A tenant preference means something on a rental only.
       const bool rental =
           d->transaction == Transaction::rent || d->transaction == Transaction::lease;
@@ -460,7 +460,8 @@ void Segment::build_columns(Segment& s, const Segment* base, const std::vector<M
     }
   }
   for (StringColumn* c : {&s.title, &s.cover_key}) {
-    for (std::uint32_t p = next_row; p <= rows; ++p) c->start[p] = static_cast<std::uint32_t>(c->bytes.size());
+    for (std::uint32_t p = next_row; p <= rows; ++p)
+      c->start[p] = static_cast<std::uint32_t>(c->bytes.size());
     c->bytes.shrink_to_fit();
   }
   s.live_ = order.size();

@@ -8,8 +8,8 @@
 #pragma once
 
 #include <algorithm>
-#include <climits>
 #include <bit>
+#include <climits>
 #include <cstdint>
 #include <memory>
 #include <span>

@@ -70,7 +70,8 @@ class SearchApi : public ::testing::Test {
     auto created = call(verb::post, "/api/v1/listings", &owner_, json::serialize(fields));
     EXPECT_EQ(created.result_int(), 201) << created.body();
     const auto id = json_body(created).at("id").as_int64();
-    auto submitted = call(verb::post, "/api/v1/listings/" + std::to_string(id) + "/submit", &owner_);
+    auto submitted =
+        call(verb::post, "/api/v1/listings/" + std::to_string(id) + "/submit", &owner_);
     EXPECT_EQ(submitted.result_int(), 200) << submitted.body();
     auto approved =
         call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve", &admin_);
@@ -239,8 +240,9 @@ TEST_F(SearchApi, SemiFurnishedIsOneValueEverywhere) {
   auto posted = call(verb::post, "/api/v1/search", nullptr,
                      R"({"q":"quokka","furnishing":["semi_furnished"]})");
   EXPECT_EQ(ids(json_body(posted)), std::vector<std::int64_t>{id});
-  auto map = http_get(server_->port(),
-                      "/api/v1/search/map?zoom=16&bbox=18.8,72.7,19.4,73.1&q=quokka&furnishing=semi_furnished");
+  auto map = http_get(
+      server_->port(),
+      "/api/v1/search/map?zoom=16&bbox=18.8,72.7,19.4,73.1&q=quokka&furnishing=semi_furnished");
   ASSERT_EQ(map.result_int(), 200) << map.body();
   EXPECT_EQ(json_body(map).at("total").as_int64(), 1);
 }
@@ -301,11 +303,11 @@ TEST_F(SearchApi, TextCoversPlacesProjectsAndRegistrationNumbers) {
                              {"rera_number", "P51800077777"}},
                             "powai");
   const std::vector<std::int64_t> just{id};
-  EXPECT_EQ(ids(search("q=numbat%20powai")), just);          // the locality's name
-  EXPECT_EQ(ids(search("q=numbat%20mumbai")), just);         // the city's name
-  EXPECT_EQ(ids(search("q=ocelot%20heights")), just);        // the project's name
-  EXPECT_EQ(ids(search("q=numbat%20pwoai")), just);          // a swap is one typo
-  EXPECT_EQ(ids(search("q=%20p51800077777%20")), just);      // the RERA number, case aside
+  EXPECT_EQ(ids(search("q=numbat%20powai")), just);      // the locality's name
+  EXPECT_EQ(ids(search("q=numbat%20mumbai")), just);     // the city's name
+  EXPECT_EQ(ids(search("q=ocelot%20heights")), just);    // the project's name
+  EXPECT_EQ(ids(search("q=numbat%20pwoai")), just);      // a swap is one typo
+  EXPECT_EQ(ids(search("q=%20p51800077777%20")), just);  // the RERA number, case aside
   EXPECT_EQ(search("q=P51800077778").at("total").as_int64(), 0);
 }
 
@@ -341,11 +343,11 @@ TEST_F(SearchApi, ListsBeyondTheirCapsAreRefused) {
   };
   std::string localities;
   for (int i = 1; i <= 51; ++i) localities += (i > 1 ? "," : "") + std::to_string(1000 + i);
-  for (const auto& c : std::vector<Case>{{"facets=bhk,bhk,bhk,bhk,bhk,bhk,bhk", "facets"},
-                                         {"locality=" + localities, "locality"},
-                                         {"bhk=1&bhk=1&bhk=1&bhk=1&bhk=1&bhk=1&bhk=1", "bhk"},
-                                         {"furnishing=furnished,furnished,furnished,furnished",
-                                          "furnishing"}}) {
+  for (const auto& c :
+       std::vector<Case>{{"facets=bhk,bhk,bhk,bhk,bhk,bhk,bhk", "facets"},
+                         {"locality=" + localities, "locality"},
+                         {"bhk=1&bhk=1&bhk=1&bhk=1&bhk=1&bhk=1&bhk=1", "bhk"},
+                         {"furnishing=furnished,furnished,furnished,furnished", "furnishing"}}) {
     auto r = http_get(server_->port(), "/api/v1/search?" + c.query);
     ASSERT_EQ(r.result_int(), 400) << c.query;
     const auto e = json_body(r).at("errors").at(0);

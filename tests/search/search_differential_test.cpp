@@ -49,9 +49,8 @@ std::unique_ptr<storage::Database> load_sqlite(const griha::test::TempDir& dir,
         opt_int(x.bhk), opt_int(x.bathrooms), x.price, nonzero(x.area_sqft),
         nonzero(x.price_per_sqft), opt_int(x.furnishing), x.ready_to_move, x.possession_days,
         int(x.posted_by), static_cast<std::int64_t>(x.amenities), x.verified, x.has_photos,
-        opt_int(x.facing), opt_int(x.floor),
-        rental ? opt_int(x.tenant_preference) : std::nullopt, x.pets_allowed, x.posted_at,
-        x.rera_registered, x.featured, double(x.lat), double(x.lng));
+        opt_int(x.facing), opt_int(x.floor), rental ? opt_int(x.tenant_preference) : std::nullopt,
+        x.pets_allowed, x.posted_at, x.rera_registered, x.featured, double(x.lat), double(x.lng));
     if (!tx->exec(insert, p)) throw std::runtime_error("insert failed");
   }
   if (!tx->commit()) throw std::runtime_error("commit failed");
@@ -124,8 +123,8 @@ Sql where_of(const Query& q, std::optional<Facet> skip) {
   if (!skipping(Facet::furnishing)) set(q.furnishing, "furn");
   if (q.ready_to_move) c.push_back("ready = 1");
   if (q.possession_by_days)
-    c.push_back("(ready = 1 OR (ready = 0 AND poss <= " +
-                s.p(std::int64_t{*q.possession_by_days}) + "))");
+    c.push_back("(ready = 1 OR (ready = 0 AND poss <= " + s.p(std::int64_t{*q.possession_by_days}) +
+                "))");
   if (!skipping(Facet::posted_by)) set(q.posted_by, "posted_by");
   if (q.amenities_all) {
     const auto m = static_cast<std::int64_t>(q.amenities_all);

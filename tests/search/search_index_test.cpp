@@ -99,8 +99,9 @@ TEST_F(SearchIndex, EachFilterKeepsExactlyTheMatchingListings) {
       [](const Document& d) { return d.price >= 10'00'000 && d.price <= 50'00'000; });
   expect_filter([](Query& q) { q.area_sqft.min = 2000; },
                 [](const Document& d) { return d.area_sqft >= 2000; });
-  expect_filter([](Query& q) { q.price_per_sqft.max = 1000; },
-                [](const Document& d) { return d.price_per_sqft != 0 && d.price_per_sqft <= 1000; });
+  expect_filter(
+      [](Query& q) { q.price_per_sqft.max = 1000; },
+      [](const Document& d) { return d.price_per_sqft != 0 && d.price_per_sqft <= 1000; });
   expect_filter([](Query& q) { q.furnishing = {Furnishing::furnished}; },
                 [](const Document& d) { return d.furnishing == Furnishing::furnished; });
   expect_filter([](Query& q) { q.ready_to_move = true; },
@@ -440,8 +441,8 @@ TEST_F(SearchAbsent, IsNeverCountedUnderAFacetValue) {
 }
 
 TEST_F(SearchAbsent, SortsLastOnAKeyItLacks) {
-  for (Sort s : {Sort::area_asc, Sort::area_desc, Sort::price_per_sqft_asc,
-                 Sort::price_per_sqft_desc}) {
+  for (Sort s :
+       {Sort::area_asc, Sort::area_desc, Sort::price_per_sqft_asc, Sort::price_per_sqft_desc}) {
     Query q;
     q.now = test::k_now;
     q.sort = s;

@@ -155,8 +155,11 @@ TEST(SearchParse, SpeaksTheListingsVocabulary) {
 }
 
 TEST(SearchParse, ListsAreDeduplicatedAndCapped) {
-  auto r = parse_query({{"bhk", "2,2,3"}, {"furnishing", "furnished,furnished"},
-                        {"facets", "bhk"}, {"facets", "bhk"}, {"locality", "5,05,6"}},
+  auto r = parse_query({{"bhk", "2,2,3"},
+                        {"furnishing", "furnished,furnished"},
+                        {"facets", "bhk"},
+                        {"facets", "bhk"},
+                        {"locality", "5,05,6"}},
                        codec(), 0);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->bhk, (std::vector<std::uint8_t>{2, 3}));

@@ -34,7 +34,8 @@ std::map<std::string, std::vector<std::string>> described_enums() {
   for (const auto& p : api.at_pointer("/paths/~1api~1v1~1search/get/parameters").as_array()) {
     const auto& schema = p.at("schema").as_object();
     const boost::json::value* values = schema.if_contains("enum");
-    if (!values && schema.contains("items")) values = schema.at("items").as_object().if_contains("enum");
+    if (!values && schema.contains("items"))
+      values = schema.at("items").as_object().if_contains("enum");
     if (!values) continue;
     auto& v = out[std::string(p.at("name").as_string())];
     for (const auto& e : values->as_array()) v.emplace_back(e.as_string());
@@ -67,10 +68,14 @@ TEST(SearchVocabulary, IsTheListingFieldTables) {
 TEST(SearchVocabulary, IsTheDescriptions) {
   const auto described = described_enums();
   const std::map<std::string, std::span<const std::string_view>> ours{
-      {"transaction", names_of_transaction()}, {"property_type", names_of_property_type()},
-      {"furnishing", names_of_furnishing()},   {"posted_by", names_of_posted_by()},
-      {"facing", names_of_facing()},           {"tenant", names_of_tenant_preference()},
-      {"amenities", names_of_amenities()},     {"sort", names_of_sort()},
+      {"transaction", names_of_transaction()},
+      {"property_type", names_of_property_type()},
+      {"furnishing", names_of_furnishing()},
+      {"posted_by", names_of_posted_by()},
+      {"facing", names_of_facing()},
+      {"tenant", names_of_tenant_preference()},
+      {"amenities", names_of_amenities()},
+      {"sort", names_of_sort()},
       {"facets", names_of_facet()}};
   for (const auto& [name, names] : ours) {
     ASSERT_TRUE(described.contains(name)) << name << " has no enum in api/openapi.json";
@@ -101,7 +106,8 @@ TEST(SearchVocabulary, IsTheWebApps) {
     std::vector<std::string> out;
     const std::string body = m[1];
     const std::regex item(R"('([a-z_]+)')");
-    for (auto it = std::sregex_iterator(body.begin(), body.end(), item); it != std::sregex_iterator(); ++it)
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), item);
+         it != std::sregex_iterator(); ++it)
       out.push_back((*it)[1]);
     std::sort(out.begin(), out.end());
     return out;
@@ -131,9 +137,12 @@ TEST(SearchVocabulary, EveryDescribedValueFindsItsListings) {
     set(d);
     docs.push_back(d);
   };
-  for (int v = 0; v < k_transaction_count; ++v) add([&](Document& d) { d.transaction = Transaction(v); });
-  for (int v = 0; v < k_property_type_count; ++v) add([&](Document& d) { d.property_type = PropertyType(v); });
-  for (int v = 0; v < k_furnishing_count; ++v) add([&](Document& d) { d.furnishing = Furnishing(v); });
+  for (int v = 0; v < k_transaction_count; ++v)
+    add([&](Document& d) { d.transaction = Transaction(v); });
+  for (int v = 0; v < k_property_type_count; ++v)
+    add([&](Document& d) { d.property_type = PropertyType(v); });
+  for (int v = 0; v < k_furnishing_count; ++v)
+    add([&](Document& d) { d.furnishing = Furnishing(v); });
   for (int v = 0; v < k_posted_by_count; ++v) add([&](Document& d) { d.posted_by = PostedBy(v); });
   for (int v = 0; v < k_facing_count; ++v) add([&](Document& d) { d.facing = Facing(v); });
   for (int v = 0; v < k_tenant_preference_count; ++v)
@@ -150,7 +159,8 @@ TEST(SearchVocabulary, EveryDescribedValueFindsItsListings) {
   for (const auto& [name, values] : described_enums()) {
     for (const auto& value : values) {
       Params params{{name, value}};
-      if (name == "sort" && value == "distance") params.emplace_back("lat", "19"), params.emplace_back("lng", "72");
+      if (name == "sort" && value == "distance")
+        params.emplace_back("lat", "19"), params.emplace_back("lng", "72");
       auto q = parse_query(params, index.cursors(), test::k_now);
       ASSERT_TRUE(q) << name << "=" << value << ": " << q.error().fields.at(0).message;
       q->page_size = 100;
