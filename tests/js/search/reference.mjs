@@ -36,7 +36,7 @@ export function withinOneTypo(a, b) {
   return false;
 }
 
-const R = 6371008.8;
+const R = 6371008.8; // the mean Earth radius the description names
 function haversine(lat1, lng1, lat2, lng2) {
   const rad = Math.PI / 180;
   const dlat = (lat2 - lat1) * rad;
@@ -63,6 +63,9 @@ export function prepare(l, places) {
     ...l,
     area,
     ppsf: area ? Math.floor(l.price / area) : null,
+    // "positions are compared as kept: single-precision floats" (the lat parameter).
+    lat32: Math.fround(l.latitude),
+    lng32: Math.fround(l.longitude),
     possessionMs: possession,
     publishedMs: Date.parse(l.published_at),
     words: new Set(text.flatMap(words)),
@@ -124,9 +127,9 @@ export function matches(l, p, now, skip = null) {
   if (p.q !== undefined && !textMatches(l, p.q)) return false;
   if (p.bbox !== undefined) {
     const [a, b, c, d] = p.bbox.split(',').map(Number);
-    if (!(l.latitude >= a && l.latitude <= c && l.longitude >= b && l.longitude <= d)) return false;
+    if (!(l.lat32 >= a && l.lat32 <= c && l.lng32 >= b && l.lng32 <= d)) return false;
   }
-  if (p.radius_m !== undefined && haversine(num('lat'), num('lng'), l.latitude, l.longitude) > num('radius_m')) return false;
+  if (p.radius_m !== undefined && haversine(num('lat'), num('lng'), l.lat32, l.lng32) > num('radius_m')) return false;
   return true;
 }
 
@@ -151,7 +154,7 @@ export function compare(p) {
     case 'area_desc': return lastIfNull((l) => l.area, -1);
     case 'price_per_sqft_asc': return lastIfNull((l) => l.ppsf, 1);
     case 'price_per_sqft_desc': return lastIfNull((l) => l.ppsf, -1);
-    case 'distance': return lastIfNull((l) => haversine(Number(p.lat), Number(p.lng), l.latitude, l.longitude), 1);
+    case 'distance': return lastIfNull((l) => haversine(Number(p.lat), Number(p.lng), l.lat32, l.lng32), 1);
     default: throw new Error(`unknown sort ${sort}`);
   }
 }
