@@ -97,7 +97,7 @@ App::App(Config config, std::unique_ptr<storage::Database> db, listings::Gazette
                                                        system_clock())),
       auth_(
           std::make_unique<auth::AuthService>(config_.auth, *db_, [this] { dispatcher_->wake(); })),
-      search_(std::make_unique<search::ListingSearch>(*db_, search_options(config_))),
+      search_(std::make_unique<search::ListingSearch>(*db_, gazetteer_, search_options(config_))),
       listings_(std::make_unique<listings::ListingService>(
           *db_, gazetteer_, listings::ListingOptions{config_.listing_expiry_days}, system_clock(),
           [this](std::int64_t id) {

@@ -84,7 +84,7 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
       {verb::get, "/api/v1/places", listings::places(d.gazetteer)},
 
       {verb::get, "/api/v1/search", s.get()},
-      {verb::post, "/api/v1/search", s.post()},
+      {verb::post, "/api/v1/search", s.post(), Access::anyone(), search::k_search_body_bytes},
       {verb::get, "/api/v1/search/map", s.map()},
 
       {verb::post, "/api/v1/listings", l.create(), lister},

@@ -216,7 +216,9 @@ Listing make_listing(Rng& rng, const Gazetteer& g,
   l.status = rng.pick(k_statuses);
   l.featured = rng.chance(0.03);
   l.verified = rng.chance(0.3);
-  l.photo_count = rng.chance(0.7) ? rng.between(1, 12) : 0;
+  // Demo listings have no photo files, so they claim none (a card would promise photos it
+  // cannot show). The draws stay so that a seed still gives the listings it gave before.
+  if (rng.chance(0.7)) rng.between(1, 12);
   const std::time_t created = now - rng.between(0, 180 * 86400);
   l.created_at = l.updated_at = iso_utc(created);
   if (l.status != Status::draft && l.status != Status::pending_review) {

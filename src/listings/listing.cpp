@@ -8,6 +8,7 @@
 
 #include "core/text.hpp"
 #include "listings/gazetteer.hpp"
+#include "listings/vocabulary.hpp"
 
 namespace griha::listings {
 namespace {
@@ -17,16 +18,6 @@ using L = Listing;
 
 constexpr std::string_view k_status_names[] = {"draft", "pending_review", "active",    "rejected",
                                                "sold",  "rented",         "withdrawn", "expired"};
-constexpr std::string_view k_transactions[] = {"sale_new", "sale_resale", "rent", "lease"};
-constexpr std::string_view k_property_types[] = {
-    "apartment", "independent_house", "villa", "builder_floor", "plot",
-    "studio",    "penthouse",         "pg",    "office",        "shop",
-    "warehouse"};
-constexpr std::string_view k_furnishing[] = {"furnished", "semi_furnished", "unfurnished"};
-constexpr std::string_view k_possession[] = {"ready", "under_construction"};
-constexpr std::string_view k_facing[] = {"north", "north_east", "east", "south_east",
-                                         "south", "south_west", "west", "north_west"};
-constexpr std::string_view k_tenants[] = {"any", "family", "bachelors", "company"};
 
 // Hosts whose players may be embedded on a listing page. Anything else could be a phishing
 // page or a tracker framed inside Griha.
@@ -90,16 +81,16 @@ const FieldSpec k_fields[] = {
      false,
      &L::maintenance_monthly},
     {"brokerage", "", Kind::integer, 0, k_max_price, {}, false, &L::brokerage},
-    {"furnishing", "Furnished", Kind::choice, 0, 0, k_furnishing, false, &L::furnishing},
-    {"possession", "", Kind::choice, 0, 0, k_possession, true, &L::possession},
+    {"furnishing", "Furnished", Kind::choice, 0, 0, k_furnishings, false, &L::furnishing},
+    {"possession", "", Kind::choice, 0, 0, k_possessions, true, &L::possession},
     {"possession_date", "", Kind::text, 7, 7, {}, false, &L::possession_date},
     {"age_years", "", Kind::integer, 0, 200, {}, false, &L::age_years},
-    {"facing", "DirectionFaces", Kind::choice, 0, 0, k_facing, false, &L::facing},
+    {"facing", "DirectionFaces", Kind::choice, 0, 0, k_facings, false, &L::facing},
     {"floor", "", Kind::integer, -3, 200, {}, false, &L::floor},
     {"total_floors", "StoriesTotal", Kind::integer, 1, 200, {}, false, &L::total_floors},
     {"parking_covered", "CoveredSpaces", Kind::integer, 0, 100, {}, false, &L::parking_covered},
     {"parking_open", "OpenParkingSpaces", Kind::integer, 0, 100, {}, false, &L::parking_open},
-    {"tenant_preference", "", Kind::choice, 0, 0, k_tenants, false, &L::tenant_preference},
+    {"tenant_preference", "", Kind::choice, 0, 0, k_tenant_preferences, false, &L::tenant_preference},
     {"pets_allowed", "PetsAllowed", Kind::boolean, 0, 0, {}, false, &L::pets_allowed},
     {"city_id", "", Kind::integer, 1, 1'000'000, {}, true, &L::city_id},
     {"locality_id", "", Kind::integer, 1, 100'000'000, {}, true, &L::locality_id},
@@ -321,8 +312,7 @@ Result<void> validate(const Listing& l, const Gazetteer& gazetteer, bool complet
     add("possession_date", "required", "is required for a property under construction");
   const bool residential =
       l.property_type &&
-      !contains(std::array<std::string_view, 4>{"plot", "office", "shop", "warehouse"},
-                *l.property_type);
+      !contains(k_non_residential_types, *l.property_type);
   if (l.property_type == "studio" && l.bhk && *l.bhk != 0)
     add("bhk", "invalid_value", "must be 0 (1 RK) for a studio");
   const bool renting = l.transaction == "rent" || l.transaction == "lease";

@@ -156,6 +156,45 @@ const storage::Query& queue_query() {
   return q;
 }
 
+// Active listings with their cover photo, for search (ActiveListing).
+const std::string& active_sql() {
+  static const std::string sql =
+      "SELECT " + std::string(k_system_columns) + field_columns() +
+      ", (SELECT storage_key FROM listing_media m WHERE m.listing_id = listings.id AND"
+      " m.kind = 'photo' ORDER BY m.cover DESC, m.sort_order, m.id LIMIT 1)"
+      " FROM listings WHERE deleted_at IS NULL AND status = 'active'";
+  return sql;
+}
+const storage::Query& active_by_id_query() {
+  static const std::string sql = active_sql() + " AND id > $1 AND id <= $2 ORDER BY id LIMIT $3";
+  static const storage::Query q{"listings.active_by_id", sql};
+  return q;
+}
+const storage::Query& active_by_published_query() {
+  static const std::string sql =
+      active_sql() +
+      " AND published_at IS NOT NULL AND (published_at > $1 OR (published_at = $1 AND id > $2))"
+      " ORDER BY published_at, id LIMIT $3";
+  static const storage::Query q{"listings.active_by_published", sql};
+  return q;
+}
+const storage::Query& active_query() {
+  static const std::string sql = active_sql() + " AND id = $1";
+  static const storage::Query q{"listings.active", sql};
+  return q;
+}
+constexpr Query k_max_id{"listings.max_id", "SELECT COALESCE(MAX(id), 0) FROM listings"};
+
+Result<std::vector<ActiveListing>> active_of(Result<storage::Rows> rows) {
+  if (!rows) return rows.error();
+  std::vector<ActiveListing> out;
+  out.reserve(rows->rows.size());
+  const std::size_t cover = k_system_count + listing_fields().size();
+  for (const auto& r : rows->rows)
+    out.push_back({from_row(r), r.is_null(cover) ? std::string() : r.text(cover)});
+  return out;
+}
+
 constexpr Query k_soft_delete{"listings.soft_delete",
                               "UPDATE listings SET deleted_at = $2, updated_at = $2, "
                               "version = version + 1 WHERE id = $1"};
@@ -290,6 +329,31 @@ Result<std::vector<std::int64_t>> ListingRepository::due_to_expire(const std::st
   std::vector<std::int64_t> ids;
   for (const auto& r : rows->rows) ids.push_back(r.i64(0));
   return ids;
+}
+
+Result<std::vector<ActiveListing>> ListingRepository::active_by_id(std::int64_t after_id,
+                                                                 std::int64_t to_id,
+                                                                 std::int64_t limit) {
+  return active_of(db_.exec(active_by_id_query(), storage::params(after_id, to_id, limit)));
+}
+
+Result<std::vector<ActiveListing>> ListingRepository::active_by_published(
+    const std::string& after_published_at, std::int64_t after_id, std::int64_t limit) {
+  return active_of(
+      db_.exec(active_by_published_query(), storage::params(after_published_at, after_id, limit)));
+}
+
+Result<std::optional<ActiveListing>> ListingRepository::active(std::int64_t id) {
+  auto rows = active_of(db_.exec(active_query(), storage::params(id)));
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<ActiveListing>();
+  return std::optional<ActiveListing>(std::move(rows->front()));
+}
+
+Result<std::int64_t> ListingRepository::max_id() {
+  auto rows = db_.exec(k_max_id);
+  if (!rows) return rows.error();
+  return rows->rows.at(0).i64(0);
 }
 
 }  // namespace griha::listings

@@ -16,6 +16,13 @@ struct ListingEvent {
   std::string at, from_status, to_status, reason;
 };
 
+// An active listing as search indexes it: the listing and its cover photo's storage key (the
+// photo marked cover, else the first; "" without photos).
+struct ActiveListing {
+  Listing listing;
+  std::string cover_key;
+};
+
 struct Revision {
   std::int64_t id = 0;
   std::int64_t listing_id = 0;
@@ -53,6 +60,15 @@ class ListingRepository {
 
   // Listings waiting for review and active listings with a pending revision, oldest first.
   Result<std::vector<Listing>> moderation_queue(int limit);
+  // Active listings for the search index: ids in (after_id, to_id] ascending; in order of
+  // publication after (published_at, id); one by id (nullopt unless active); the largest id.
+  Result<std::vector<ActiveListing>> active_by_id(std::int64_t after_id, std::int64_t to_id,
+                                                  std::int64_t limit);
+  Result<std::vector<ActiveListing>> active_by_published(const std::string& after_published_at,
+                                                         std::int64_t after_id, std::int64_t limit);
+  Result<std::optional<ActiveListing>> active(std::int64_t id);
+  Result<std::int64_t> max_id();
+
   // Active listings whose expiry has passed.
   Result<std::vector<std::int64_t>> due_to_expire(const std::string& now, int limit);
 

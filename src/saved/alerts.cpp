@@ -62,7 +62,7 @@ std::string summary(const AlertListing& l) {
 AlertListing alert_listing(const search::PublishedListing& p) {
   const auto& d = p.document;
   return {d.id,  d.posted_at,   p.published_at,  d.title,   d.price,      d.area_sqft,
-          d.bhk, d.transaction, d.property_type, d.city_id, d.locality_id};
+          d.bhk.value_or(0), d.transaction, d.property_type, d.city_id, d.locality_id};
 }
 
 }  // namespace
@@ -210,7 +210,8 @@ Result<void> AlertSweeper::match(std::vector<Due>& due, std::int64_t now) {
   std::string after_published = iso_utc(static_cast<std::time_t>(earliest));
   std::int64_t after_listing = 0;
   for (;;) {
-    auto page = search::load_published_page(db_, after_published, after_listing, options_.page);
+    auto page = search::load_published_page(db_, gazetteer_, after_published, after_listing,
+                                            options_.page);
     if (!page) return page.error();
     if (page->empty()) break;
     std::vector<search::Document> docs;

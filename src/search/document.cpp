@@ -1,26 +1,19 @@
 #include "search/document.hpp"
 
 #include "listings/amenities.hpp"
+#include "listings/vocabulary.hpp"
 
 #include "search/query.hpp"
 
 namespace griha::search {
 
 namespace {
-constexpr std::array<std::string_view, k_transaction_count> k_transactions{
-    "sale_new", "sale_resale", "rent", "lease"};
-constexpr std::array<std::string_view, k_property_type_count> k_property_types{
-    "apartment", "independent_house", "villa", "builder_floor", "plot",
-    "studio",    "penthouse",         "pg",    "office",        "shop",
-    "warehouse"};
-constexpr std::array<std::string_view, k_furnishing_count> k_furnishings{"furnished", "semi",
-                                                                         "unfurnished"};
-constexpr std::array<std::string_view, k_posted_by_count> k_posted_bys{"owner", "agent", "builder"};
-constexpr std::array<std::string_view, k_facing_count> k_facings{
-    "none",  "north",      "north_east", "east",      "south_east",
-    "south", "south_west", "west",       "north_west"};
-constexpr std::array<std::string_view, k_tenant_preference_count> k_tenants{"any", "family",
-                                                                            "bachelors", "company"};
+static_assert(listings::k_transactions.size() == k_transaction_count);
+static_assert(listings::k_property_types.size() == k_property_type_count);
+static_assert(listings::k_furnishings.size() == k_furnishing_count);
+static_assert(listings::k_posted_by.size() == k_posted_by_count);
+static_assert(listings::k_facings.size() == k_facing_count);
+static_assert(listings::k_tenant_preferences.size() == k_tenant_preference_count);
 // Bits are stored in the index and the database: append only.
 constexpr std::array<std::string_view, k_sort_count> k_sorts{
     "relevance", "price_asc", "price_desc", "price_per_sqft_asc", "price_per_sqft_desc", "newest",
@@ -30,22 +23,22 @@ constexpr std::array<std::string_view, k_facet_count> k_facets{
 }  // namespace
 
 std::span<const std::string_view> names_of_transaction() {
-  return k_transactions;
+  return listings::k_transactions;
 }
 std::span<const std::string_view> names_of_property_type() {
-  return k_property_types;
+  return listings::k_property_types;
 }
 std::span<const std::string_view> names_of_furnishing() {
-  return k_furnishings;
+  return listings::k_furnishings;
 }
 std::span<const std::string_view> names_of_posted_by() {
-  return k_posted_bys;
+  return listings::k_posted_by;
 }
 std::span<const std::string_view> names_of_facing() {
-  return k_facings;
+  return listings::k_facings;
 }
 std::span<const std::string_view> names_of_tenant_preference() {
-  return k_tenants;
+  return listings::k_tenant_preferences;
 }
 std::span<const std::string_view> names_of_amenities() {
   return listings::k_amenities;

@@ -1,5 +1,6 @@
 // What the search index knows about an active listing, and the enums of the listing model that
-// search filters on. Listings share these enums so that a value means the same in both places.
+// search filters on. The enums index the listing's own vocabularies (listings/vocabulary.hpp):
+// a value's spelling is defined there once, and names_of_*() return those very arrays.
 #pragma once
 
 #include <array>
@@ -11,7 +12,8 @@
 
 namespace griha::search {
 
-// The enums' numeric values are stored in the index and in cursors: append, never reorder.
+// An enum's value is its position in the listing vocabulary (listings/vocabulary.hpp); the
+// named values below are checked against it by document_test.cpp.
 enum class Transaction : std::uint8_t { sale_new, sale_resale, rent, lease };
 enum class PropertyType : std::uint8_t {
   apartment,
@@ -29,7 +31,6 @@ enum class PropertyType : std::uint8_t {
 enum class Furnishing : std::uint8_t { furnished, semi_furnished, unfurnished };
 enum class PostedBy : std::uint8_t { owner, agent, builder };
 enum class Facing : std::uint8_t {
-  none,
   north,
   north_east,
   east,
@@ -45,7 +46,7 @@ inline constexpr int k_transaction_count = 4;
 inline constexpr int k_property_type_count = 11;
 inline constexpr int k_furnishing_count = 3;
 inline constexpr int k_posted_by_count = 3;
-inline constexpr int k_facing_count = 9;
+inline constexpr int k_facing_count = 8;
 inline constexpr int k_tenant_preference_count = 4;
 // BHK 0 is a 1 RK; 5 stands for "5 or more".
 inline constexpr int k_bhk_count = 6;
@@ -64,6 +65,9 @@ std::span<const std::string_view> names_of_amenities();
 // Index of `name` in `names`, or nullopt.
 std::optional<int> enum_index(std::span<const std::string_view> names, std::string_view name);
 
+// A field the lister left empty is absent (nullopt; 0 for an area or a price per sq ft, which
+// are never 0 when known). An absent value never matches a filter on its field and is never
+// counted under a facet value.
 struct Document {
   std::int64_t id = 0;
   std::uint32_t city_id = 0;
@@ -71,31 +75,38 @@ struct Document {
   std::uint32_t project_id = 0;  // 0: not in a project
   Transaction transaction = Transaction::sale_resale;
   PropertyType property_type = PropertyType::apartment;
-  std::uint8_t bhk = 2;  // 0 = 1 RK, 5 = 5+
-  std::uint8_t bathrooms = 0;
-  std::int64_t price = 0;  // whole rupees; monthly for rent
-  std::uint32_t area_sqft = 0;
-  std::uint32_t price_per_sqft = 0;  // see derive_price_per_sqft
-  Furnishing furnishing = Furnishing::unfurnished;
-  bool ready_to_move = true;
+  std::optional<std::uint8_t> bhk;  // 0 = 1 RK, 5 = 5+; none for plots, shops, offices
+  std::optional<std::uint8_t> bathrooms;
+  std::int64_t price = 0;            // whole rupees; monthly for rent
+  std::uint32_t area_sqft = 0;       // 0: unknown
+  std::uint32_t price_per_sqft = 0;  // see derive_price_per_sqft; 0: unknown
+  std::optional<Furnishing> furnishing;
+  // true: ready; false: under construction until possession_days; nullopt: not said.
+  std::optional<bool> ready_to_move;
   std::int32_t possession_days = 0;  // expected possession, days since 1970-01-01; 0 when ready
   PostedBy posted_by = PostedBy::owner;
   std::uint64_t amenities = 0;  // bit i: names_of_amenities()[i]
   bool verified = false;
   bool has_photos = false;
-  Facing facing = Facing::none;
-  std::int16_t floor = 0;  // 0 ground, negative basement
+  // The result card's: how many photos, and the cover's storage key ("" without photos).
+  std::uint16_t photo_count = 0;
+  std::string cover_key;
+  std::optional<Facing> facing;
+  std::optional<std::int16_t> floor;  // 0 ground, negative basement
   std::int16_t total_floors = 0;
-  TenantPreference tenant_preference = TenantPreference::any;
+  // Rentals only (rent, lease): the index ignores it on a sale listing.
+  std::optional<TenantPreference> tenant_preference;
   bool pets_allowed = false;
   std::int64_t posted_at = 0;  // unix seconds
   bool rera_registered = false;
+  std::string rera_number;  // as registered; a query equal to it finds the listing
   bool featured = false;
   float lat = 0;
   float lng = 0;
   std::string title;
   std::string description;
   std::string locality_name;
+  std::string city_name;
   std::string project_name;
 };
 

@@ -1,7 +1,7 @@
 #include "search/listing_documents.hpp"
 
+#include <algorithm>
 #include <ctime>
-#include <mutex>
 #include <thread>
 
 #include "core/time.hpp"
@@ -9,42 +9,19 @@
 namespace griha::search {
 namespace {
 
-// The columns the index and the cards need, in this order.
-constexpr std::string_view k_columns =
-    "SELECT id, city_id, locality_id, project_name, transaction_type, property_type, bhk, "
-    "bathrooms, price, carpet_area_sqft, built_up_area_sqft, super_built_up_area_sqft, "
-    "plot_area_sqyd, furnishing, possession, possession_date, posted_by, amenities, verified, "
-    "photo_count, facing, floor, total_floors, tenant_preference, pets_allowed, published_at, "
-    "rera_number, featured, latitude, longitude, title, description FROM listings "
-    "WHERE status = 'active' AND deleted_at IS NULL";
-
-const storage::Query& page_query() {
-  static const std::string sql =
-      std::string(k_columns) + " AND id > $1 AND id <= $2 ORDER BY id LIMIT $3";
-  static const storage::Query q{"search.load_page", sql};
-  return q;
-}
-constexpr storage::Query k_max_id{"search.max_id", "SELECT COALESCE(MAX(id), 0) FROM listings"};
-
-const storage::Query& one_query() {
-  static const std::string sql = std::string(k_columns) + " AND id = $1";
-  static const storage::Query q{"search.load_one", sql};
-  return q;
-}
-
-const storage::Query& published_query() {
-  static const std::string sql =
-      std::string(k_columns) +
-      " AND published_at IS NOT NULL AND (published_at > $1 OR (published_at = $1 AND id > $2))"
-      " ORDER BY published_at, id LIMIT $3";
-  static const storage::Query q{"search.load_published", sql};
-  return q;
-}
-
 template <class E>
-E enum_of(std::span<const std::string_view> names, const std::string& text, E fallback) {
-  const auto i = enum_index(names, text);
+E enum_of(std::span<const std::string_view> names, const std::optional<std::string>& text,
+          E fallback) {
+  const auto i = text ? enum_index(names, *text) : std::nullopt;
   return i ? static_cast<E>(*i) : fallback;
+}
+// A choice the lister may leave empty: absent when empty (or a value the vocabulary no longer
+// has).
+template <class E>
+std::optional<E> optional_enum(std::span<const std::string_view> names,
+                               const std::optional<std::string>& text) {
+  const auto i = text ? enum_index(names, *text) : std::nullopt;
+  return i ? std::optional<E>(static_cast<E>(*i)) : std::nullopt;
 }
 
 // "2026-11-24T03:10:05Z" -> unix seconds.
@@ -56,51 +33,6 @@ std::int64_t unix_seconds(const std::string& iso) {
 std::int32_t month_days(const std::string& month) {
   const auto date = parse_iso_date(month + "-01");
   return date ? static_cast<std::int32_t>(date->time_since_epoch().count()) : 0;
-}
-
-std::pair<Document, Card> from_row(const storage::Row& r) {
-  Document d;
-  Card c;
-  d.id = r.i64(0);
-  d.city_id = c.city_id = static_cast<std::uint32_t>(r.i64(1));
-  d.locality_id = c.locality_id = static_cast<std::uint32_t>(r.i64(2));
-  d.project_name = r.text(3);
-  d.project_id = project_id_of(d.city_id, d.project_name);
-  d.transaction = c.transaction =
-      enum_of(names_of_transaction(), r.text(4), Transaction::sale_resale);
-  d.property_type = c.property_type =
-      enum_of(names_of_property_type(), r.text(5), PropertyType::apartment);
-  d.bhk = static_cast<std::uint8_t>(std::min<std::int64_t>(r.i64(6), 5));
-  d.bathrooms = static_cast<std::uint8_t>(r.i64(7));
-  d.price = r.i64(8);
-  // The same area the listing quotes its price per sq ft on (Listing::reference_area_sqft).
-  std::int64_t area = 0;
-  for (std::size_t col : {9, 10, 11})
-    if (!area && !r.is_null(col)) area = r.i64(col);
-  if (!area && !r.is_null(12)) area = r.i64(12) * 9;
-  d.area_sqft = static_cast<std::uint32_t>(area);
-  d.price_per_sqft = c.price_per_sqft = derive_price_per_sqft(d.price, d.area_sqft);
-  d.furnishing = c.furnishing = enum_of(names_of_furnishing(), r.text(13), Furnishing::unfurnished);
-  d.ready_to_move = r.text(14) != "under_construction";
-  d.possession_days = d.ready_to_move ? 0 : month_days(r.text(15));
-  d.posted_by = c.posted_by = enum_of(names_of_posted_by(), r.text(16), PostedBy::owner);
-  d.amenities = static_cast<std::uint64_t>(r.i64(17));
-  d.verified = c.verified = r.i64(18) != 0;
-  c.photo_count = static_cast<std::uint16_t>(std::min<std::int64_t>(r.i64(19), 65535));
-  d.has_photos = c.photo_count > 0;
-  d.facing = enum_of(names_of_facing(), r.text(20), Facing::none);
-  d.floor = static_cast<std::int16_t>(r.i64(21));
-  d.total_floors = static_cast<std::int16_t>(r.i64(22));
-  d.tenant_preference = enum_of(names_of_tenant_preference(), r.text(23), TenantPreference::any);
-  d.pets_allowed = r.i64(24) != 0;
-  d.posted_at = unix_seconds(r.text(25));
-  d.rera_registered = !r.is_null(26);
-  d.featured = r.i64(27) != 0;
-  d.lat = static_cast<float>(r.f64(28));
-  d.lng = static_cast<float>(r.f64(29));
-  d.title = c.title = r.text(30);
-  d.description = r.text(31);
-  return {std::move(d), std::move(c)};
 }
 
 }  // namespace
@@ -121,48 +53,92 @@ std::uint32_t project_id_of(std::uint32_t city_id, std::string_view project_name
   return h == 0 ? 1 : h;
 }
 
+Document document_of(const listings::ActiveListing& active, const listings::Gazetteer& gazetteer) {
+  const listings::Listing& l = active.listing;
+  Document d;
+  d.id = l.id;
+  d.city_id = static_cast<std::uint32_t>(l.city_id.value_or(0));
+  d.locality_id = static_cast<std::uint32_t>(l.locality_id.value_or(0));
+  if (const auto* city = gazetteer.city(d.city_id)) d.city_name = city->name;
+  if (const auto* loc = gazetteer.locality(d.locality_id)) d.locality_name = loc->name;
+  d.project_name = l.project_name.value_or("");
+  d.project_id = project_id_of(d.city_id, d.project_name);
+  d.transaction = enum_of(names_of_transaction(), l.transaction, Transaction::sale_resale);
+  d.property_type = enum_of(names_of_property_type(), l.property_type, PropertyType::apartment);
+  if (l.bhk)
+    d.bhk = static_cast<std::uint8_t>(std::clamp<std::int64_t>(*l.bhk, 0, k_bhk_count - 1));
+  if (l.bathrooms)
+    d.bathrooms = static_cast<std::uint8_t>(std::clamp<std::int64_t>(*l.bathrooms, 0, 200));
+  d.price = l.price.value_or(0);
+  d.area_sqft = static_cast<std::uint32_t>(l.reference_area_sqft().value_or(0));
+  d.price_per_sqft = static_cast<std::uint32_t>(l.price_per_sqft().value_or(0));
+  d.furnishing = optional_enum<Furnishing>(names_of_furnishing(), l.furnishing);
+  if (l.possession) d.ready_to_move = *l.possession != "under_construction";
+  if (d.ready_to_move == false && l.possession_date)
+    d.possession_days = month_days(*l.possession_date);
+  d.posted_by = enum_of(names_of_posted_by(), l.posted_by, PostedBy::owner);
+  d.amenities = l.amenities;
+  d.verified = l.verified;
+  d.photo_count = static_cast<std::uint16_t>(std::clamp<std::int64_t>(l.photo_count, 0, 65535));
+  d.has_photos = d.photo_count > 0;
+  d.cover_key = active.cover_key;
+  d.facing = optional_enum<Facing>(names_of_facing(), l.facing);
+  if (l.floor) d.floor = static_cast<std::int16_t>(*l.floor);
+  d.total_floors = static_cast<std::int16_t>(l.total_floors.value_or(0));
+  d.tenant_preference =
+      optional_enum<TenantPreference>(names_of_tenant_preference(), l.tenant_preference);
+  d.pets_allowed = l.pets_allowed.value_or(false);
+  d.posted_at = unix_seconds(l.published_at);
+  d.rera_registered = l.rera_number.has_value();
+  d.rera_number = l.rera_number.value_or("");
+  d.featured = l.featured;
+  d.lat = static_cast<float>(l.latitude.value_or(0));
+  d.lng = static_cast<float>(l.longitude.value_or(0));
+  d.title = l.title.value_or("");
+  d.description = l.description.value_or("");
+  return d;
+}
+
 Result<std::vector<PublishedListing>> load_published_page(storage::Database& db,
+                                                          const listings::Gazetteer& gazetteer,
                                                           const std::string& after_published_at,
                                                           std::int64_t after_id,
                                                           std::size_t limit) {
-  auto rows = db.exec(published_query(), storage::params(after_published_at, after_id,
-                                                         static_cast<std::int64_t>(limit)));
-  if (!rows) return rows.error();
+  listings::ListingRepository repo(db);
+  auto page =
+      repo.active_by_published(after_published_at, after_id, static_cast<std::int64_t>(limit));
+  if (!page) return page.error();
   std::vector<PublishedListing> out;
-  out.reserve(rows->rows.size());
-  for (const auto& r : rows->rows) out.push_back({r.text(25), from_row(r).first});
+  out.reserve(page->size());
+  for (const auto& a : *page) out.push_back({a.listing.published_at, document_of(a, gazetteer)});
   return out;
 }
 
-ListingSearch::ListingSearch(storage::Database& db, IndexOptions options)
-    : db_(db), index_(std::move(options)) {}
+ListingSearch::ListingSearch(storage::Database& db, const listings::Gazetteer& gazetteer,
+                             IndexOptions options)
+    : listings_(db), gazetteer_(gazetteer), index_(std::move(options)) {}
 
 Result<std::size_t> ListingSearch::load() {
-  auto max_id = db_.exec(k_max_id);
+  auto max_id = listings_.max_id();
   if (!max_id) return max_id.error();
-  const std::int64_t last = max_id->rows.at(0).i64(0);
+  const std::int64_t last = *max_id;
 
   // Reading and converting rows dominates the start-up; two halves of the id range load on
   // two threads over two pooled connections (SQLite's WAL readers run side by side).
   struct Part {
     std::vector<Document> docs;
-    std::unordered_map<std::int64_t, Card> cards;
     std::optional<Error> error;
   };
   auto load_range = [this](std::int64_t from, std::int64_t to, Part& part) {
     constexpr std::int64_t k_page = 50'000;  // bounds the rows held at once
     for (std::int64_t after = from;;) {
-      auto rows = db_.exec(page_query(), storage::params(after, to, k_page));
-      if (!rows) {
-        part.error = rows.error();
+      auto page = listings_.active_by_id(after, to, k_page);
+      if (!page) {
+        part.error = page.error();
         return;
       }
-      for (const auto& r : rows->rows) {
-        auto [doc, card] = from_row(r);
-        part.cards.emplace(doc.id, std::move(card));
-        part.docs.push_back(std::move(doc));
-      }
-      if (static_cast<std::int64_t>(rows->rows.size()) < k_page) return;
+      for (const auto& a : *page) part.docs.push_back(document_of(a, gazetteer_));
+      if (static_cast<std::int64_t>(page->size()) < k_page) return;
       after = part.docs.back().id;
     }
   };
@@ -176,37 +152,19 @@ Result<std::size_t> ListingSearch::load() {
   if (high.error) return *high.error;
   low.docs.insert(low.docs.end(), std::make_move_iterator(high.docs.begin()),
                   std::make_move_iterator(high.docs.end()));
-  low.cards.merge(high.cards);
   index_.build(low.docs);
-  std::unique_lock lock(cards_mu_);
-  cards_ = std::move(low.cards);
   return low.docs.size();
 }
 
 Result<void> ListingSearch::refresh(std::int64_t listing_id) {
-  auto rows = db_.exec(one_query(), storage::params(listing_id));
-  if (!rows) return rows.error();
-  if (rows->rows.empty()) {
+  auto found = listings_.active(listing_id);
+  if (!found) return found.error();
+  if (!*found) {
     index_.remove(listing_id);
-    std::unique_lock lock(cards_mu_);
-    cards_.erase(listing_id);
     return {};
   }
-  auto [doc, card] = from_row(rows->rows.front());
-  {
-    // The card first: a search that finds the listing must find its card.
-    std::unique_lock lock(cards_mu_);
-    cards_[listing_id] = std::move(card);
-  }
-  index_.upsert(doc);
+  index_.upsert(document_of(**found, gazetteer_));
   return {};
-}
-
-std::optional<Card> ListingSearch::card(std::int64_t id) const {
-  std::shared_lock lock(cards_mu_);
-  const auto it = cards_.find(id);
-  if (it == cards_.end()) return std::nullopt;
-  return it->second;
 }
 
 }  // namespace griha::search

@@ -1,5 +1,6 @@
 #include "search/parse.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
@@ -44,11 +45,28 @@ class Parser {
   }
 
  private:
-  static bool is_list(const std::string& key) {
-    static const std::set<std::string> lists{"locality",      "bhk",        "transaction",
-                                             "property_type", "furnishing", "posted_by",
-                                             "facing",        "amenities",  "facets"};
-    return lists.contains(key);
+  static bool is_list(const std::string& key) { return list_cap(key).has_value(); }
+
+  // The list's items, split on commas, at most its cap (counted before duplicates are
+  // dropped, so that the work a request asks for is bounded by its length, not its content).
+  std::optional<std::vector<std::string>> items(const std::string& field,
+                                                const std::vector<std::string>& values) {
+    auto all = split(values, ',');
+    const std::size_t cap = *list_cap(field);
+    if (all.size() > cap) {
+      bad(field, "too_many_values", field + " takes at most " + std::to_string(cap) + " values.");
+      return std::nullopt;
+    }
+    return all;
+  }
+
+  // "Any of" and "all of" lists mean the same with a value twice: keep the first.
+  template <class T>
+  static void dedupe(std::vector<T>& v) {
+    std::vector<T> out;
+    for (const auto& x : v)
+      if (std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
+    v = std::move(out);
   }
 
   void bad(const std::string& field, std::string code, std::string message) {
@@ -112,11 +130,14 @@ class Parser {
   template <class E>
   void names(const std::string& field, const std::vector<std::string>& values,
              std::span<const std::string_view> known, std::vector<E>& out) {
-    for (const auto& v : split(values, ',')) {
+    const auto list = items(field, values);
+    if (!list) return;
+    for (const auto& v : *list) {
       const auto i = enum_index(known, v);
       if (!i) return bad(field, "unknown_value", "Unknown " + field + " '" + v + "'.");
       out.push_back(static_cast<E>(*i));
     }
+    dedupe(out);
   }
 
   void range(const std::string& key, const std::string& v, const char* name, Range& r) {
@@ -149,10 +170,13 @@ class Parser {
     if (key == "city") {
       if (auto n = integer(key, v, 1, UINT32_MAX)) q_.city_id = static_cast<std::uint32_t>(*n);
     } else if (key == "locality") {
-      for (const auto& s : split(values, ',')) {
+      const auto list = items(key, values);
+      if (!list) return;
+      for (const auto& s : *list) {
         if (auto n = integer(key, s, 1, UINT32_MAX))
           q_.locality_ids.push_back(static_cast<std::uint32_t>(*n));
       }
+      dedupe(q_.locality_ids);
     } else if (key == "project") {
       if (auto n = integer(key, v, 1, UINT32_MAX)) q_.project_id = static_cast<std::uint32_t>(*n);
     } else if (key == "transaction") {
@@ -160,10 +184,13 @@ class Parser {
     } else if (key == "property_type") {
       names(key, values, names_of_property_type(), q_.property_types);
     } else if (key == "bhk") {
-      for (const auto& s : split(values, ',')) {
+      const auto list = items(key, values);
+      if (!list) return;
+      for (const auto& s : *list) {
         if (auto n = integer(key, s, 0, k_bhk_count - 1))
           q_.bhk.push_back(static_cast<std::uint8_t>(*n));
       }
+      dedupe(q_.bhk);
     } else if (key == "price_min" || key == "price_max") {
       range(key, v, "price", q_.price);
     } else if (key == "area_min" || key == "area_max") {
@@ -193,9 +220,9 @@ class Parser {
     } else if (key == "bathrooms_min") {
       if (auto n = integer(key, v, 0, 20)) q_.bathrooms_min = static_cast<std::uint8_t>(*n);
     } else if (key == "tenant") {
-      std::vector<TenantPreference> t;
-      names(key, values, names_of_tenant_preference(), t);
-      if (t.size() == 1) q_.tenant_preference = t[0];
+      const auto i = enum_index(names_of_tenant_preference(), v);
+      if (!i) return bad(key, "unknown_value", "Unknown tenant '" + v + "'.");
+      q_.tenant_preference = static_cast<TenantPreference>(*i);
     } else if (key == "pets_allowed") {
       if (auto b = boolean(key, v)) q_.pets_allowed_only = *b;
     } else if (key == "posted_within_days") {
@@ -270,6 +297,19 @@ std::optional<std::string> scalar(const boost::json::value& v) {
 
 }  // namespace
 
+std::optional<std::size_t> list_cap(std::string_view parameter) {
+  static constexpr std::pair<std::string_view, std::size_t> k_caps[] = {
+      {"locality", k_max_localities},       {"bhk", k_bhk_count},
+      {"transaction", k_transaction_count}, {"property_type", k_property_type_count},
+      {"furnishing", k_furnishing_count},   {"posted_by", k_posted_by_count},
+      {"facing", k_facing_count},           {"facets", k_facet_count},
+  };
+  for (auto [name, cap] : k_caps)
+    if (name == parameter) return cap;
+  if (parameter == "amenities") return names_of_amenities().size();
+  return std::nullopt;
+}
+
 Result<Query> parse_query(const Params& params, const CursorCodec& cursors, std::int64_t now) {
   Parser p(cursors, now);
   for (const auto& [k, v] : params) p.add(k, v);
@@ -285,6 +325,14 @@ Result<Query> parse_query_json(const boost::json::object& body, const CursorCode
     const std::string k(key);
     if (value.is_array()) {
       const auto& arr = value.get_array();
+      // Refused before any item is read: a body's length must not buy it work.
+      const auto cap =
+          k == "polygon" ? std::optional<std::size_t>(k_max_polygon_points) : list_cap(k);
+      if (cap && arr.size() > *cap) {
+        malformed.fields.push_back({k, k == "polygon" ? "too_many_points" : "too_many_values",
+                                    k + " takes at most " + std::to_string(*cap) + " values."});
+        continue;
+      }
       const char sep = k == "polygon" ? ';' : ',';
       std::string joined;
       bool ok = true;

@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,11 @@ namespace griha::search {
 
 // Parameters in the order they came; a list may be repeated (bhk=2&bhk=3) or comma-separated.
 using Params = std::vector<std::pair<std::string, std::string>>;
+
+// How many values list parameter `parameter` takes (nullopt: not a list). More, duplicates
+// included, is a 400 `too_many_values` naming the parameter; duplicates within the cap are
+// dropped. Enum lists take as many as the enum has values, locality k_max_localities.
+std::optional<std::size_t> list_cap(std::string_view parameter);
 
 // `now` (unix seconds) anchors posted_within_days. The parameters:
 //   city project posted_within_days bathrooms_min locality_top_n page_size   integers

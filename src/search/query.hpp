@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -75,6 +76,7 @@ struct Cursor {
 
 inline constexpr int k_max_page_size = 100;
 inline constexpr int k_max_polygon_points = 200;
+inline constexpr std::size_t k_max_localities = 50;
 
 struct Query {
   std::optional<std::uint32_t> city_id;
@@ -96,7 +98,7 @@ struct Query {
   std::vector<Facing> facing;  // any of
   Range floor;
   std::optional<std::uint8_t> bathrooms_min;
-  // A listing for "any" tenant matches every preference.
+  // Rentals for this tenant or for "any"; a sale listing, or one that says nothing, never matches.
   std::optional<TenantPreference> tenant_preference;
   bool pets_allowed_only = false;
   std::optional<std::int32_t> posted_within_days;  // relative to `now`
@@ -118,16 +120,29 @@ struct Query {
   int locality_top_n = 10;
 };
 
+// A result and its card, read from the same snapshot as the match: a page never pairs one
+// version's title with another's price. The views live as long as SearchResult::snapshot.
 struct Hit {
   std::int64_t id = 0;
   std::int64_t price = 0;
-  std::uint32_t area_sqft = 0;
-  std::uint8_t bhk = 0;
+  std::uint32_t area_sqft = 0;      // 0: unknown
+  std::optional<std::uint8_t> bhk;  // none for plots, shops, offices
   bool featured = false;
   float lat = 0;
   float lng = 0;
   double distance_m = -1;  // when the query has a point
   double score = 0;        // text relevance, when the query has text
+  std::uint32_t city_id = 0;
+  std::uint32_t locality_id = 0;
+  Transaction transaction = Transaction::sale_resale;
+  PropertyType property_type = PropertyType::apartment;
+  PostedBy posted_by = PostedBy::owner;
+  std::optional<Furnishing> furnishing;
+  bool verified = false;
+  std::uint16_t photo_count = 0;
+  std::uint32_t price_per_sqft = 0;  // 0: unknown
+  std::string_view title;
+  std::string_view cover_key;  // "" without photos
 };
 
 // value: the enum value, BHK, locality id, or the price bucket's index in
@@ -146,6 +161,7 @@ struct FacetResult {
 };
 
 struct SearchResult {
+  std::shared_ptr<const void> snapshot;  // keeps the hits' views alive
   std::vector<Hit> hits;
   std::uint64_t total = 0;
   std::vector<FacetResult> facets;

@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "http/problem.hpp"
+#include "listings/media.hpp"
+#include "search/json_writer.hpp"
 #include "search/parse.hpp"
 
 namespace griha::search {
@@ -13,85 +15,106 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
+// The rendition a result card shows (listings::k_media_widths).
+constexpr int k_card_photo_width = 320;
+
 std::string bhk_label(std::int64_t bhk) {
   return bhk == 0 ? "1 RK" : bhk >= 5 ? "5+ BHK" : std::to_string(bhk) + " BHK";
 }
 
-json::array facet_json(const FacetResult& f, const IndexOptions& options,
-                       const listings::Gazetteer& gazetteer) {
-  json::array out;
+void write_facet(JsonWriter& w, const FacetResult& f, const IndexOptions& options,
+                 const listings::Gazetteer& gazetteer) {
+  w.begin_array();
   for (const auto& c : f.counts) {
-    json::object o;
+    w.begin_object();
     switch (f.facet) {
       case Facet::bhk:
-        o = {{"value", c.value}, {"label", bhk_label(c.value)}};
+        w.key("value").integer(c.value).key("label").str(bhk_label(c.value));
         break;
       case Facet::property_type:
-        o = {{"value", names_of_property_type()[c.value]}};
+        w.key("value").str(names_of_property_type()[c.value]);
         break;
       case Facet::furnishing:
-        o = {{"value", names_of_furnishing()[c.value]}};
+        w.key("value").str(names_of_furnishing()[c.value]);
         break;
       case Facet::posted_by:
-        o = {{"value", names_of_posted_by()[c.value]}};
+        w.key("value").str(names_of_posted_by()[c.value]);
         break;
       case Facet::locality: {
         const auto* loc = gazetteer.locality(c.value);
-        o = {{"value", c.value}, {"label", loc ? loc->name : ""}};
+        w.key("value").integer(c.value).key("label").str(loc ? loc->name : "");
         break;
       }
       case Facet::price: {
         const auto i = static_cast<std::size_t>(c.value);
-        o = {{"min", options.price_buckets[i]}};
-        if (i + 1 < options.price_buckets.size()) o["max"] = options.price_buckets[i + 1];
+        w.key("min").integer(options.price_buckets[i]);
+        if (i + 1 < options.price_buckets.size())
+          w.key("max").integer(options.price_buckets[i + 1]);
         break;
       }
     }
-    o["count"] = c.count;
-    out.push_back(std::move(o));
+    w.key("count").integer(c.count);
+    w.end_object();
   }
-  return out;
+  w.end_array();
+}
+
+http::Response json_text(std::string body, std::string_view content_type = "application/json") {
+  http::Response res = http::text_response(std::move(body), content_type);
+  // Results change as listings do; a shared cache may keep them briefly.
+  res.set(http::bhttp::field::cache_control, "public, max-age=5");
+  return res;
 }
 
 http::Response page_json(const SearchResult& r, const ListingSearch& search,
                          const listings::Gazetteer& gazetteer) {
-  json::array results;
+  JsonWriter w;
+  w.begin_object().key("total").integer(static_cast<std::int64_t>(r.total));
+  w.key("results").begin_array();
   for (const auto& h : r.hits) {
-    json::object o{{"id", h.id},
-                   {"price", h.price},
-                   {"area_sqft", h.area_sqft},
-                   {"featured", h.featured},
-                   {"latitude", h.lat},
-                   {"longitude", h.lng}};
-    if (const auto card = search.card(h.id)) {
-      o["title"] = card->title;
-      o["bhk"] = h.bhk;
-      o["transaction"] = names_of_transaction()[static_cast<int>(card->transaction)];
-      o["property_type"] = names_of_property_type()[static_cast<int>(card->property_type)];
-      o["posted_by"] = names_of_posted_by()[static_cast<int>(card->posted_by)];
-      o["furnishing"] = names_of_furnishing()[static_cast<int>(card->furnishing)];
-      o["verified"] = card->verified;
-      o["photo_count"] = card->photo_count;
-      o["price_per_sqft"] = card->price_per_sqft;
-      const auto* city = gazetteer.city(card->city_id);
-      const auto* loc = gazetteer.locality(card->locality_id);
-      o["city"] = city ? city->name : "";
-      o["locality"] = loc ? loc->name : "";
-    }
-    if (h.distance_m >= 0) o["distance_m"] = std::round(h.distance_m);
-    results.push_back(std::move(o));
+    w.begin_object();
+    w.key("id").integer(h.id).key("price").integer(h.price);
+    // What the lister left empty is null, never a made-up 0.
+    w.key("area_sqft");
+    h.area_sqft ? w.integer(h.area_sqft) : w.null();
+    w.key("bhk");
+    h.bhk ? w.integer(*h.bhk) : w.null();
+    w.key("featured").boolean(h.featured);
+    w.key("latitude").fixed(h.lat, k_coordinate_decimals);
+    w.key("longitude").fixed(h.lng, k_coordinate_decimals);
+    w.key("title").str(h.title);
+    w.key("transaction").str(names_of_transaction()[static_cast<int>(h.transaction)]);
+    w.key("property_type").str(names_of_property_type()[static_cast<int>(h.property_type)]);
+    w.key("posted_by").str(names_of_posted_by()[static_cast<int>(h.posted_by)]);
+    w.key("furnishing");
+    h.furnishing ? w.str(names_of_furnishing()[static_cast<int>(*h.furnishing)]) : w.null();
+    w.key("verified").boolean(h.verified);
+    w.key("photo_count").integer(h.photo_count);
+    // The card's image: one request for a results page, not one per card.
+    w.key("cover_photo_url");
+    h.cover_key.empty()
+        ? w.null()
+        : w.str("/media/" + listings::media_file_name(h.cover_key, k_card_photo_width));
+    w.key("price_per_sqft");
+    h.price_per_sqft ? w.integer(h.price_per_sqft) : w.null();
+    const auto* city = gazetteer.city(h.city_id);
+    const auto* loc = gazetteer.locality(h.locality_id);
+    w.key("city").str(city ? city->name : "");
+    w.key("locality").str(loc ? loc->name : "");
+    if (h.distance_m >= 0) w.key("distance_m").integer(std::llround(h.distance_m));
+    w.end_object();
   }
-  json::object facets;
-  for (const auto& f : r.facets)
-    facets[names_of_facet()[static_cast<int>(f.facet)]] =
-        facet_json(f, search.index().options(), gazetteer);
-  json::object body{
-      {"total", r.total}, {"results", std::move(results)}, {"facets", std::move(facets)}};
-  body["next_cursor"] = r.next_cursor.empty() ? json::value() : json::value(r.next_cursor);
-  http::Response res = http::json_response(body);
-  // Results change as listings do; a shared cache may keep them briefly.
-  res.set(http::bhttp::field::cache_control, "public, max-age=5");
-  return res;
+  w.end_array();
+  w.key("facets").begin_object();
+  for (const auto& f : r.facets) {
+    w.key(names_of_facet()[static_cast<int>(f.facet)]);
+    write_facet(w, f, search.index().options(), gazetteer);
+  }
+  w.end_object();
+  w.key("next_cursor");
+  r.next_cursor.empty() ? w.null() : w.str(r.next_cursor);
+  w.end_object();
+  return json_text(w.take());
 }
 
 http::Response run(const Result<Query>& q, const http::Request& req, const ListingSearch& search,
@@ -143,22 +166,22 @@ http::Handler SearchHandlers::map() const {
           req.path);
     auto r = s.index().map(*q, *q->bbox, zoom);
     if (!r) co_return http::problem_response(r.error(), req.path);
-    json::array features;
+    JsonWriter w;
+    w.begin_object().key("type").str("FeatureCollection").key("features").begin_array();
     for (const auto& c : r->cells) {
-      json::object props{
-          {"count", c.count}, {"min_price", c.min_price}, {"max_price", c.max_price}};
-      if (!r->clustered) props["id"] = c.id;
-      features.push_back({{"type", "Feature"},
-                          {"geometry", {{"type", "Point"}, {"coordinates", {c.lng, c.lat}}}},
-                          {"properties", std::move(props)}});
+      w.begin_object().key("type").str("Feature");
+      w.key("geometry").begin_object().key("type").str("Point").key("coordinates").begin_array();
+      w.fixed(c.lng, k_coordinate_decimals).fixed(c.lat, k_coordinate_decimals);
+      w.end_array().end_object();
+      w.key("properties").begin_object().key("count").integer(c.count);
+      w.key("min_price").integer(c.min_price).key("max_price").integer(c.max_price);
+      if (!r->clustered) w.key("id").integer(c.id);
+      w.end_object().end_object();
     }
-    http::Response res = http::json_response({{"type", "FeatureCollection"},
-                                              {"features", std::move(features)},
-                                              {"total", r->total},
-                                              {"clustered", r->clustered},
-                                              {"truncated", r->truncated}});
-    res.set(http::bhttp::field::content_type, "application/geo+json");
-    res.set(http::bhttp::field::cache_control, "public, max-age=5");
+    w.end_array().key("total").integer(static_cast<std::int64_t>(r->total));
+    w.key("clustered").boolean(r->clustered).key("truncated").boolean(r->truncated);
+    w.end_object();
+    http::Response res = json_text(w.take(), "application/geo+json");
     co_return res;
   };
 }

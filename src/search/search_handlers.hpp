@@ -10,6 +10,11 @@
 
 namespace griha::search {
 
+// A POST /api/v1/search body at most this long (413 beyond): the longest query that passes
+// the parser's caps (a 200-point polygon, every list full) fits in a quarter of it, and a
+// search on the I/O thread must stay a few milliseconds whatever is sent.
+inline constexpr std::size_t k_search_body_bytes = 32 * 1024;
+
 struct SearchHandlers {
   const ListingSearch& search;
   const listings::Gazetteer& gazetteer;

@@ -15,6 +15,31 @@ std::uint8_t price_band(std::span<const std::int64_t> buckets, std::int64_t pric
   return static_cast<std::uint8_t>(it == buckets.begin() ? 0 : it - buckets.begin() - 1);
 }
 
+int attr_values(int a, std::size_t price_buckets) {
+  switch (a) {
+    case attr_transaction:
+      return k_transaction_count + 1;
+    case attr_property_type:
+      return k_property_type_count + 1;
+    case attr_bhk:
+      return k_bhk_count + 1;
+    case attr_furnishing:
+      return k_furnishing_count + 1;
+    case attr_posted_by:
+      return k_posted_by_count + 1;
+    case attr_facing:
+      return k_facing_count + 1;
+    case attr_tenant:
+      return k_tenant_preference_count + 1;
+    case attr_price_band:
+      return static_cast<int>(std::max<std::size_t>(1, price_buckets));
+    case attr_flag:
+      return flag_count;
+    default:
+      return k_max_amenities;
+  }
+}
+
 namespace {
 
 constexpr std::uint32_t k_none = 0xffffffffu;
@@ -83,8 +108,18 @@ struct TermLists {
       };
       field(d->title, k_weight_title);
       field(d->locality_name, k_weight_place);
+      field(d->city_name, k_weight_place);
       field(d->project_name, k_weight_place);
-      field(d->description, k_weight_description);
+      // The RERA number as one term, which no word of a text can spell (see rera_term).
+      if (std::string term = rera_term(d->rera_number); !term.empty()) {
+        auto it = ids.find(term);
+        if (it == ids.end()) {
+          it = ids.emplace(term, static_cast<std::uint32_t>(terms.size())).first;
+          terms.push_back(std::move(term));
+          lists.emplace_back();
+        }
+        doc_terms.emplace_back(it->second, k_weight_title);
+      }
       std::sort(doc_terms.begin(), doc_terms.end());
       for (std::size_t i = 0; i < doc_terms.size();) {
         int weight = 0;
@@ -236,7 +271,7 @@ void build_text(TextIndex& t, const Segment& s, const Segment* base,
 
   for (std::uint32_t i = 0; i < t.size(); ++i) {
     const std::string_view term = t.term(i);
-    if (term.size() + 1 < k_typo_min_length) continue;
+    if (term.size() + 1 < k_typo_min_length || is_rera_term(term)) continue;
     t.deletions.emplace_back(fnv(k_fnv_basis, term), i);
     for (std::size_t j = 0; j < term.size(); ++j) {
       t.deletions.emplace_back(fnv(fnv(k_fnv_basis, term.substr(0, j)), term.substr(j + 1)), i);
@@ -350,6 +385,18 @@ void Segment::build_columns(Segment& s, const Segment* base, const std::vector<M
   s.bathrooms.assign(rows, 0);
   for (auto& e : s.enums) e.assign(rows, 0);
   s.flags.assign(rows, 0);
+  s.photo_count.assign(rows, 0);
+  for (StringColumn* c : {&s.title, &s.cover_key}) c->start.assign(rows + 1, 0);
+  // Rows are assigned in `order`: each string column grows at its end, padding rows empty.
+  std::uint32_t next_row = 0;
+  auto put_strings = [&](std::uint32_t r, std::string_view title, std::string_view cover) {
+    for (auto [c, v] : {std::pair{&s.title, title}, std::pair{&s.cover_key, cover}}) {
+      for (std::uint32_t p = next_row; p <= r; ++p)
+        c->start[p] = static_cast<std::uint32_t>(c->bytes.size());
+      c->bytes.append(v);
+    }
+    next_row = r + 1;
+  };
   for (std::size_t i = 0; i < order.size(); ++i) {
     const std::uint32_t r = row_of[i];
     set_bit(s.valid.data(), r);
@@ -361,24 +408,35 @@ void Segment::build_columns(Segment& s, const Segment* base, const std::vector<M
       s.ppsf[r] = d->price_per_sqft;
       s.locality[r] = d->locality_id;
       s.project[r] = d->project_id;
-      s.possession[r] = d->ready_to_move ? 0 : d->possession_days;
+      s.possession[r] = !d->ready_to_move   ? k_no_possession
+                        : *d->ready_to_move ? 0
+                                            : d->possession_days;
       s.amenities[r] = d->amenities;
       s.lat[r] = d->lat;
       s.lng[r] = d->lng;
-      s.floor[r] = d->floor;
+      s.floor[r] = d->floor.value_or(k_no_floor);
       s.total_floors[r] = d->total_floors;
-      s.bathrooms[r] = d->bathrooms;
+      s.bathrooms[r] = d->bathrooms.value_or(k_no_bathrooms);
       s.enums[attr_transaction][r] = static_cast<std::uint8_t>(d->transaction);
       s.enums[attr_property_type][r] = static_cast<std::uint8_t>(d->property_type);
-      s.enums[attr_bhk][r] = std::min<std::uint8_t>(d->bhk, k_bhk_count - 1);
-      s.enums[attr_furnishing][r] = static_cast<std::uint8_t>(d->furnishing);
+      s.enums[attr_bhk][r] = d->bhk ? std::min<std::uint8_t>(*d->bhk, k_bhk_count - 1) : k_no_bhk;
+      s.enums[attr_furnishing][r] = static_cast<std::uint8_t>(
+          d->furnishing ? static_cast<int>(*d->furnishing) : k_furnishing_count);
       s.enums[attr_posted_by][r] = static_cast<std::uint8_t>(d->posted_by);
-      s.enums[attr_facing][r] = static_cast<std::uint8_t>(d->facing);
-      s.enums[attr_tenant][r] = static_cast<std::uint8_t>(d->tenant_preference);
+      s.enums[attr_facing][r] =
+          static_cast<std::uint8_t>(d->facing ? static_cast<int>(*d->facing) : k_facing_count);
+      // A tenant preference means something on a rental only.
+      const bool rental =
+          d->transaction == Transaction::rent || d->transaction == Transaction::lease;
+      s.enums[attr_tenant][r] = static_cast<std::uint8_t>(
+          rental && d->tenant_preference ? static_cast<int>(*d->tenant_preference)
+                                         : k_tenant_preference_count);
+      s.photo_count[r] = d->photo_count;
+      put_strings(r, d->title, d->cover_key);
       s.flags[r] = static_cast<std::uint8_t>(
           (d->verified << flag_verified) | (d->has_photos << flag_has_photos) |
           (d->pets_allowed << flag_pets) | (d->rera_registered << flag_rera) |
-          (d->featured << flag_featured) | (d->ready_to_move << flag_ready));
+          (d->featured << flag_featured) | (d->ready_to_move.value_or(false) << flag_ready));
     } else {
       const std::uint32_t b = order[i].base_row;
       s.id[r] = base->id[b];
@@ -397,23 +455,21 @@ void Segment::build_columns(Segment& s, const Segment* base, const std::vector<M
       s.bathrooms[r] = base->bathrooms[b];
       for (int a = 0; a < attr_price_band; ++a) s.enums[a][r] = base->enums[a][b];
       s.flags[r] = base->flags[b];
+      s.photo_count[r] = base->photo_count[b];
+      put_strings(r, base->title.at(b), base->cover_key.at(b));
     }
+  }
+  for (StringColumn* c : {&s.title, &s.cover_key}) {
+    for (std::uint32_t p = next_row; p <= rows; ++p)
+      c->start[p] = static_cast<std::uint32_t>(c->bytes.size());
+    c->bytes.shrink_to_fit();
   }
   s.live_ = order.size();
 
   // 4. Postings per partition.
-  const int value_counts[attr_count] = {
-      k_transaction_count,
-      k_property_type_count,
-      k_bhk_count,
-      k_furnishing_count,
-      k_posted_by_count,
-      k_facing_count,
-      k_tenant_preference_count,
-      static_cast<int>(std::max<std::size_t>(1, price_buckets.size())),
-      flag_count,
-      k_max_amenities};
-  std::vector<std::uint32_t> lists[attr_count][k_max_amenities];
+  int value_counts[attr_count];
+  for (int a = 0; a < attr_count; ++a) value_counts[a] = attr_values(a, price_buckets.size());
+  std::vector<std::uint32_t> lists[attr_count][k_max_amenities + 1];
   std::vector<std::pair<std::int64_t, std::uint32_t>> by_price;
   for (Partition& p : s.partitions) {
     for (auto& per_attr : lists) {
@@ -509,34 +565,44 @@ std::int64_t Segment::find(std::int64_t listing_id) const {
   return *it;
 }
 
-Document Segment::document(std::uint32_t r) const {
-  Document d;
+std::uint32_t Segment::city_of(std::uint32_t r) const {
   const auto p =
       std::upper_bound(partitions.begin(), partitions.end(), r,
                        [](std::uint32_t row, const Partition& q) { return row < q.begin; });
-  d.city_id = std::prev(p)->city_id;
+  return std::prev(p)->city_id;
+}
+
+Document Segment::document(std::uint32_t r) const {
+  Document d;
+  d.city_id = city_of(r);
   d.id = id[r];
   d.locality_id = locality[r];
   d.project_id = project[r];
   d.transaction = static_cast<Transaction>(enums[attr_transaction][r]);
   d.property_type = static_cast<PropertyType>(enums[attr_property_type][r]);
-  d.bhk = enums[attr_bhk][r];
-  d.bathrooms = bathrooms[r];
+  if (enums[attr_bhk][r] != k_no_bhk) d.bhk = enums[attr_bhk][r];
+  if (bathrooms[r] != k_no_bathrooms) d.bathrooms = bathrooms[r];
   d.price = price[r];
   d.area_sqft = area[r];
   d.price_per_sqft = ppsf[r];
-  d.furnishing = static_cast<Furnishing>(enums[attr_furnishing][r]);
-  d.ready_to_move = (flags[r] >> flag_ready) & 1;
-  d.possession_days = possession[r];
+  if (enums[attr_furnishing][r] != k_furnishing_count)
+    d.furnishing = static_cast<Furnishing>(enums[attr_furnishing][r]);
+  if (possession[r] != k_no_possession) d.ready_to_move = ((flags[r] >> flag_ready) & 1) != 0;
+  d.possession_days = possession[r] == k_no_possession ? 0 : possession[r];
   d.posted_by = static_cast<PostedBy>(enums[attr_posted_by][r]);
   d.amenities = amenities[r];
   d.verified = (flags[r] >> flag_verified) & 1;
   d.has_photos = (flags[r] >> flag_has_photos) & 1;
-  d.facing = static_cast<Facing>(enums[attr_facing][r]);
-  d.floor = floor[r];
+  if (enums[attr_facing][r] != k_facing_count)
+    d.facing = static_cast<Facing>(enums[attr_facing][r]);
+  if (floor[r] != k_no_floor) d.floor = floor[r];
   d.total_floors = total_floors[r];
-  d.tenant_preference = static_cast<TenantPreference>(enums[attr_tenant][r]);
+  if (enums[attr_tenant][r] != k_tenant_preference_count)
+    d.tenant_preference = static_cast<TenantPreference>(enums[attr_tenant][r]);
   d.pets_allowed = (flags[r] >> flag_pets) & 1;
+  d.photo_count = photo_count[r];
+  d.title = title.at(r);
+  d.cover_key = cover_key.at(r);
   d.posted_at = posted_at[r];
   d.rera_registered = (flags[r] >> flag_rera) & 1;
   d.featured = (flags[r] >> flag_featured) & 1;
@@ -551,7 +617,9 @@ std::size_t Segment::memory_bytes() const {
                   bytes_of(locality_slot) + bytes_of(project) + bytes_of(possession) +
                   bytes_of(amenities) + bytes_of(lat) + bytes_of(lng) + bytes_of(floor) +
                   bytes_of(total_floors) + bytes_of(bathrooms) + bytes_of(flags) +
-                  bytes_of(rows_by_id) + bytes_of(partitions);
+                  bytes_of(rows_by_id) + bytes_of(partitions) + bytes_of(photo_count) +
+                  title.bytes.capacity() + bytes_of(title.start) + cover_key.bytes.capacity() +
+                  bytes_of(cover_key.start);
   for (const auto& e : enums) n += bytes_of(e);
   for (const Partition& p : partitions) {
     for (const auto& a : p.attrs) {

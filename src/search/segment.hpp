@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <climits>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -62,6 +63,16 @@ enum Attr : std::uint8_t {
   attr_amenity,
   attr_count
 };
+
+// Absent values in the columns. An enum's absent value is its value count: posted like any
+// other value, never chosen by a filter, never reported by a facet. An area or price per sq ft
+// of 0 is absent.
+inline constexpr std::uint8_t k_no_bhk = k_bhk_count;
+inline constexpr std::int16_t k_no_floor = INT16_MIN;
+inline constexpr std::uint8_t k_no_bathrooms = 0xff;
+inline constexpr std::int32_t k_no_possession = INT32_MAX;
+// How many values attribute `a` posts: the enum's values and its absent value.
+int attr_values(int a, std::size_t price_buckets);
 
 struct Partition {
   std::uint32_t city_id = 0;
@@ -191,6 +202,15 @@ inline constexpr int k_weight_title = 3;
 inline constexpr int k_weight_place = 2;
 inline constexpr int k_weight_description = 1;
 
+// Strings of every row, end to end: one allocation for a column instead of one per row.
+struct StringColumn {
+  std::string bytes;
+  std::vector<std::uint32_t> start;  // row r is bytes[start[r], start[r + 1])
+  std::string_view at(std::uint32_t r) const {
+    return std::string_view(bytes).substr(start[r], start[r + 1] - start[r]);
+  }
+};
+
 class Segment {
  public:
   // A new segment holding `base`'s rows that are not in `dead` (may be null) plus `added`.
@@ -208,6 +228,7 @@ class Segment {
   std::int64_t find(std::int64_t listing_id) const;
   // The full document minus its text, as indexed.
   Document document(std::uint32_t row) const;
+  std::uint32_t city_of(std::uint32_t row) const;
 
   std::vector<Partition> partitions;  // ascending city_id
   std::vector<Word> valid;            // real rows (not partition padding)
@@ -230,6 +251,9 @@ class Segment {
   std::vector<std::uint8_t> bathrooms;
   std::vector<std::uint8_t> enums[attr_price_band];  // transaction .. tenant, one byte each
   std::vector<std::uint8_t> flags;                   // FlagBit bits
+  // The result card's, beyond the columns above.
+  std::vector<std::uint16_t> photo_count;
+  StringColumn title, cover_key;
 
   std::vector<std::uint32_t> rows_by_id;  // valid rows, ascending listing id
   TextIndex text;

@@ -27,8 +27,26 @@ bool within_one_edit(std::string_view a, std::string_view b) {
   std::size_t i = 0;
   while (i < a.size() && a[i] == b[i]) ++i;
   if (i == a.size()) return true;
-  if (a.size() == b.size()) return a.substr(i + 1) == b.substr(i + 1);
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+           a.substr(i + 2) == b.substr(i + 2);
+  }
   return a.substr(i) == b.substr(i + 1);
+}
+
+}  // namespace griha::search
+
+namespace griha::search {
+
+std::string rera_term(std::string_view number) {
+  const auto first = number.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  number = number.substr(first, number.find_last_not_of(" \t\r\n") - first + 1);
+  std::string out(1, '\x01');
+  for (unsigned char c : number)
+    out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : static_cast<char>(c));
+  return out;
 }
 
 }  // namespace griha::search

@@ -19,8 +19,17 @@ void for_each_token(std::string_view text, std::string& buf, F&& f);
 // Typos are forgiven only in words at least this long: shorter ones have too many neighbours.
 inline constexpr std::size_t k_typo_min_length = 5;
 
-// True when b is a, or one insertion, deletion or substitution away from it.
+// True when b is a, or one edit away from it: an insertion, a deletion, a substitution, or a
+// swap of two neighbouring characters (Damerau: "htane" is one typo from "thane").
 bool within_one_edit(std::string_view a, std::string_view b);
+
+// The text index's single term for a RERA registration number: the number trimmed and
+// upper-cased behind a byte no word can hold, so that only a query equal to the whole number
+// (case aside) finds it, never a word, a prefix or a typo.
+std::string rera_term(std::string_view number);
+inline bool is_rera_term(std::string_view term) {
+  return !term.empty() && term.front() == '\x01';
+}
 
 namespace detail {
 bool is_stop_word(std::string_view word);

@@ -37,14 +37,20 @@ std::unique_ptr<storage::Database> load_sqlite(const griha::test::TempDir& dir,
       "insert",
       "INSERT INTO d VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,"
       "$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27)"};
+  // Absent values are NULL, which no SQL comparison matches.
+  auto opt_int = [](const auto& o) {
+    return o ? std::optional<std::int64_t>(static_cast<std::int64_t>(*o)) : std::nullopt;
+  };
+  auto nonzero = [](std::int64_t v) { return v ? std::optional<std::int64_t>(v) : std::nullopt; };
   for (const auto& x : docs) {
+    const bool rental = x.transaction == Transaction::rent || x.transaction == Transaction::lease;
     auto p = storage::params(
         x.id, x.city_id, x.locality_id, x.project_id, int(x.transaction), int(x.property_type),
-        int(x.bhk), int(x.bathrooms), x.price, x.area_sqft, x.price_per_sqft, int(x.furnishing),
-        x.ready_to_move, x.possession_days, int(x.posted_by),
-        static_cast<std::int64_t>(x.amenities), x.verified, x.has_photos, int(x.facing),
-        int(x.floor), int(x.tenant_preference), x.pets_allowed, x.posted_at, x.rera_registered,
-        x.featured, double(x.lat), double(x.lng));
+        opt_int(x.bhk), opt_int(x.bathrooms), x.price, nonzero(x.area_sqft),
+        nonzero(x.price_per_sqft), opt_int(x.furnishing), x.ready_to_move, x.possession_days,
+        int(x.posted_by), static_cast<std::int64_t>(x.amenities), x.verified, x.has_photos,
+        opt_int(x.facing), opt_int(x.floor), rental ? opt_int(x.tenant_preference) : std::nullopt,
+        x.pets_allowed, x.posted_at, x.rera_registered, x.featured, double(x.lat), double(x.lng));
     if (!tx->exec(insert, p)) throw std::runtime_error("insert failed");
   }
   if (!tx->commit()) throw std::runtime_error("commit failed");
@@ -117,7 +123,8 @@ Sql where_of(const Query& q, std::optional<Facet> skip) {
   if (!skipping(Facet::furnishing)) set(q.furnishing, "furn");
   if (q.ready_to_move) c.push_back("ready = 1");
   if (q.possession_by_days)
-    c.push_back("(ready = 1 OR poss <= " + s.p(std::int64_t{*q.possession_by_days}) + ")");
+    c.push_back("(ready = 1 OR (ready = 0 AND poss <= " + s.p(std::int64_t{*q.possession_by_days}) +
+                "))");
   if (!skipping(Facet::posted_by)) set(q.posted_by, "posted_by");
   if (q.amenities_all) {
     const auto m = static_cast<std::int64_t>(q.amenities_all);
@@ -128,7 +135,8 @@ Sql where_of(const Query& q, std::optional<Facet> skip) {
   set(q.facing, "facing");
   if (q.bathrooms_min) c.push_back("baths >= " + s.p(std::int64_t{*q.bathrooms_min}));
   if (q.tenant_preference) {
-    c.push_back("tenant IN (0, " + s.p(std::int64_t(static_cast<int>(*q.tenant_preference))) + ")");
+    c.push_back("tenant IN (" + s.p(std::int64_t(static_cast<int>(TenantPreference::any))) + ", " +
+                s.p(std::int64_t(static_cast<int>(*q.tenant_preference))) + ")");
   }
   if (q.pets_allowed_only) c.push_back("pets = 1");
   if (q.posted_within_days) {
@@ -155,14 +163,15 @@ std::string order_of(const Query& q, const IndexOptions& opt, Sql& s) {
       return o + "price, id";
     case Sort::price_desc:
       return o + "price DESC, id";
+    // Listings without the key come last either way.
     case Sort::price_per_sqft_asc:
-      return o + "ppsf, id";
+      return o + "ppsf IS NULL, ppsf, id";
     case Sort::price_per_sqft_desc:
-      return o + "ppsf DESC, id";
+      return o + "ppsf IS NULL, ppsf DESC, id";
     case Sort::area_asc:
-      return o + "area, id";
+      return o + "area IS NULL, area, id";
     case Sort::area_desc:
-      return o + "area DESC, id";
+      return o + "area IS NULL, area DESC, id";
     case Sort::distance:
       return o + distance_sql(s, q.circle ? q.circle->center : *q.origin) + ", id";
   }
@@ -310,16 +319,20 @@ TEST(SearchDifferential, IndexAgreesWithSqlOnRandomQueries) {
       std::string sql;
       switch (fr.facet) {
         case Facet::bhk:
-          sql = "SELECT bhk, count(*) FROM d WHERE " + fs.where + " GROUP BY 1 ORDER BY 1";
+          sql = "SELECT bhk, count(*) FROM d WHERE bhk IS NOT NULL AND " + fs.where +
+                " GROUP BY 1 ORDER BY 1";
           break;
         case Facet::property_type:
-          sql = "SELECT ptype, count(*) FROM d WHERE " + fs.where + " GROUP BY 1 ORDER BY 1";
+          sql = "SELECT ptype, count(*) FROM d WHERE ptype IS NOT NULL AND " + fs.where +
+                " GROUP BY 1 ORDER BY 1";
           break;
         case Facet::furnishing:
-          sql = "SELECT furn, count(*) FROM d WHERE " + fs.where + " GROUP BY 1 ORDER BY 1";
+          sql = "SELECT furn, count(*) FROM d WHERE furn IS NOT NULL AND " + fs.where +
+                " GROUP BY 1 ORDER BY 1";
           break;
         case Facet::posted_by:
-          sql = "SELECT posted_by, count(*) FROM d WHERE " + fs.where + " GROUP BY 1 ORDER BY 1";
+          sql = "SELECT posted_by, count(*) FROM d WHERE posted_by IS NOT NULL AND " + fs.where +
+                " GROUP BY 1 ORDER BY 1";
           break;
         case Facet::price:
           sql = "SELECT " + band + ", count(*) FROM d WHERE " + fs.where + " GROUP BY 1 ORDER BY 1";

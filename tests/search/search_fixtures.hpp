@@ -56,30 +56,34 @@ inline std::vector<Document> random_documents(std::size_t n, std::uint32_t seed)
     d.project_id = pick(3) == 0 ? static_cast<std::uint32_t>(1000 + pick(20)) : 0;
     d.transaction = static_cast<Transaction>(pick(k_transaction_count));
     d.property_type = static_cast<PropertyType>(pick(k_property_type_count));
-    d.bhk = static_cast<std::uint8_t>(pick(k_bhk_count));
-    d.bathrooms = static_cast<std::uint8_t>(1 + pick(4));
+    // Every optional field is left empty now and then (absent is never a value).
+    if (pick(8) != 0) d.bhk = static_cast<std::uint8_t>(pick(k_bhk_count));
+    if (pick(8) != 0) d.bathrooms = static_cast<std::uint8_t>(1 + pick(4));
     const bool rent = d.transaction == Transaction::rent;
     d.price = rent ? 5'000 * (1 + pick(40)) : 5'00'000 * (1 + pick(300));
-    d.area_sqft = static_cast<std::uint32_t>(300 + 50 * pick(60));
+    d.area_sqft = pick(10) != 0 ? static_cast<std::uint32_t>(300 + 50 * pick(60)) : 0;
     d.price_per_sqft = derive_price_per_sqft(d.price, d.area_sqft);
-    d.furnishing = static_cast<Furnishing>(pick(k_furnishing_count));
-    d.ready_to_move = pick(3) != 0;
-    d.possession_days = d.ready_to_move ? 0 : 20'300 + pick(1000);
+    if (pick(8) != 0) d.furnishing = static_cast<Furnishing>(pick(k_furnishing_count));
+    if (pick(8) != 0) d.ready_to_move = pick(3) != 0;
+    d.possession_days = d.ready_to_move == false ? 20'300 + pick(1000) : 0;
     d.posted_by = static_cast<PostedBy>(pick(k_posted_by_count));
     d.amenities = rng() & 0xfff;
     d.verified = pick(2) != 0;
     d.has_photos = pick(4) != 0;
-    d.facing = static_cast<Facing>(pick(k_facing_count));
+    if (pick(8) != 0) d.facing = static_cast<Facing>(pick(k_facing_count));
     d.total_floors = static_cast<std::int16_t>(1 + pick(30));
-    d.floor = static_cast<std::int16_t>(pick(d.total_floors + 1));
-    d.tenant_preference = static_cast<TenantPreference>(pick(k_tenant_preference_count));
+    if (pick(8) != 0) d.floor = static_cast<std::int16_t>(pick(d.total_floors + 1));
+    // Given on sale listings too now and then: the index must ignore it there.
+    if (pick(6) != 0)
+      d.tenant_preference = static_cast<TenantPreference>(pick(k_tenant_preference_count));
     d.pets_allowed = pick(2) != 0;
     d.posted_at = k_now - 86400LL * pick(200) - 3600LL * pick(3);
     d.rera_registered = pick(3) == 0;
+    if (d.rera_registered) d.rera_number = "P518" + std::to_string(10'000'000 + d.id);
     d.featured = pick(20) == 0;
     d.lat = c.lat + static_cast<float>(pick(2001) - 1000) * 0.0002f;
     d.lng = c.lng + static_cast<float>(pick(2001) - 1000) * 0.0002f;
-    d.title = std::to_string(d.bhk) + " BHK " + words[pick(20)] + " " + words[pick(20)];
+    d.title = std::to_string(d.bhk.value_or(0)) + " BHK " + words[pick(20)] + " " + words[pick(20)];
     d.description = words[pick(20)] + " " + words[pick(20)] + " " + words[pick(20)] + " home";
     d.locality_name = "Locality " + std::to_string(d.locality_id);
     d.project_name = d.project_id ? "Project " + std::to_string(d.project_id) : "";

@@ -99,14 +99,18 @@ TEST_F(SearchIndex, EachFilterKeepsExactlyTheMatchingListings) {
       [](const Document& d) { return d.price >= 10'00'000 && d.price <= 50'00'000; });
   expect_filter([](Query& q) { q.area_sqft.min = 2000; },
                 [](const Document& d) { return d.area_sqft >= 2000; });
-  expect_filter([](Query& q) { q.price_per_sqft.max = 1000; },
-                [](const Document& d) { return d.price_per_sqft <= 1000; });
+  expect_filter(
+      [](Query& q) { q.price_per_sqft.max = 1000; },
+      [](const Document& d) { return d.price_per_sqft != 0 && d.price_per_sqft <= 1000; });
   expect_filter([](Query& q) { q.furnishing = {Furnishing::furnished}; },
                 [](const Document& d) { return d.furnishing == Furnishing::furnished; });
   expect_filter([](Query& q) { q.ready_to_move = true; },
-                [](const Document& d) { return d.ready_to_move; });
+                [](const Document& d) { return d.ready_to_move == true; });
   expect_filter([](Query& q) { q.possession_by_days = 20'500; },
-                [](const Document& d) { return d.ready_to_move || d.possession_days <= 20'500; });
+                [](const Document& d) {
+                  return d.ready_to_move == true ||
+                         (d.ready_to_move == false && d.possession_days <= 20'500);
+                });
   expect_filter([](Query& q) { q.posted_by = {PostedBy::builder}; },
                 [](const Document& d) { return d.posted_by == PostedBy::builder; });
   expect_filter([](Query& q) { q.amenities_all = 0b101; },
@@ -124,13 +128,15 @@ TEST_F(SearchIndex, EachFilterKeepsExactlyTheMatchingListings) {
       [](Query& q) {
         q.floor = {3, 5};
       },
-      [](const Document& d) { return d.floor >= 3 && d.floor <= 5; });
+      [](const Document& d) { return d.floor && *d.floor >= 3 && *d.floor <= 5; });
   expect_filter([](Query& q) { q.bathrooms_min = 3; },
-                [](const Document& d) { return d.bathrooms >= 3; });
+                [](const Document& d) { return d.bathrooms && *d.bathrooms >= 3; });
   expect_filter([](Query& q) { q.tenant_preference = TenantPreference::bachelors; },
                 [](const Document& d) {
-                  return d.tenant_preference == TenantPreference::bachelors ||
-                         d.tenant_preference == TenantPreference::any;
+                  const bool rental =
+                      d.transaction == Transaction::rent || d.transaction == Transaction::lease;
+                  return rental && (d.tenant_preference == TenantPreference::bachelors ||
+                                    d.tenant_preference == TenantPreference::any);
                 });
   expect_filter([](Query& q) { q.pets_allowed_only = true; },
                 [](const Document& d) { return d.pets_allowed; });
@@ -181,8 +187,8 @@ TEST_F(SearchIndex, FacetsIgnoreTheirOwnFilterButNotOthers) {
   std::map<std::int64_t, std::uint32_t> bhk, furnishing, type;
   for (const auto& d : docs_) {
     if (d.city_id != 1) continue;
-    if (d.furnishing == Furnishing::furnished) ++bhk[d.bhk];
-    if (d.bhk == 2) ++furnishing[static_cast<int>(d.furnishing)];
+    if (d.furnishing == Furnishing::furnished && d.bhk) ++bhk[*d.bhk];
+    if (d.bhk == 2 && d.furnishing) ++furnishing[static_cast<int>(*d.furnishing)];
     if (d.bhk == 2 && d.furnishing == Furnishing::furnished)
       ++type[static_cast<int>(d.property_type)];
   }
@@ -336,7 +342,145 @@ TEST(SearchText, TokenizerAndOneEdit) {
   EXPECT_TRUE(within_one_edit("spacious", "spacous"));
   EXPECT_TRUE(within_one_edit("garden", "gardens"));
   EXPECT_TRUE(within_one_edit("marble", "marbke"));
-  EXPECT_FALSE(within_one_edit("marble", "mrable"));
+  // A swap of two neighbouring letters is one typo (Damerau), two swaps are not.
+  EXPECT_TRUE(within_one_edit("marble", "mrable"));
+  EXPECT_TRUE(within_one_edit("thane", "htane"));
+  EXPECT_TRUE(within_one_edit("thane", "thaen"));
+  EXPECT_FALSE(within_one_edit("marble", "mrbale"));
+  EXPECT_FALSE(within_one_edit("marble", "amrbel"));
+}
+
+// Absent values: a listing that does not say never matches a filter on the field, is never
+// counted under a facet value, and sorts last on a key it lacks.
+class SearchAbsent : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto doc = [](std::int64_t id, PropertyType type, Transaction tx) {
+      Document d;
+      d.id = id;
+      d.city_id = 1;
+      d.locality_id = 101;
+      d.property_type = type;
+      d.transaction = tx;
+      d.price = 1'000'000 + id;
+      d.posted_at = 1000 + id;
+      d.title = "Listing number " + std::to_string(id);
+      return d;
+    };
+    // 1: a plot with nothing optional; 2: a 1 RK home that says everything.
+    docs_.push_back(doc(1, PropertyType::plot, Transaction::sale_resale));
+    Document full = doc(2, PropertyType::apartment, Transaction::rent);
+    full.bhk = 0;
+    full.bathrooms = 1;
+    full.area_sqft = 400;
+    full.price_per_sqft = derive_price_per_sqft(full.price, full.area_sqft);
+    full.furnishing = Furnishing::unfurnished;
+    full.ready_to_move = true;
+    full.facing = Facing::north;
+    full.floor = 0;
+    full.tenant_preference = TenantPreference::any;
+    docs_.push_back(full);
+    // 3: a sale listing that names a tenant preference anyway.
+    Document sale = doc(3, PropertyType::apartment, Transaction::sale_new);
+    sale.bhk = 2;
+    sale.tenant_preference = TenantPreference::any;
+    docs_.push_back(sale);
+    index_.build(docs_);
+  }
+  std::set<std::int64_t> find(const std::function<void(Query&)>& set) {
+    Query q;
+    q.now = test::k_now;
+    set(q);
+    return all_ids(index_, q);
+  }
+  std::vector<Document> docs_;
+  Index index_{options()};
+};
+
+TEST_F(SearchAbsent, NeverMatchesAValueFilter) {
+  const std::set<std::int64_t> just2{2};
+  EXPECT_EQ(find([](Query& q) { q.bhk = {0}; }), just2);  // the plot has no BHK, not 1 RK
+  EXPECT_EQ(find([](Query& q) { q.furnishing = {Furnishing::unfurnished}; }), just2);
+  EXPECT_EQ(find([](Query& q) { q.floor.max = 0; }), just2);  // nor the ground floor
+  EXPECT_EQ(find([](Query& q) { q.floor.min = 0; }), just2);
+  EXPECT_EQ(find([](Query& q) { q.bathrooms_min = 0; }), just2);
+  EXPECT_EQ(find([](Query& q) { q.area_sqft.max = 1000; }), just2);
+  EXPECT_EQ(find([](Query& q) { q.price_per_sqft.max = 1'000'000; }), just2);
+  EXPECT_EQ(find([](Query& q) { q.facing = {Facing::north}; }), just2);
+  EXPECT_EQ(find([](Query& q) { q.ready_to_move = true; }), just2);
+  EXPECT_EQ(find([](Query& q) { q.possession_by_days = 30'000; }), just2);
+  // Tenant preference is for rentals: the sale listing's "any" does not count.
+  EXPECT_EQ(find([](Query& q) { q.tenant_preference = TenantPreference::family; }), just2);
+  EXPECT_EQ(find([](Query& q) { q.tenant_preference = TenantPreference::any; }), just2);
+}
+
+TEST_F(SearchAbsent, IsNeverCountedUnderAFacetValue) {
+  Query q;
+  q.now = test::k_now;
+  q.facets = {Facet::bhk, Facet::furnishing, Facet::property_type};
+  auto r = index_.search(q);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->facets[0].counts, (std::vector<FacetCount>{{0, 1}, {2, 1}}));
+  EXPECT_EQ(r->facets[1].counts,
+            (std::vector<FacetCount>{{static_cast<int>(Furnishing::unfurnished), 1}}));
+  // Under bhk=0 the property types are those of 1 RK homes only: no plot.
+  q.bhk = {0};
+  r = index_.search(q);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->facets[2].counts,
+            (std::vector<FacetCount>{{static_cast<int>(PropertyType::apartment), 1}}));
+  // Hits say nothing for what is absent.
+  q.bhk.clear();
+  q.sort = Sort::price_asc;
+  r = index_.search(q);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->hits.at(0).id, 1);
+  EXPECT_FALSE(r->hits.at(0).bhk.has_value());
+  EXPECT_EQ(r->hits.at(0).area_sqft, 0u);
+  EXPECT_EQ(r->hits.at(1).bhk, std::optional<std::uint8_t>(0));
+}
+
+TEST_F(SearchAbsent, SortsLastOnAKeyItLacks) {
+  for (Sort s :
+       {Sort::area_asc, Sort::area_desc, Sort::price_per_sqft_asc, Sort::price_per_sqft_desc}) {
+    Query q;
+    q.now = test::k_now;
+    q.sort = s;
+    auto r = index_.search(q);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(ids(*r), (std::vector<std::int64_t>{2, 1, 3})) << names_of_sort()[int(s)];
+  }
+}
+
+TEST(SearchText, PlacesProjectsAndRegistrationNumbers) {
+  Index index(options());
+  std::vector<Document> docs(4);
+  for (int i = 0; i < 4; ++i) {
+    docs[i].id = i + 1;
+    docs[i].city_id = 1;
+    docs[i].posted_at = 100 + i;
+    docs[i].title = "A flat to let";
+  }
+  docs[0].locality_name = "Powai";
+  docs[1].city_name = "Thane";
+  docs[2].project_name = "Skyline Towers";
+  docs[3].rera_number = "PRM/KA/RERA/1251/446/PR/171031/000612";
+  index.build(docs);
+  auto found = [&](const std::string& text) {
+    Query q;
+    q.text = text;
+    auto r = index.search(q);
+    EXPECT_TRUE(r);
+    return r ? ids(*r) : std::vector<std::int64_t>{};
+  };
+  EXPECT_EQ(found("powai"), std::vector<std::int64_t>{1});
+  EXPECT_EQ(found("thane"), std::vector<std::int64_t>{2});
+  EXPECT_EQ(found("htane"), std::vector<std::int64_t>{2});  // a swap is one typo
+  EXPECT_EQ(found("skyline towers"), std::vector<std::int64_t>{3});
+  // The whole number, case aside, finds its listing; a part of it or a near miss does not.
+  EXPECT_EQ(found(" prm/ka/rera/1251/446/pr/171031/000612 "), std::vector<std::int64_t>{4});
+  EXPECT_EQ(found("PRM/KA/RERA/1251/446/PR/171031/000613"), std::vector<std::int64_t>{});
+  EXPECT_EQ(found("000612"), std::vector<std::int64_t>{});
 }
 
 TEST(SearchText, PrefixTyposAndRanking) {

@@ -337,6 +337,12 @@ test('a new seeker signs up, searches with filters, uses the map, opens the list
   await step(seeker, 'seeker', 'signed-up-home');
   await checkNarrow(seeker, 'seeker', 'home');
 
+  // A results page is one API request: its cards carry their cover photos' URLs.
+  const photoLookups = [];
+  page.on('request', (r) => {
+    if (/\/api\/v1\/listings\/\d+\/photos/.test(r.url())) photoLookups.push(r.url());
+  });
+
   // Home: where, buy, search.
   // With the keyboard: type, arrow down to the suggestion, Enter, Enter.
   const where = page.getByRole('combobox', { name: 'Where?' });
@@ -354,6 +360,10 @@ test('a new seeker signs up, searches with filters, uses the map, opens the list
   await page.getByRole('heading', { name: 'Homes for sale in Pune' }).waitFor();
   const card = page.locator('.cards .card', { hasText: TITLE });
   await card.waitFor();
+  await card.scrollIntoViewIfNeeded();
+  await card.locator('img[src*="/media/"]').waitFor();
+  assert.match(await card.locator('img').getAttribute('src'), /^\/media\/.+-320\.jpg$/);
+  assert.deepEqual(photoLookups, [], 'search cards fetch no photo lists');
   await step(seeker, 'seeker', 'results');
 
   // Filters: 2 BHK (with its facet count), then a budget; each is a URL the back button undoes.

@@ -1,6 +1,6 @@
 // A signed-in user's own pages: shortlist, saved searches, inquiries, visits, notifications.
 import { api, missingApi } from './api.js';
-import { requireUser } from './app.js';
+import { requireUser } from './session.js';
 import { card, cityName, resetShortlist } from './cards.js';
 import { clear, errorBox, field, h, toast } from './dom.js';
 import { day, istDate, label, time, when } from './format.js';

@@ -1,7 +1,7 @@
 // The admin dashboard: moderation queue, users, leads and visits overview, failed
 // notifications, statistics. Chart.js is loaded here only.
 import { api, missingApi, session } from './api.js';
-import { navigate, requireUser } from './app.js';
+import { navigate, requireUser } from './session.js';
 import { cityName } from './cards.js';
 import { clear, errorBox, field, h, loadScript, nextId, select, toast } from './dom.js';
 import { LEAD_STAGES, bhk, label, num, price, when } from './format.js';

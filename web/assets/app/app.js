@@ -1,8 +1,10 @@
 // The app's shell: the header, and a router that renders pages in the browser. Every page
 // path is served this same index.html by griha; page modules load on first use, so the
-// public pages never download the dashboards' code.
-import { api, hasRole, isLister, onSessionChange, session, signOut } from './api.js';
+// public pages never download the dashboards' code. Pages never import this module (it boots
+// the app): they navigate and ask for a user through session.js.
+import { hasRole, isLister, onSessionChange, session, signOut } from './api.js';
 import { clear, h, toast } from './dom.js';
+import { navigate, setRenderer } from './session.js';
 
 const routes = [
   [/^\/$/, () => import('./home.js')],
@@ -29,12 +31,6 @@ function match(pathname) {
     if (m) return { load, params: Object.fromEntries(names.map((n, i) => [n, m[i + 1] || ''])) };
   }
   return null;
-}
-
-export function navigate(url, { replace = false, quiet = false, state = {} } = {}) {
-  const target = new URL(url, location.href);
-  if (target.href !== location.href) history[replace ? 'replaceState' : 'pushState'](state, '', target);
-  return render({ quiet });
 }
 
 async function render({ quiet = false } = {}) {
@@ -132,25 +128,7 @@ function renderHeader() {
     toggle, nav);
 }
 
+setRenderer(render);
 onSessionChange(renderHeader);
 session.ready.then(renderHeader);
 render();
-
-// A page asks for a signed-in user (optionally with one of `roles`); otherwise the visitor is
-// sent to sign in and comes back.
-export async function requireUser(ctx, ...roles) {
-  await session.ready;
-  if (!session.user) {
-    const next = location.pathname + location.search;
-    navigate(`/account/signin?next=${encodeURIComponent(next)}`, { replace: true });
-    return null;
-  }
-  if (roles.length && !roles.includes(session.user.role)) {
-    clear(ctx.main, h('h1', {}, 'Not for this account'),
-      h('p', {}, `This page is for ${roles.join(', ')} accounts.`));
-    return null;
-  }
-  return session.user;
-}
-
-export { api };

@@ -1,7 +1,7 @@
 // Sign in (password, SMS code, or the configured OpenID provider), sign up, forgotten
 // password. The reset link in the email opens the server's own page (/account/reset-password).
 import { api, config, isLister, signIn } from './api.js';
-import { navigate } from './app.js';
+import { navigate } from './session.js';
 import { clear, errorBox, field, h, toast } from './dom.js';
 
 // Only same-site paths may be returned to after signing in.

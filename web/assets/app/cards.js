@@ -15,7 +15,8 @@ export const CITIES = {
 };
 export const cityName = (id) => CITIES[id]?.[0] || '';
 
-// Cover photos: the search results carry a photo count, not the photo, so a card asks for its
+// Cover photos: a search result carries its cover's URL (cover_photo_url); a listing shown
+// from elsewhere (shortlist, compare) carries only a photo count, so its card asks for the
 // listing's photos once it scrolls into view.
 const covers = new Map();
 export function coverUrl(id, width = '320') {
@@ -32,7 +33,8 @@ const observer = 'IntersectionObserver' in window ? new IntersectionObserver((en
     if (!e.isIntersecting) continue;
     observer.unobserve(e.target);
     const img = e.target;
-    coverUrl(Number(img.dataset.listing)).then((src) => {
+    const known = img.dataset.cover;
+    (known ? Promise.resolve(known) : coverUrl(Number(img.dataset.listing))).then((src) => {
       if (src) img.src = src;
       else img.closest('.thumb')?.classList.add('none');
     });
@@ -50,9 +52,13 @@ export function badges(l) {
 // A search result (or a listing) as a card linking to its page.
 export function card(r, { actions = true } = {}) {
   const place = [r.locality, r.city].filter(Boolean).join(', ');
-  const img = h('img', { alt: '', width: 320, height: 213, dataset: { listing: r.id }, decoding: 'async' });
+  const dataset = { listing: r.id };
+  if (r.cover_photo_url) dataset.cover = r.cover_photo_url;
+  const img = h('img', { alt: '', width: 320, height: 213, dataset, decoding: 'async' });
   const thumb = h('div', { class: 'thumb' }, img, r.photo_count ? h('span', { class: 'count' }, `${r.photo_count} photos`) : null);
-  if (r.photo_count && observer) observer.observe(img);
+  // A search result without a cover has no photo to fetch (cover_photo_url null).
+  const hasPhoto = r.cover_photo_url !== undefined ? r.cover_photo_url !== null : r.photo_count > 0;
+  if (hasPhoto && observer) observer.observe(img);
   else thumb.classList.add('none');
   const facts = [bhk(r.bhk, r.property_type), label(r.property_type), area(r.area_sqft ?? r.carpet_area_sqft)]
     .filter((s) => s && s !== '—');

@@ -1,7 +1,7 @@
 // The lister's dashboard: my listings, the post/edit wizard with photos, the leads board, the
 // visits calendar, availability, and CSV import.
 import { ApiError, api, hasRole, missingApi } from './api.js';
-import { navigate, requireUser } from './app.js';
+import { navigate, requireUser } from './session.js';
 import { visitRow } from './account.js';
 import { cityName } from './cards.js';
 import { $$, clear, errorBox, field, h, nextId, select, toast } from './dom.js';

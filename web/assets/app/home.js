@@ -1,5 +1,5 @@
 // The home page: where, buy or rent, and go.
-import { navigate } from './app.js';
+import { navigate } from './session.js';
 import { h } from './dom.js';
 import { placeInput } from './places.js';
 

@@ -3,7 +3,7 @@
 // API's own parameters, plus `view` and `map` for this page), so it can be shared and the
 // back button walks back through it.
 import { api, apiQuery, missingApi, session } from './api.js';
-import { navigate } from './app.js';
+import { navigate } from './session.js';
 import { card, CITIES, cityName, compareLink } from './cards.js';
 import { $, $$, clear, errorBox, field, h, nextId, toast } from './dom.js';
 import {
