@@ -34,3 +34,5 @@ INSERT INTO verification_sends (purpose, subject, sent_at)
 
 DROP TABLE auth_otps;
 DROP TABLE lead_contact_codes;
+-- Only the OTP cap read the outbox by recipient.
+DROP INDEX outbox_by_recipient;

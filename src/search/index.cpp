@@ -89,82 +89,77 @@ Result<SearchResult> Index::search(const Query& q) const {
   if (auto v = validate(q); !v) return v.error();
   const auto snap = snapshot();
   Run run = make_run(q, options_, *snap);
-  const Segment* segs[] = {snap->base.get(), snap->delta.get()};
-  const Word* deads[] = {snap->dead->data(), nullptr};
   Scratch& sc = thread_scratch();
-  for (int i = 0; i < 2; ++i) {
-    const Segment& s = *segs[i];
-    run_segment(run, s, deads[i], segs, sc, [&](const Partition& p) {
-      const std::uint32_t wb = p.word_begin(), we = p.word_end();
-      run.total += count(sc.match.data() + wb, we - wb);
-      collect_facets(run, s, p, sc);
-      if (run.ordered) {
-        collect_ordered(run, s, p, sc);
+  run_snapshot(run, *snap, sc, [&](const Segment& s, const Partition& p) {
+    const std::uint32_t wb = p.word_begin(), we = p.word_end();
+    run.total += count(sc.match.data() + wb, we - wb);
+    collect_facets(run, s, p, sc);
+    if (run.ordered) {
+      collect_ordered(run, s, p, sc);
+      return;
+    }
+    auto consider = [&](std::uint32_t r, float lat, float lng) {
+      if (q.sort == Sort::distance && run.heap.size() >= run.k &&
+          surely_farther(*run.point, run.point_cos_lat, lat, lng, run.heap.top().distance)) {
         return;
       }
-      auto consider = [&](std::uint32_t r, float lat, float lng) {
-        if (q.sort == Sort::distance && run.heap.size() >= run.k &&
-            surely_farther(*run.point, run.point_cos_lat, lat, lng, run.heap.top().distance)) {
-          return;
-        }
-        const double d = run.point ? distance_m(run.point->lat, run.point->lng, lat, lng) : -1;
-        // Farther than the page's last listing: out, without reading the row's other columns.
-        if (q.sort == Sort::distance && !run.featured_tier && run.heap.size() >= run.k &&
-            d > run.heap.top().distance) {
-          return;
-        }
-        double score = 0;
-        if (run.has_text && q.sort == Sort::relevance) {
-          score = sc.score[r];
-          if ((s.flags[r] >> detail::flag_featured) & 1) score *= options_.featured_text_boost;
-        }
-        const SortKey k = key_of(run, s, r, d, score);
-        if (run.after && !(*run.after < k)) return;
-        if (run.heap.size() >= run.k && !(k < run.heap.top().key)) return;
-        push(run, {k, &s, r, d, score});
-      };
-      if (q.sort == Sort::distance && run.geo_box) {
-        // By grid cell, whose rows' coordinates are stored together: the row-ordered
-        // columns would cost a cache miss per listing.
-        // Nearest cells first, so that the page fills with near listings early and whole
-        // cells beyond its last one are skipped.
-        const Word* match = sc.match.data();
-        auto& cells = sc.cells;
-        cells.clear();
-        const LatLng& pt = *run.point;
-        for_each_cell(run, p, [&](std::size_t c) {
-          // The cell's point nearest to pt, the cell grown a little for float rounding.
-          constexpr double margin = 1e-4;
-          const double lat0 =
-              static_cast<double>(p.cell_keys[c] >> 32) * detail::k_geo_cell_deg - 90.0 - margin;
-          const double lng0 = static_cast<double>(static_cast<std::uint32_t>(p.cell_keys[c])) *
-                                  detail::k_geo_cell_deg -
-                              180.0 - margin;
-          const double span = detail::k_geo_cell_deg + 2 * margin;
-          const LatLng near{std::clamp(pt.lat, lat0, lat0 + span),
-                            std::clamp(pt.lng, lng0, lng0 + span)};
-          const double dy = near.lat - pt.lat, dx = (near.lng - pt.lng) * run.point_cos_lat;
-          cells.push_back({dx * dx + dy * dy, static_cast<std::uint32_t>(c), near});
-        });
-        std::sort(cells.begin(), cells.end(),
-                  [](const auto& a, const auto& b) { return a.order < b.order; });
-        for (const auto& cell : cells) {
-          if (run.heap.size() >= run.k && !run.featured_tier &&
-              surely_farther(pt, run.point_cos_lat, cell.near.lat, cell.near.lng,
-                             run.heap.top().distance)) {
-            continue;
-          }
-          for (std::uint32_t i = p.cell_start[cell.index]; i < p.cell_start[cell.index + 1]; ++i) {
-            const std::uint32_t r = p.geo_rows[i];
-            if (detail::test_bit(match, r)) consider(r, p.geo_lat[i], p.geo_lng[i]);
-          }
-        }
-      } else {
-        for_each_row(sc.match.data(), wb, we,
-                     [&](std::uint32_t r) { consider(r, s.lat[r], s.lng[r]); });
+      const double d = run.point ? distance_m(run.point->lat, run.point->lng, lat, lng) : -1;
+      // Farther than the page's last listing: out, without reading the row's other columns.
+      if (q.sort == Sort::distance && !run.featured_tier && run.heap.size() >= run.k &&
+          d > run.heap.top().distance) {
+        return;
       }
-    });
-  }
+      double score = 0;
+      if (run.has_text && q.sort == Sort::relevance) {
+        score = sc.score[r];
+        if ((s.flags[r] >> detail::flag_featured) & 1) score *= options_.featured_text_boost;
+      }
+      const SortKey k = key_of(run, s, r, d, score);
+      if (run.after && !(*run.after < k)) return;
+      if (run.heap.size() >= run.k && !(k < run.heap.top().key)) return;
+      push(run, {k, &s, r, d, score});
+    };
+    if (q.sort == Sort::distance && run.geo_box) {
+      // By grid cell, whose rows' coordinates are stored together: the row-ordered
+      // columns would cost a cache miss per listing.
+      // Nearest cells first, so that the page fills with near listings early and whole
+      // cells beyond its last one are skipped.
+      const Word* match = sc.match.data();
+      auto& cells = sc.cells;
+      cells.clear();
+      const LatLng& pt = *run.point;
+      for_each_cell(run, p, [&](std::size_t c) {
+        // The cell's point nearest to pt, the cell grown a little for float rounding.
+        constexpr double margin = 1e-4;
+        const double lat0 =
+            static_cast<double>(p.cell_keys[c] >> 32) * detail::k_geo_cell_deg - 90.0 - margin;
+        const double lng0 = static_cast<double>(static_cast<std::uint32_t>(p.cell_keys[c])) *
+                                detail::k_geo_cell_deg -
+                            180.0 - margin;
+        const double span = detail::k_geo_cell_deg + 2 * margin;
+        const LatLng near{std::clamp(pt.lat, lat0, lat0 + span),
+                          std::clamp(pt.lng, lng0, lng0 + span)};
+        const double dy = near.lat - pt.lat, dx = (near.lng - pt.lng) * run.point_cos_lat;
+        cells.push_back({dx * dx + dy * dy, static_cast<std::uint32_t>(c), near});
+      });
+      std::sort(cells.begin(), cells.end(),
+                [](const auto& a, const auto& b) { return a.order < b.order; });
+      for (const auto& cell : cells) {
+        if (run.heap.size() >= run.k && !run.featured_tier &&
+            surely_farther(pt, run.point_cos_lat, cell.near.lat, cell.near.lng,
+                           run.heap.top().distance)) {
+          continue;
+        }
+        for (std::uint32_t i = p.cell_start[cell.index]; i < p.cell_start[cell.index + 1]; ++i) {
+          const std::uint32_t r = p.geo_rows[i];
+          if (detail::test_bit(match, r)) consider(r, p.geo_lat[i], p.geo_lng[i]);
+        }
+      }
+    } else {
+      for_each_row(sc.match.data(), wb, we,
+                   [&](std::uint32_t r) { consider(r, s.lat[r], s.lng[r]); });
+    }
+  });
 
   SearchResult out;
   out.snapshot = snap;

@@ -21,8 +21,6 @@ Result<MapResult> Index::map(const Query& query, const BBox& viewport, int zoom)
   if (auto v = validate(q); !v) return v.error();
   const auto snap = snapshot();
   Run run = make_run(q, options_, *snap);
-  const Segment* segs[] = {snap->base.get(), snap->delta.get()};
-  const Word* deads[] = {snap->dead->data(), nullptr};
   Scratch& sc = thread_scratch();
   MapResult out;
   out.clustered = zoom < k_pin_zoom;
@@ -34,30 +32,27 @@ Result<MapResult> Index::map(const Query& query, const BBox& viewport, int zoom)
     std::int64_t min_price = INT64_MAX, max_price = INT64_MIN;
   };
   std::unordered_map<std::uint64_t, Acc> cells;
-  for (int i = 0; i < 2; ++i) {
-    const Segment& s = *segs[i];
-    run_segment(run, s, deads[i], segs, sc, [&](const Partition& p) {
-      for_each_row(sc.match.data(), p.word_begin(), p.word_end(), [&](std::uint32_t r) {
-        ++out.total;
-        if (!out.clustered) {
-          if (out.cells.size() >= k_max_pins) {
-            out.truncated = true;
-            return;
-          }
-          out.cells.push_back({1, s.id[r], s.lat[r], s.lng[r], s.price[r], s.price[r]});
+  run_snapshot(run, *snap, sc, [&](const Segment& s, const Partition& p) {
+    for_each_row(sc.match.data(), p.word_begin(), p.word_end(), [&](std::uint32_t r) {
+      ++out.total;
+      if (!out.clustered) {
+        if (out.cells.size() >= k_max_pins) {
+          out.truncated = true;
           return;
         }
-        const auto cy = static_cast<std::uint64_t>((s.lat[r] - viewport.min_lat) / cell);
-        const auto cx = static_cast<std::uint64_t>((s.lng[r] - viewport.min_lng) / cell);
-        Acc& a = cells[(cy << 32) | cx];
-        ++a.count;
-        a.lat += s.lat[r];
-        a.lng += s.lng[r];
-        a.min_price = std::min(a.min_price, s.price[r]);
-        a.max_price = std::max(a.max_price, s.price[r]);
-      });
+        out.cells.push_back({1, s.id[r], s.lat[r], s.lng[r], s.price[r], s.price[r]});
+        return;
+      }
+      const auto cy = static_cast<std::uint64_t>((s.lat[r] - viewport.min_lat) / cell);
+      const auto cx = static_cast<std::uint64_t>((s.lng[r] - viewport.min_lng) / cell);
+      Acc& a = cells[(cy << 32) | cx];
+      ++a.count;
+      a.lat += s.lat[r];
+      a.lng += s.lng[r];
+      a.min_price = std::min(a.min_price, s.price[r]);
+      a.max_price = std::max(a.max_price, s.price[r]);
     });
-  }
+  });
   if (out.clustered) {
     std::vector<std::pair<std::uint64_t, Acc>> sorted(cells.begin(), cells.end());
     std::sort(sorted.begin(), sorted.end(),

@@ -180,5 +180,17 @@ void run_segment(Run& run, const Segment& s, const Word* dead, std::span<const S
   }
 }
 
+// Calls on_match(segment, partition) for each partition of the snapshot (its base without the
+// dead rows, then its delta) with rows matching; sc.match holds them.
+template <class OnMatch>
+void run_snapshot(Run& run, const Index::Snapshot& snap, Scratch& sc, OnMatch&& on_match) {
+  const Segment* segs[] = {snap.base.get(), snap.delta.get()};
+  const Word* deads[] = {snap.dead->data(), nullptr};
+  for (int i = 0; i < 2; ++i) {
+    const Segment& s = *segs[i];
+    run_segment(run, s, deads[i], segs, sc, [&](const Partition& p) { on_match(s, p); });
+  }
+}
+
 }  // namespace detail
 }  // namespace griha::search

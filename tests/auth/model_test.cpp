@@ -33,12 +33,6 @@ TEST(Model, RolesAndRera) {
   EXPECT_FALSE(plausible_rera_number("<script>"));
 }
 
-TEST(Model, IsoTimesRoundTrip) {
-  EXPECT_EQ(iso_utc(1'800'000'000), "2027-01-15T08:00:00Z");
-  EXPECT_EQ(parse_iso_utc("2027-01-15T08:00:00Z").value_or(0), 1'800'000'000);
-  EXPECT_EQ(parse_iso_utc("yesterday").value_or(0), 0);
-}
-
 TEST(RateLimiter, BurstThenWait) {
   RateLimiter limiter(3);  // 3 a minute: one every 20 s
   for (int i = 0; i < 3; ++i) EXPECT_EQ(limiter.take("ip:1", 100.0), 0);

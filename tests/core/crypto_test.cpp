@@ -22,7 +22,8 @@ TEST(Crypto, RandomValuesHaveTheirShapeAndDiffer) {
 }
 
 TEST(Crypto, Base64UrlRoundTripsAndIsStrict) {
-  for (const std::string s : {"", "f", "fo", "foo", "foob", std::string("\xff\xfe\x00\x01", 4)})
+  for (const std::string& s : std::vector<std::string>{"", "f", "fo", "foo", "foob",
+                                                       std::string("\xff\xfe\x00\x01", 4)})
     EXPECT_EQ(base64url_decode(base64url_encode(s)), s);
   EXPECT_EQ(base64url_encode(std::string("\xfb\xff", 2)), "-_8");
   EXPECT_FALSE(base64url_decode("+/8"));

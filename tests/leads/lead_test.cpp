@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/crypto.hpp"
+#include "core/time.hpp"
 #include "leads/contact_token.hpp"
 #include "leads/lead.hpp"
 

@@ -10,7 +10,7 @@ TEST(SearchGeoFilter, CirclesBoxesAndPolygons) {
   IndexOptions opt;
   Query q;
   q.circle = Circle{{19.0, 72.8}, 1000};
-  Run run(q, opt);
+  detail::Run run(q, opt);
   run.geo_box = bounds_of(*q.circle);
   EXPECT_TRUE(in_shape(run, 19.0, 72.8));
   EXPECT_TRUE(in_shape(run, 19.0 + 0.0089, 72.8));   // about 990 m north
@@ -20,7 +20,7 @@ TEST(SearchGeoFilter, CirclesBoxesAndPolygons) {
 
   Query box;
   box.bbox = BBox{18.0, 72.0, 20.0, 74.0};
-  Run boxed(box, opt);
+  detail::Run boxed(box, opt);
   boxed.geo_box = box.bbox;
   EXPECT_TRUE(cell_inside(boxed, geo_cell_lat(19.0), geo_cell_lng(73.0)));
   EXPECT_FALSE(cell_inside(boxed, geo_cell_lat(20.0), geo_cell_lng(73.0)));  // on the edge
@@ -29,7 +29,7 @@ TEST(SearchGeoFilter, CirclesBoxesAndPolygons) {
 
   Query poly;
   poly.polygon = {{19.0, 72.0}, {19.0, 73.0}, {20.0, 72.5}};
-  Run shaped(poly, opt);
+  detail::Run shaped(poly, opt);
   shaped.geo_box = bounds_of(poly.polygon);
   EXPECT_TRUE(in_shape(shaped, 19.2, 72.5));
   EXPECT_FALSE(in_shape(shaped, 19.9, 72.1));

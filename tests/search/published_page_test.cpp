@@ -78,19 +78,24 @@ TEST_F(PublishedPage, ActiveListingsInPublishOrderPagedWithoutGapsOrRepeats) {
 
   // From `t` inclusive, two at a time: the page break falls between two listings published in
   // the same second, and the next page starts exactly after the first.
-  auto first = load_published_page(*db_, t, 0, 2).value();
+  auto first = load_published_page(*db_, *gazetteer_, t, 0, 2).value();
   ASSERT_EQ(first.size(), 2u);
   EXPECT_EQ(first[0].document.id, a);
   EXPECT_EQ(first[1].document.id, b);
   EXPECT_EQ(first[0].published_at, t);
   EXPECT_EQ(first[0].document.posted_at, now_ - 1);
   EXPECT_EQ(first[1].document.price, 3'000'000);
-  auto second = load_published_page(*db_, first[1].published_at, first[1].document.id, 2).value();
+  // The document carries its place names, for free text over them.
+  EXPECT_EQ(first[0].document.locality_name, "Andheri West");
+  EXPECT_EQ(first[0].document.city_name, "Mumbai");
+  auto second =
+      load_published_page(*db_, *gazetteer_, first[1].published_at, first[1].document.id, 2)
+          .value();
   ASSERT_EQ(second.size(), 1u);  // not the withdrawn one, not the one in review
   EXPECT_EQ(second[0].document.id, c);
-  EXPECT_TRUE(load_published_page(*db_, second[0].published_at, c, 2).value().empty());
+  EXPECT_TRUE(load_published_page(*db_, *gazetteer_, second[0].published_at, c, 2).value().empty());
 
-  auto all = load_published_page(*db_, "2000-01-01T00:00:00Z", 0, 100).value();
+  auto all = load_published_page(*db_, *gazetteer_, "2000-01-01T00:00:00Z", 0, 100).value();
   ASSERT_EQ(all.size(), 4u);
   EXPECT_EQ(all[0].document.id, before);
 }

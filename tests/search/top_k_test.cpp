@@ -19,7 +19,7 @@ TEST(SearchTopK, KeysOrderEachSortWithAbsentLast) {
   auto order = [&](Sort sort) {
     Query q;
     q.sort = sort;
-    Run run(q, opt);
+    detail::Run run(q, opt);
     std::vector<std::pair<SortKey, std::int64_t>> keys;
     for (std::int64_t id : {1, 2, 3}) keys.push_back({key_of(run, *seg, row(id), -1, 0), id});
     std::sort(keys.begin(), keys.end());
@@ -40,7 +40,7 @@ TEST(SearchTopK, KeysOrderEachSortWithAbsentLast) {
 TEST(SearchTopK, TheHeapKeepsTheKSmallest) {
   Query q;
   IndexOptions opt;
-  Run run(q, opt);
+  detail::Run run(q, opt);
   run.k = 3;
   for (std::int64_t id : {9, 4, 7, 1, 8, 2}) push(run, {SortKey{1, 0, id}, nullptr, 0, -1, 0});
   std::vector<std::int64_t> kept;
