@@ -8,6 +8,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "notify/sink.hpp"
+
 namespace griha::notify {
 namespace {
 
@@ -38,11 +40,20 @@ std::string rfc5322_date() {
 
 class LogEmailSender final : public EmailSender {
  public:
+  explicit LogEmailSender(std::string sink_file) : sink_file_(std::move(sink_file)) {}
+
   Result<void> send(const Email& email) override {
     spdlog::info("email (log provider) to={} subject=\"{}\"\n{}", email.to, email.subject,
                  email.text);
+    append_to_sink(sink_file_, {{"channel", "email"},
+                                {"to", email.to},
+                                {"subject", email.subject},
+                                {"text", email.text}});
     return {};
   }
+
+ private:
+  std::string sink_file_;
 };
 
 struct Upload {
@@ -186,7 +197,7 @@ std::string format_message(const Email& email, const std::string& from,
 
 std::unique_ptr<EmailSender> make_email_sender(const EmailOptions& options) {
   if (options.provider == "smtp") return std::make_unique<SmtpEmailSender>(options);
-  return std::make_unique<LogEmailSender>();
+  return std::make_unique<LogEmailSender>(options.sink_file);
 }
 
 }  // namespace griha::notify
