@@ -127,10 +127,11 @@ HttpResponse Api::run(const ApiScenario& s) const {
   }
   for (const auto& [pointer, value] : s.expected_fields) {
     const auto* found = body.find_pointer(pointer, ec);
-    if (!found)
+    if (!found) {
       ADD_FAILURE() << pointer << " is missing from " << res.body();
-    else
+    } else {
       EXPECT_EQ(*found, value) << pointer << " in " << res.body();
+    }
   }
   for (const auto& pointer : s.present_fields)
     EXPECT_NE(body.find_pointer(pointer, ec), nullptr) << pointer << " is missing: " << res.body();

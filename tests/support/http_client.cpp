@@ -65,7 +65,11 @@ void record(const bhttp::request<bhttp::string_body>& req, const HttpResponse& r
       {"status", res.result_int()},
       {"content_type", res_type},
       {"body", req.method() == bhttp::verb::head ? boost::json::value(nullptr)
-                                                 : body_value(res_type, res.body())},
+               : res.count(bhttp::field::content_encoding)
+                   ? boost::json::value(boost::json::object{
+                         {"encoding", std::string(res[bhttp::field::content_encoding])},
+                         {"bytes", res.body().size()}})
+                   : body_value(res_type, res.body())},
   };
   std::lock_guard lock(mutex);
   out << boost::json::serialize(line) << '\n' << std::flush;
