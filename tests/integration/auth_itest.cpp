@@ -527,6 +527,25 @@ TEST(AuthRateLimit, PerAccountLimitAcrossAddresses) {
   EXPECT_FALSE(limited[bhttp::field::retry_after].empty());
 }
 
+// The message sink is a test device: a server not told to keep one writes messages only to its
+// log, whatever it sends.
+TEST(MessageSink, IsWrittenOnlyWhenConfigured) {
+  GrihaProcess g(std::map<std::string, std::string>{{"GRIHA_EMAIL_SINK_FILE", ""},
+                                                    {"GRIHA_SMS_SINK_FILE", ""}});
+  Api api(g);
+  ASSERT_EQ(api.call(verb::post, "/api/v1/auth/otp/request", nullptr,
+                     json::object{{"phone", "9822000003"}})
+                .result_int(),
+            202);
+  for (int i = 0; i < 200 && g.log().find("sms (log provider) to=+919822000003") == std::string::npos;
+       ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_NE(g.log().find("sms (log provider) to=+919822000003"), std::string::npos)
+      << "the code was sent";
+  EXPECT_FALSE(std::filesystem::exists(g.sink_file()));
+  EXPECT_TRUE(api.messages().all().empty());
+}
+
 TEST(AuthKeys, RotationKeepsOldTokensValid) {
   GrihaProcess g(std::map<std::string, std::string>{{"GRIHA_AUTH_KEY_ROTATION_SECONDS", "1"}});
   Api api(g);

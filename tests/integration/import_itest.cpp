@@ -35,6 +35,20 @@ class ImportApi : public ::testing::Test {
     return api().call(verb::post, "/api/v1/listings/import" + query, as, csv, headers);
   }
 
+  // A CSV import by `as` answered `status` (and `code`, when set).
+  static ApiScenario importing(std::string name, std::string csv, const TestUser* as,
+                               unsigned status, std::string code = {},
+                               const std::string& query = {}) {
+    return {.name = std::move(name),
+            .method = verb::post,
+            .path = "/api/v1/listings/import" + query,
+            .body = std::move(csv),
+            .as = as,
+            .headers = {{"Content-Type", "text/csv"}},
+            .expected_status = status,
+            .expected_code = std::move(code)};
+  }
+
   // One data row: a complete resale flat in Baner, Pune with `bhk` bedrooms.
   static std::string row(const std::string& bhk, const std::string& title = "Bright flat in Baner",
                          const std::string& more = "") {
@@ -131,30 +145,10 @@ TEST_F(ImportApi, TheErrorReportAsCsv) {
 
 TEST_F(ImportApi, OnlyAgentsAndBuildersImport) {
   const std::string csv = std::string(k_header) + row("2");
-  const Headers csv_type = {{"Content-Type", "text/csv"}};
   api().run({
-      {.name = "an owner",
-       .method = verb::post,
-       .path = "/api/v1/listings/import",
-       .body = csv,
-       .as = &owner_,
-       .headers = csv_type,
-       .expected_status = 403,
-       .expected_code = "forbidden"},
-      {.name = "a seeker",
-       .method = verb::post,
-       .path = "/api/v1/listings/import",
-       .body = csv,
-       .as = &seeker_,
-       .headers = csv_type,
-       .expected_status = 403,
-       .expected_code = "forbidden"},
-      {.name = "nobody",
-       .method = verb::post,
-       .path = "/api/v1/listings/import",
-       .body = csv,
-       .headers = csv_type,
-       .expected_status = 401},
+      importing("an owner", csv, &owner_, 403, "forbidden"),
+      importing("a seeker", csv, &seeker_, 403, "forbidden"),
+      importing("nobody", csv, nullptr, 401),
   });
   EXPECT_EQ(my_listing_count(owner_), 0);
 }
@@ -174,7 +168,6 @@ TEST_F(ImportApi, AProtectedOrUnknownColumnRefusesTheFile) {
 
 TEST_F(ImportApi, NotCsvOrBadOptionsAreRefused) {
   const std::string csv = std::string(k_header) + row("2");
-  const Headers csv_type = {{"Content-Type", "text/csv"}};
   api().run({
       {.name = "JSON",
        .method = verb::post,
@@ -182,27 +175,9 @@ TEST_F(ImportApi, NotCsvOrBadOptionsAreRefused) {
        .body = "{}",
        .as = &agent_,
        .expected_status = 415},
-      {.name = "an unknown mode",
-       .method = verb::post,
-       .path = "/api/v1/listings/import?mode=some",
-       .body = csv,
-       .as = &agent_,
-       .headers = csv_type,
-       .expected_status = 400},
-      {.name = "submit is no boolean",
-       .method = verb::post,
-       .path = "/api/v1/listings/import?submit=maybe",
-       .body = csv,
-       .as = &agent_,
-       .headers = csv_type,
-       .expected_status = 400},
-      {.name = "a quote never closed",
-       .method = verb::post,
-       .path = "/api/v1/listings/import",
-       .body = "title\r\n\"never closed\r\n",
-       .as = &agent_,
-       .headers = csv_type,
-       .expected_status = 400},
+      importing("an unknown mode", csv, &agent_, 400, "", "?mode=some"),
+      importing("submit is no boolean", csv, &agent_, 400, "", "?submit=maybe"),
+      importing("a quote never closed", "title\r\n\"never closed\r\n", &agent_, 400),
   });
 }
 

@@ -250,17 +250,21 @@ TEST_F(MediaApi, OnlyTheListerOrAnAdminMayChangePhotos) {
   ASSERT_EQ(added.result_int(), 201);
   const auto photo = std::to_string(json_body(added).at("items").at(0).at("id").as_int64());
 
-  const Headers multipart = {{"Content-Type", "multipart/form-data; boundary=" + k_boundary}};
-  const std::string one = form({{small_jpeg_}});
+  // One small photo uploaded to `id` by `as`, answered `status`.
+  const auto uploading = [&](std::string name, std::int64_t id, const TestUser* as,
+                             unsigned status) {
+    return ApiScenario{
+        .name = std::move(name),
+        .method = verb::post,
+        .path = photos(id),
+        .body = form({{small_jpeg_}}),
+        .as = as,
+        .headers = {{"Content-Type", "multipart/form-data; boundary=" + k_boundary}},
+        .expected_status = status};
+  };
   api().run({
       // Someone else's draft does not exist for them; someone else's live listing is not theirs.
-      {.name = "upload to another's draft",
-       .method = verb::post,
-       .path = photos(draft),
-       .body = one,
-       .as = &agent_,
-       .headers = multipart,
-       .expected_status = 404},
+      uploading("upload to another's draft", draft, &agent_, 404),
       {.path = photos(draft), .as = &agent_, .expected_status = 404},
       {.path = photos(draft), .expected_status = 404},
       {.method = verb::patch,
@@ -268,13 +272,7 @@ TEST_F(MediaApi, OnlyTheListerOrAnAdminMayChangePhotos) {
        .body = R"({"order":[]})",
        .as = &agent_,
        .expected_status = 404},
-      {.name = "upload to another's live listing",
-       .method = verb::post,
-       .path = photos(live),
-       .body = one,
-       .as = &agent_,
-       .headers = multipart,
-       .expected_status = 403},
+      uploading("upload to another's live listing", live, &agent_, 403),
       {.method = verb::patch,
        .path = photos(live),
        .body = R"({"cover":)" + photo + "}",
@@ -285,35 +283,12 @@ TEST_F(MediaApi, OnlyTheListerOrAnAdminMayChangePhotos) {
        .as = &agent_,
        .expected_status = 403},
       // Seekers never upload; nobody does without signing in.
-      {.name = "a seeker uploads to a draft",
-       .method = verb::post,
-       .path = photos(draft),
-       .body = one,
-       .as = &seeker_,
-       .headers = multipart,
-       .expected_status = 403},
-      {.name = "a seeker uploads to a live listing",
-       .method = verb::post,
-       .path = photos(live),
-       .body = one,
-       .as = &seeker_,
-       .headers = multipart,
-       .expected_status = 403},
-      {.name = "nobody uploads",
-       .method = verb::post,
-       .path = photos(live),
-       .body = one,
-       .headers = multipart,
-       .expected_status = 401},
+      uploading("a seeker uploads to a draft", draft, &seeker_, 403),
+      uploading("a seeker uploads to a live listing", live, &seeker_, 403),
+      uploading("nobody uploads", live, nullptr, 401),
       {.name = "a seeker sees the photos", .path = photos(live), .as = &seeker_},
       // An admin may.
-      {.name = "an admin uploads",
-       .method = verb::post,
-       .path = photos(draft),
-       .body = one,
-       .as = &admin_,
-       .headers = multipart,
-       .expected_status = 201},
+      uploading("an admin uploads", draft, &admin_, 201),
   });
   EXPECT_EQ(photo_count(live), 1);
 }
