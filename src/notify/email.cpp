@@ -45,10 +45,9 @@ class LogEmailSender final : public EmailSender {
   Result<void> send(const Email& email) override {
     spdlog::info("email (log provider) to={} subject=\"{}\"\n{}", email.to, email.subject,
                  email.text);
-    append_to_sink(sink_file_, {{"channel", "email"},
-                                {"to", email.to},
-                                {"subject", email.subject},
-                                {"text", email.text}});
+    append_to_sink(
+        sink_file_,
+        {{"channel", "email"}, {"to", email.to}, {"subject", email.subject}, {"text", email.text}});
     return {};
   }
 

@@ -24,8 +24,7 @@ class LogSmsSender final : public SmsSender {
  public:
   explicit LogSmsSender(std::string sink_file) : sink_file_(std::move(sink_file)) {}
 
-  Result<void> send(const std::string& to, const std::string& text,
-                    const std::string&) override {
+  Result<void> send(const std::string& to, const std::string& text, const std::string&) override {
     spdlog::info("sms (log provider) to={} text=\"{}\"", to, text);
     append_to_sink(sink_file_, {{"channel", "sms"}, {"to", to}, {"text", text}});
     return {};

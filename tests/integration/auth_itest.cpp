@@ -131,12 +131,12 @@ TEST_F(AuthTest, RegisterSignInAndProfileAllowlist) {
 }
 
 TEST_F(AuthTest, RegistrationValidatesFields) {
-  auto res = api().run(
-      {.method = verb::post,
-       .path = "/api/v1/auth/register",
-       .body = R"({"email":"not-an-email","password":"password1234","role":"admin"})",
-       .expected_status = 400,
-       .expected_code = "validation_failed"});
+  auto res =
+      api().run({.method = verb::post,
+                 .path = "/api/v1/auth/register",
+                 .body = R"({"email":"not-an-email","password":"password1234","role":"admin"})",
+                 .expected_status = 400,
+                 .expected_code = "validation_failed"});
   ASSERT_EQ(res.result_int(), 400);
   auto body = json_body(res).as_object();
   std::set<std::string> fields;
@@ -274,8 +274,8 @@ TEST_F(AuthTest, EmailVerificationLinkWorksOnce) {
   const auto mail = api().messages();
   register_user(email);
   const auto token = mail.await("email", email, k_verify_link);
-  api().run({.path = "/account/verify-email?token=" + token,
-             .expected_content = {"Email verified"}});
+  api().run(
+      {.path = "/account/verify-email?token=" + token, .expected_content = {"Email verified"}});
   const auto who = holder_of(sign_in(email));
   api().run({.path = "/api/v1/me", .as = &who, .expected_fields = {{"/email_verified", true}}});
   api().run({.name = "the link works once",
@@ -372,9 +372,9 @@ TEST_F(AuthTest, OtpSignInWithAttemptLimitAndResendThrottle) {
 
   const std::string wrong = code == "000000" ? "111111" : "000000";
   for (int i = 0; i < 5; ++i)
-    EXPECT_EQ(post("/api/v1/auth/otp/verify", {{"phone", "9812345678"}, {"code", wrong}})
-                  .result_int(),
-              400);
+    EXPECT_EQ(
+        post("/api/v1/auth/otp/verify", {{"phone", "9812345678"}, {"code", wrong}}).result_int(),
+        400);
   api().run({.name = "five wrong tries burn the code",
              .method = verb::post,
              .path = "/api/v1/auth/otp/verify",
@@ -537,8 +537,8 @@ TEST(MessageSink, IsWrittenOnlyWhenConfigured) {
                      json::object{{"phone", "9822000003"}})
                 .result_int(),
             202);
-  for (int i = 0; i < 200 && g.log().find("sms (log provider) to=+919822000003") == std::string::npos;
-       ++i)
+  for (int i = 0;
+       i < 200 && g.log().find("sms (log provider) to=+919822000003") == std::string::npos; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_NE(g.log().find("sms (log provider) to=+919822000003"), std::string::npos)
       << "the code was sent";

@@ -219,10 +219,8 @@ TEST_F(Leads, AListerCannotSeeOrChangeLeadsOnListingsTheyDoNotOwn) {
   const auto id = json_body(r).at("id").as_int64();
   const TestUser* other = &other_lister_;
 
-  auto get = api().run({.name = "read another's lead",
-                        .path = lead_path(id),
-                        .as = other,
-                        .expected_status = 404});
+  auto get = api().run(
+      {.name = "read another's lead", .path = lead_path(id), .as = other, .expected_status = 404});
   // The same answer as for a lead that does not exist: ids reveal nothing.
   auto missing = api().run({.name = "read a lead that does not exist",
                             .path = lead_path(99999999),
@@ -786,14 +784,15 @@ TEST_F(LeadLimits, AnExpiredContactTokenCreatesNoLead) {
                      json::object{{"phone", phone}, {"code", code}});
   ASSERT_EQ(ok.result_int(), 200) << ok.body();
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  api.run({.name = "a token past its time",
-           .method = verb::post,
-           .path = "/api/v1/listings/" + std::to_string(listing) + "/inquiries",
-           .body = json::serialize(json::object{{"message", "Too late?"},
-                                                {"name", "Guest"},
-                                                {"contact_token", json_body(ok).at("contact_token")}}),
-           .expected_status = 401,
-           .expected_code = "contact_token_invalid"});
+  api.run(
+      {.name = "a token past its time",
+       .method = verb::post,
+       .path = "/api/v1/listings/" + std::to_string(listing) + "/inquiries",
+       .body = json::serialize(json::object{{"message", "Too late?"},
+                                            {"name", "Guest"},
+                                            {"contact_token", json_body(ok).at("contact_token")}}),
+       .expected_status = 401,
+       .expected_code = "contact_token_invalid"});
   api.run({.name = "no lead",
            .path = "/api/v1/admin/leads",
            .as = &admin_,
@@ -806,9 +805,9 @@ TEST_F(LeadLimits, AnIpAddressIsRateLimited) {
   HttpResponse last;
   for (int i = 0; i < 6 && status != 429; ++i) {
     const auto seeker = create_user(*server_, "seeker");
-    last = Api(*server_).call(verb::post,
-                              "/api/v1/listings/" + std::to_string(listing) + "/inquiries",
-                              &seeker, R"({"message":"From one address"})");
+    last =
+        Api(*server_).call(verb::post, "/api/v1/listings/" + std::to_string(listing) + "/inquiries",
+                           &seeker, R"({"message":"From one address"})");
     status = last.result_int();
   }
   EXPECT_EQ(status, 429);

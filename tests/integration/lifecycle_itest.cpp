@@ -80,9 +80,8 @@ TEST(Shutdown, SigtermFinishesInFlightRequestsThenExitsZero) {
   constexpr int k_requests = 100;
   std::vector<std::future<unsigned>> results;
   for (int i = 0; i < k_requests; ++i)
-    results.push_back(std::async(std::launch::async, [&api] {
-      return api.get("/_debug/sleep?ms=2000").result_int();
-    }));
+    results.push_back(std::async(std::launch::async,
+                                 [&api] { return api.get("/_debug/sleep?ms=2000").result_int(); }));
   // Wait until all 100 are being handled (the scrape itself is the 101st; the previous
   // scrape's response may still be finishing, so count at least).
   for (int tries = 0; tries < 500 && in_flight(api) < k_requests + 1; ++tries)

@@ -253,14 +253,13 @@ TEST_F(MediaApi, OnlyTheListerOrAnAdminMayChangePhotos) {
   // One small photo uploaded to `id` by `as`, answered `status`.
   const auto uploading = [&](std::string name, std::int64_t id, const TestUser* as,
                              unsigned status) {
-    return ApiScenario{
-        .name = std::move(name),
-        .method = verb::post,
-        .path = photos(id),
-        .body = form({{small_jpeg_}}),
-        .as = as,
-        .headers = {{"Content-Type", "multipart/form-data; boundary=" + k_boundary}},
-        .expected_status = status};
+    return ApiScenario{.name = std::move(name),
+                       .method = verb::post,
+                       .path = photos(id),
+                       .body = form({{small_jpeg_}}),
+                       .as = as,
+                       .headers = {{"Content-Type", "multipart/form-data; boundary=" + k_boundary}},
+                       .expected_status = status};
   };
   api().run({
       // Someone else's draft does not exist for them; someone else's live listing is not theirs.

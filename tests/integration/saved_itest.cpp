@@ -157,9 +157,8 @@ TEST_F(SavedApi, TheShortlistHoldsTwoHundred) {
   std::vector<std::int64_t> ids;
   std::string cursor;
   while (ids.size() < 201) {
-    auto page =
-        json_body(api().get("/api/v1/search?sort=newest&page_size=100" +
-                            (cursor.empty() ? "" : "&cursor=" + cursor)));
+    auto page = json_body(api().get("/api/v1/search?sort=newest&page_size=100" +
+                                    (cursor.empty() ? "" : "&cursor=" + cursor)));
     for (const auto& r : page.at("results").as_array()) ids.push_back(r.at("id").as_int64());
     ASSERT_FALSE(page.at("next_cursor").is_null()) << "not enough public listings";
     cursor = page.at("next_cursor").as_string();

@@ -124,13 +124,14 @@ TEST_F(ServerTest, CorsOnlyForAllowedOrigins) {
   auto other = api().get("/healthz", nullptr, {{"Origin", "https://evil.example"}});
   EXPECT_EQ(other.count(bhttp::field::access_control_allow_origin), 0u);
 
-  auto preflight = api().call(verb::options, "/readyz", nullptr, {},
-      {{"Origin", "https://app.griha.test"}, {"Access-Control-Request-Method", "POST"}});
+  auto preflight =
+      api().call(verb::options, "/readyz", nullptr, std::string(),
+                 {{"Origin", "https://app.griha.test"}, {"Access-Control-Request-Method", "POST"}});
   EXPECT_EQ(preflight.result_int(), 204);
   EXPECT_NE(preflight[bhttp::field::access_control_allow_methods].find("POST"), std::string::npos);
   auto bad_preflight =
-      api().call(verb::options, "/readyz", nullptr, {},
-                   {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
+      api().call(verb::options, "/readyz", nullptr, std::string(),
+                 {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
   EXPECT_EQ(bad_preflight.count(bhttp::field::access_control_allow_origin), 0u);
   EXPECT_EQ(bad_preflight.count(bhttp::field::access_control_allow_methods), 0u);
 }
@@ -159,10 +160,12 @@ TEST_F(ServerTest, GzipWhenLargeAndAccepted) {
   EXPECT_LT(zipped.body().size(), plain.body().size());
   EXPECT_EQ(gunzip(zipped.body()), plain.body());
   // Small bodies are not worth it; q=0 means no.
-  EXPECT_EQ(api().get("/healthz", nullptr, {{"Accept-Encoding", "gzip"}})
+  EXPECT_EQ(api()
+                .get("/healthz", nullptr, {{"Accept-Encoding", "gzip"}})
                 .count(bhttp::field::content_encoding),
             0u);
-  EXPECT_EQ(api().get("/openapi.json", nullptr, {{"Accept-Encoding", "gzip;q=0"}})
+  EXPECT_EQ(api()
+                .get("/openapi.json", nullptr, {{"Accept-Encoding", "gzip;q=0"}})
                 .count(bhttp::field::content_encoding),
             0u);
 }

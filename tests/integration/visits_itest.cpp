@@ -274,8 +274,8 @@ TEST_F(VisitsApi, ARetriedBookingWithTheSameIdempotencyKeyBooksOnce) {
   EXPECT_EQ(again.result_int(), 201) << "the first answer, replayed";
   EXPECT_EQ(again["Idempotent-Replayed"], "true");
   EXPECT_EQ(json_body(again).at("visit").at("id"), json_body(first).at("visit").at("id"));
-  auto other =
-      call(verb::post, path, &seeker(13), R"({"start":")" + slot_start(id, 6, 1) + R"("})", headers);
+  auto other = call(verb::post, path, &seeker(13), R"({"start":")" + slot_start(id, 6, 1) + R"("})",
+                    headers);
   EXPECT_EQ(other.result_int(), 422);
   EXPECT_EQ(count("SELECT count(*) FROM visits WHERE listing_id = $1 AND seeker_id = $2",
                   storage::params(id, seeker(13).id)),
@@ -309,7 +309,10 @@ TEST_F(VisitsApi, AnotherUsersVisitIsNotFound) {
     });
   api().run({
       {.name = "nobody", .path = visit_path(vid), .expected_status = 401},
-      {.name = "no such visit", .path = visit_path(999999), .as = &seeker(5), .expected_status = 404},
+      {.name = "no such visit",
+       .path = visit_path(999999),
+       .as = &seeker(5),
+       .expected_status = 404},
   });
   EXPECT_EQ(available(id, start), 0) << "nothing was cancelled";
 }

@@ -32,8 +32,7 @@ std::vector<json::object> MessageSink::all() const {
   return out;
 }
 
-std::vector<json::object> MessageSink::to(const std::string& channel,
-                                          const std::string& to) const {
+std::vector<json::object> MessageSink::to(const std::string& channel, const std::string& to) const {
   std::vector<json::object> out;
   for (auto& m : all())
     if (m.at("channel").as_string() == channel && m.at("to").as_string() == to)
@@ -157,8 +156,7 @@ json::object Api::sign_in(const std::string& email, const std::string& password)
 
 std::int64_t Api::listing(const TestUser& lister, const TestUser* admin, const std::string& state,
                           const json::object& overrides) const {
-  auto created =
-      call(verb::post, "/api/v1/listings", &lister, listing_body(*server_, overrides));
+  auto created = call(verb::post, "/api/v1/listings", &lister, listing_body(*server_, overrides));
   if (created.result_int() != 201) throw std::runtime_error("create: " + created.body());
   const auto id = json_body(created).at("id").as_int64();
   const std::string path = "/api/v1/listings/" + std::to_string(id);

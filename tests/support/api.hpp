@@ -27,7 +27,7 @@ struct ApiScenario {
   std::string name;  // shown with every failed expectation
   bhttp::verb method = bhttp::verb::get;
   std::string path;
-  std::string body;                 // sent as application/json unless `headers` name a type
+  std::string body;              // sent as application/json unless `headers` name a type
   const TestUser* as = nullptr;  // adds "Authorization: Bearer …"
   Headers headers;
   unsigned expected_status = 200;

@@ -23,8 +23,8 @@ namespace {
 // Bodies worth keeping for the contract check: JSON, text, HTML, CSV. Images and other
 // bytes are recorded by size only.
 bool textual(std::string_view content_type) {
-  return content_type.find("json") != std::string_view::npos ||
-         content_type.starts_with("text/") || content_type.find("xml") != std::string_view::npos ||
+  return content_type.find("json") != std::string_view::npos || content_type.starts_with("text/") ||
+         content_type.find("xml") != std::string_view::npos ||
          content_type.find("javascript") != std::string_view::npos ||
          content_type.starts_with("application/x-www-form-urlencoded");
 }
