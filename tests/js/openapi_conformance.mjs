@@ -41,7 +41,11 @@ export class OpenApiChecker {
           template
             .split(/(\{[^}]+\})/)
             .map((part) =>
-              part.startsWith('{') ? '([^/]+)' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'),
+              // {path} is the description's catch-all for files under a prefix
+              // (/assets/app/app.js, /media/12/…): it spans segments.
+              part === '{path}' ? '(.+)'
+                : part.startsWith('{') ? '([^/]+)'
+                : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'),
             )
             .join('') +
           '$',
