@@ -265,6 +265,7 @@ const std::vector<Key>& keys() {
        text([](Config& c, const std::string& v) { c.email.smtp_username = v; })},
       {"email.smtp_password",
        text([](Config& c, const std::string& v) { c.email.smtp_password = v; })},
+      {"email.sink_file", text([](Config& c, const std::string& v) { c.email.sink_file = v; })},
       {"email.from", text([](Config& c, const std::string& v) { c.email.from = v; },
                           [](const std::string& v) { return v.find('@') != std::string::npos; },
                           "an address such as Griha <no-reply@example.in>")},
@@ -280,6 +281,7 @@ const std::vector<Key>& keys() {
        text([](Config& c, const std::string& v) { c.sms.http_content_type = v; })},
       {"sms.http_authorization",
        text([](Config& c, const std::string& v) { c.sms.http_authorization = v; })},
+      {"sms.sink_file", text([](Config& c, const std::string& v) { c.sms.sink_file = v; })},
   };
   return k_keys;
 }

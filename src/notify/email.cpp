@@ -8,6 +8,7 @@
 
 #include "core/crypto.hpp"
 #include "core/http_client.hpp"
+#include "notify/sink.hpp"
 
 namespace griha::notify {
 namespace {
@@ -45,11 +46,19 @@ std::string rfc5322_date() {
 
 class LogEmailSender final : public EmailSender {
  public:
+  explicit LogEmailSender(std::string sink_file) : sink_file_(std::move(sink_file)) {}
+
   Result<void> send(const Email& email) override {
     spdlog::info("email (log provider) to={} subject=\"{}\"\n{}", email.to, email.subject,
                  email.text);
+    append_to_sink(
+        sink_file_,
+        {{"channel", "email"}, {"to", email.to}, {"subject", email.subject}, {"text", email.text}});
     return {};
   }
+
+ private:
+  std::string sink_file_;
 };
 
 using Mime = std::unique_ptr<curl_mime, decltype(&curl_mime_free)>;
@@ -176,7 +185,7 @@ std::unique_ptr<curl_mime, void (*)(curl_mime*)> message_body(void* curl, const 
 
 std::unique_ptr<EmailSender> make_email_sender(const EmailOptions& options) {
   if (options.provider == "smtp") return std::make_unique<SmtpEmailSender>(options);
-  return std::make_unique<LogEmailSender>();
+  return std::make_unique<LogEmailSender>(options.sink_file);
 }
 
 }  // namespace griha::notify

@@ -12,6 +12,9 @@ struct EmailOptions {
   std::string smtp_username;
   std::string smtp_password;
   std::string from = "Griha <no-reply@griha.local>";
+  // The log provider also appends each email here as a JSON line (notify/sink.hpp), for
+  // tests; empty: off.
+  std::string sink_file;
 };
 
 struct SmsOptions {
@@ -22,6 +25,9 @@ struct SmsOptions {
   std::string http_body_template = R"({"to":"{{to}}","text":"{{text}}"})";
   std::string http_content_type = "application/json";
   std::string http_authorization;  // sent as the Authorization header when set
+  // The log provider also appends each SMS here as a JSON line (notify/sink.hpp), for tests;
+  // empty: off.
+  std::string sink_file;
 };
 
 // How the outbox dispatcher retries (config [notify]).

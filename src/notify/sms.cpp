@@ -5,6 +5,7 @@
 #include <boost/json/string.hpp>
 
 #include "core/http_client.hpp"
+#include "notify/sink.hpp"
 
 namespace griha::notify {
 namespace {
@@ -21,11 +22,16 @@ void replace_all(std::string& s, std::string_view from, const std::string& to) {
 
 class LogSmsSender final : public SmsSender {
  public:
-  Result<void> send(const std::string& to, const std::string& text,
-                    const std::string&) override {
+  explicit LogSmsSender(std::string sink_file) : sink_file_(std::move(sink_file)) {}
+
+  Result<void> send(const std::string& to, const std::string& text, const std::string&) override {
     spdlog::info("sms (log provider) to={} text=\"{}\"", to, text);
+    append_to_sink(sink_file_, {{"channel", "sms"}, {"to", to}, {"text", text}});
     return {};
   }
+
+ private:
+  std::string sink_file_;
 };
 
 class HttpSmsSender final : public SmsSender {
@@ -67,7 +73,7 @@ std::string render_sms_body(const std::string& templ, const std::string& to,
 
 std::unique_ptr<SmsSender> make_sms_sender(const SmsOptions& options) {
   if (options.provider == "http") return std::make_unique<HttpSmsSender>(options);
-  return std::make_unique<LogSmsSender>();
+  return std::make_unique<LogSmsSender>(options.sink_file);
 }
 
 }  // namespace griha::notify

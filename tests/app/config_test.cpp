@@ -144,6 +144,21 @@ TEST(Config, ExampleFileMatchesTheDefaults) {
   EXPECT_EQ(c->sms.provider, d.sms.provider);
   EXPECT_EQ(c->sms.http_body_template, d.sms.http_body_template);
   EXPECT_EQ(c->sms.http_content_type, d.sms.http_content_type);
+  EXPECT_EQ(c->email.sink_file, d.email.sink_file);
+  EXPECT_EQ(c->sms.sink_file, d.sms.sink_file);
+}
+
+// The message sink is for tests: a default configuration writes messages nowhere but the log.
+TEST(Config, TheMessageSinkIsOffByDefault) {
+  auto c = load_config(std::nullopt, {});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->email.sink_file, "");
+  EXPECT_EQ(c->sms.sink_file, "");
+  auto on = load_config(std::nullopt, {{"GRIHA_EMAIL_SINK_FILE", "/tmp/m.jsonl"},
+                                       {"GRIHA_SMS_SINK_FILE", "/tmp/m.jsonl"}});
+  ASSERT_TRUE(on) << on.error().message;
+  EXPECT_EQ(on->email.sink_file, "/tmp/m.jsonl");
+  EXPECT_EQ(on->sms.sink_file, "/tmp/m.jsonl");
 }
 
 }  // namespace

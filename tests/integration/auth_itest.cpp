@@ -1,6 +1,6 @@
 // Accounts and sign-in through the real binary, on SQLite and PostgreSQL: one test per rule,
 // each failing if its rule is taken out. Emails and SMS use the `log` provider and are read
-// back from griha's log (tests/js drives a real SMTP server and OIDC provider).
+// back from its message sink (tests/js drives a real SMTP server and OIDC provider).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <map>
 #include <regex>
+#include <set>
 #include <thread>
 
-#include "support/griha_process.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 
 namespace griha::test {
 namespace {
@@ -21,48 +21,16 @@ namespace json = boost::json;
 
 constexpr const char* k_password = "monsoon over the western ghats";
 
-HttpResponse post(std::uint16_t port, const std::string& target, const json::object& body,
-                  const std::string& token = {}) {
-  Headers h = {{"Content-Type", "application/json"}};
-  if (!token.empty()) h.emplace_back("Authorization", "Bearer " + token);
-  return http_request(port, verb::post, target, json::serialize(body), h);
-}
-
-HttpResponse send(std::uint16_t port, verb method, const std::string& target,
-                  const std::string& token, const std::string& body = {}) {
-  Headers h = {{"Authorization", "Bearer " + token}};
-  if (!body.empty()) h.emplace_back("Content-Type", "application/json");
-  return http_request(port, method, target, body, h);
-}
-
-std::string code_of(const HttpResponse& res) {
-  return std::string(json_body(res).at("code").as_string());
-}
-
-// The newest match of `pattern` (its first group) in griha's log, waiting for it to appear:
-// mail and SMS leave after the response.
-std::string await_in_log(const GrihaProcess& g, const std::regex& pattern,
-                         std::size_t previous_matches = 0) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < end) {
-    const std::string log = g.log();
-    std::vector<std::string> found;
-    for (std::sregex_iterator it(log.begin(), log.end(), pattern), e; it != e; ++it)
-      found.push_back((*it)[1]);
-    if (found.size() > previous_matches) return found.back();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  throw std::runtime_error("not in the log: " + g.log());
-}
-
-std::size_t count_in_log(const GrihaProcess& g, const std::regex& pattern) {
-  const std::string log = g.log();
-  return static_cast<std::size_t>(
-      std::distance(std::sregex_iterator(log.begin(), log.end(), pattern), std::sregex_iterator()));
-}
-
 const std::regex k_verify_link(R"(/account/verify-email\?token=([A-Za-z0-9_-]+))");
 const std::regex k_reset_link(R"(/account/reset-password\?token=([A-Za-z0-9_-]+))");
+const std::regex k_otp_code(R"(^(\d{6}) is your Griha)");
+
+// The caller holding a sign-in's access token.
+TestUser holder_of(const json::object& tokens) {
+  TestUser u;
+  u.access_token = std::string(tokens.at("access_token").as_string());
+  return u;
+}
 
 // `griha user create`, with the password on standard input as an operator would type it.
 int create_user_cli(const GrihaProcess& g, const std::string& email, const std::string& role,
@@ -89,24 +57,21 @@ class AuthTest : public ::testing::Test {
     delete server_;
     server_ = nullptr;
   }
-  static std::uint16_t port() { return server_->port(); }
+  static Api api() { return Api(*server_); }
+  static HttpResponse post(const std::string& target, const json::object& body,
+                           const TestUser* as = nullptr) {
+    return api().call(verb::post, target, as, body);
+  }
 
   static std::string unique_email(const std::string& tag) {
     static int n = 0;
     return tag + "." + std::to_string(++n) + "@example.in";
   }
   static void register_user(const std::string& email, const std::string& password = k_password) {
-    auto res = post(port(), "/api/v1/auth/register",
-                    {{"email", email}, {"password", password}, {"name", "Test"}});
-    ASSERT_EQ(res.result_int(), 202) << res.body();
+    api().sign_up(email, password);
   }
   static json::object sign_in(const std::string& email, const std::string& password = k_password) {
-    auto res = post(port(), "/api/v1/auth/signin", {{"email", email}, {"password", password}});
-    EXPECT_EQ(res.result_int(), 200) << res.body();
-    return json_body(res).as_object();
-  }
-  static std::string token_of(const json::object& t) {
-    return std::string(t.at("access_token").as_string());
+    return api().sign_in(email, password);
   }
   static std::string refresh_of(const json::object& t) {
     return std::string(t.at("refresh_token").as_string());
@@ -117,46 +82,63 @@ class AuthTest : public ::testing::Test {
 GrihaProcess* AuthTest::server_ = nullptr;
 
 TEST_F(AuthTest, SignedInRoutesNeedAValidBearerToken) {
-  auto none = http_get(port(), "/api/v1/me");
-  EXPECT_EQ(none.result_int(), 401);
-  EXPECT_EQ(none[bhttp::field::www_authenticate], "Bearer");
-  auto junk = http_get(port(), "/api/v1/me", {{"Authorization", "Bearer not.a.token"}});
-  EXPECT_EQ(junk.result_int(), 401);
-  EXPECT_EQ(code_of(junk), "invalid_token");
-  auto basic = http_get(port(), "/api/v1/me", {{"Authorization", "Basic YTpi"}});
-  EXPECT_EQ(basic.result_int(), 401);
+  TestUser junk;
+  junk.access_token = "not.a.token";
+  api().run({
+      {.name = "no token",
+       .path = "/api/v1/me",
+       .expected_status = 401,
+       .expected_headers = {{"WWW-Authenticate", "Bearer"}}},
+      {.name = "junk token",
+       .path = "/api/v1/me",
+       .as = &junk,
+       .expected_status = 401,
+       .expected_code = "invalid_token"},
+      {.name = "basic credentials",
+       .path = "/api/v1/me",
+       .headers = {{"Authorization", "Basic YTpi"}},
+       .expected_status = 401},
+  });
 }
 
 TEST_F(AuthTest, RegisterSignInAndProfileAllowlist) {
   const auto email = unique_email("profile");
   register_user(email);
-  const auto t = sign_in(email);
-  auto me = http_get(port(), "/api/v1/me", {{"Authorization", "Bearer " + token_of(t)}});
-  ASSERT_EQ(me.result_int(), 200) << me.body();
-  EXPECT_EQ(json_body(me).at("email").as_string(), email);
-  EXPECT_EQ(json_body(me).at("role").as_string(), "seeker");
-
-  auto patched = send(port(), verb::patch, "/api/v1/me", token_of(t),
-                      R"({"name":"Priya","phone":"98765 43210"})");
-  ASSERT_EQ(patched.result_int(), 200) << patched.body();
-  EXPECT_EQ(json_body(patched).at("phone").as_string(), "+919876543210");
-
+  const auto who = holder_of(sign_in(email));
+  api().run({.name = "me",
+             .path = "/api/v1/me",
+             .as = &who,
+             .expected_fields = {{"/email", json::value(email)}, {"/role", "seeker"}}});
+  api().run({.name = "phone normalised",
+             .method = verb::patch,
+             .path = "/api/v1/me",
+             .body = R"({"name":"Priya","phone":"98765 43210"})",
+             .as = &who,
+             .expected_fields = {{"/phone", "+919876543210"}}});
   for (const char* body :
-       {R"({"role":"admin"})", R"({"status":"active"})", R"({"email_verified":"1"})"}) {
-    auto refused = send(port(), verb::patch, "/api/v1/me", token_of(t), body);
-    EXPECT_EQ(refused.result_int(), 400) << body;
-    EXPECT_EQ(json_body(refused).at("errors").at(0).at("code").as_string(), "not_allowed");
-  }
-  auto again = http_get(port(), "/api/v1/me", {{"Authorization", "Bearer " + token_of(t)}});
-  EXPECT_EQ(json_body(again).at("role").as_string(), "seeker");
+       {R"({"role":"admin"})", R"({"status":"active"})", R"({"email_verified":"1"})"})
+    api().run({.name = body,
+               .method = verb::patch,
+               .path = "/api/v1/me",
+               .body = body,
+               .as = &who,
+               .expected_status = 400,
+               .expected_fields = {{"/errors/0/code", "not_allowed"}}});
+  api().run({.name = "role unchanged",
+             .path = "/api/v1/me",
+             .as = &who,
+             .expected_fields = {{"/role", "seeker"}}});
 }
 
 TEST_F(AuthTest, RegistrationValidatesFields) {
-  auto res = post(port(), "/api/v1/auth/register",
-                  {{"email", "not-an-email"}, {"password", "password1234"}, {"role", "admin"}});
+  auto res =
+      api().run({.method = verb::post,
+                 .path = "/api/v1/auth/register",
+                 .body = R"({"email":"not-an-email","password":"password1234","role":"admin"})",
+                 .expected_status = 400,
+                 .expected_code = "validation_failed"});
   ASSERT_EQ(res.result_int(), 400);
   auto body = json_body(res).as_object();
-  EXPECT_EQ(body.at("code").as_string(), "validation_failed");
   std::set<std::string> fields;
   for (const auto& e : body.at("errors").as_array())
     fields.insert(std::string(e.at("field").as_string()) + ":" +
@@ -172,35 +154,34 @@ TEST_F(AuthTest, SameResponseForKnownAndUnknownAccounts) {
   register_user(known);
 
   auto wrong_known =
-      post(port(), "/api/v1/auth/signin", {{"email", known}, {"password", "wrong password 1"}});
+      post("/api/v1/auth/signin", {{"email", known}, {"password", "wrong password 1"}});
   auto wrong_unknown =
-      post(port(), "/api/v1/auth/signin", {{"email", unknown}, {"password", "wrong password 1"}});
+      post("/api/v1/auth/signin", {{"email", unknown}, {"password", "wrong password 1"}});
   EXPECT_EQ(wrong_known.result_int(), 401);
   EXPECT_EQ(wrong_known.result_int(), wrong_unknown.result_int());
   EXPECT_EQ(wrong_known.body(), wrong_unknown.body());
 
-  auto forgot_known = post(port(), "/api/v1/auth/password/forgot", {{"email", known}});
-  auto forgot_unknown = post(port(), "/api/v1/auth/password/forgot", {{"email", unknown}});
+  auto forgot_known = post("/api/v1/auth/password/forgot", {{"email", known}});
+  auto forgot_unknown = post("/api/v1/auth/password/forgot", {{"email", unknown}});
   EXPECT_EQ(forgot_known.result_int(), 202);
   EXPECT_EQ(forgot_known.result_int(), forgot_unknown.result_int());
   EXPECT_EQ(forgot_known.body(), forgot_unknown.body());
 
-  auto again = post(port(), "/api/v1/auth/register", {{"email", known}, {"password", k_password}});
-  auto fresh =
-      post(port(), "/api/v1/auth/register", {{"email", unknown}, {"password", k_password}});
+  auto again = post("/api/v1/auth/register", {{"email", known}, {"password", k_password}});
+  auto fresh = post("/api/v1/auth/register", {{"email", unknown}, {"password", k_password}});
   EXPECT_EQ(again.result_int(), 202);
   EXPECT_EQ(again.body(), fresh.body());
 
   // Similar timing: a sign-in for an unknown account pays for one Argon2id verification, as
   // a known account's does. Counted, not timed: tests do not assert on wall-clock time.
   auto verifications = [&] {
-    const std::string text = http_get(port(), "/metrics").body();
+    const std::string text = api().get("/metrics").body();
     const std::string sample = "\ngriha_auth_password_verifications_total ";
     return std::stoll(text.substr(text.find(sample) + sample.size()));
   };
   for (const auto& email : {known, unknown}) {
     const auto before = verifications();
-    post(port(), "/api/v1/auth/signin", {{"email", email}, {"password", "wrong password 2"}});
+    post("/api/v1/auth/signin", {{"email", email}, {"password", "wrong password 2"}});
     EXPECT_EQ(verifications(), before + 1) << email;
   }
 }
@@ -209,22 +190,35 @@ TEST_F(AuthTest, RefreshRotatesAndReuseRevokesTheFamily) {
   const auto email = unique_email("refresh");
   register_user(email);
   const auto first = sign_in(email);
-  auto r2 = post(port(), "/api/v1/auth/refresh", {{"refresh_token", refresh_of(first)}});
+  auto r2 = api().run({.method = verb::post,
+                       .path = "/api/v1/auth/refresh",
+                       .body = json::serialize(json::object{{"refresh_token", refresh_of(first)}}),
+                       .expected_fields = {{"/session_id", first.at("session_id")}},
+                       .expected_headers = {{"Cache-Control", "no-store"}}});
   ASSERT_EQ(r2.result_int(), 200) << r2.body();
   const auto second = json_body(r2).as_object();
   EXPECT_NE(refresh_of(second), refresh_of(first));
-  EXPECT_EQ(second.at("session_id"), first.at("session_id"));
-  EXPECT_EQ(r2[bhttp::field::cache_control], "no-store");
 
   // The first token again: someone holds a copy. The whole family dies.
-  auto reuse = post(port(), "/api/v1/auth/refresh", {{"refresh_token", refresh_of(first)}});
-  EXPECT_EQ(reuse.result_int(), 401);
-  EXPECT_EQ(code_of(reuse), "refresh_token_reused");
-  auto latest = post(port(), "/api/v1/auth/refresh", {{"refresh_token", refresh_of(second)}});
-  EXPECT_EQ(latest.result_int(), 401);
-  EXPECT_EQ(code_of(latest), "invalid_refresh_token");
-  auto me = http_get(port(), "/api/v1/me", {{"Authorization", "Bearer " + token_of(second)}});
-  EXPECT_EQ(me.result_int(), 401) << "the family's access tokens stop working too";
+  const auto second_holder = holder_of(second);
+  api().run({
+      {.name = "reused",
+       .method = verb::post,
+       .path = "/api/v1/auth/refresh",
+       .body = json::serialize(json::object{{"refresh_token", refresh_of(first)}}),
+       .expected_status = 401,
+       .expected_code = "refresh_token_reused"},
+      {.name = "the family's latest",
+       .method = verb::post,
+       .path = "/api/v1/auth/refresh",
+       .body = json::serialize(json::object{{"refresh_token", refresh_of(second)}}),
+       .expected_status = 401,
+       .expected_code = "invalid_refresh_token"},
+      {.name = "the family's access tokens stop working too",
+       .path = "/api/v1/me",
+       .as = &second_holder,
+       .expected_status = 401},
+  });
 }
 
 TEST_F(AuthTest, SignOutAndSessions) {
@@ -232,91 +226,125 @@ TEST_F(AuthTest, SignOutAndSessions) {
   register_user(email);
   const auto phone_session = sign_in(email);
   const auto laptop_session = sign_in(email);
-  auto list = http_get(port(), "/api/v1/me/sessions",
-                       {{"Authorization", "Bearer " + token_of(laptop_session)}});
+  const auto laptop = holder_of(laptop_session);
+  auto list = api().get("/api/v1/me/sessions", &laptop);
   ASSERT_EQ(list.result_int(), 200);
   EXPECT_EQ(json_body(list).at("items").as_array().size(), 2u);
 
   const std::string other = std::string(phone_session.at("session_id").as_string());
-  EXPECT_EQ(send(port(), verb::delete_, "/api/v1/me/sessions/" + other, token_of(laptop_session))
-                .result_int(),
-            204);
-  EXPECT_EQ(post(port(), "/api/v1/auth/refresh", {{"refresh_token", refresh_of(phone_session)}})
-                .result_int(),
-            401);
-  EXPECT_EQ(send(port(), verb::delete_, "/api/v1/me/sessions/nope", token_of(laptop_session))
-                .result_int(),
-            404);
-
-  EXPECT_EQ(post(port(), "/api/v1/auth/signout", {}, token_of(laptop_session)).result_int(), 204);
-  EXPECT_EQ(
-      http_get(port(), "/api/v1/me", {{"Authorization", "Bearer " + token_of(laptop_session)}})
-          .result_int(),
-      401);
-  EXPECT_EQ(post(port(), "/api/v1/auth/refresh", {{"refresh_token", refresh_of(laptop_session)}})
-                .result_int(),
-            401);
+  const auto refresh = [](const json::object& session) {
+    return json::serialize(json::object{{"refresh_token", session.at("refresh_token")}});
+  };
+  api().run({
+      {.name = "end the other session",
+       .method = verb::delete_,
+       .path = "/api/v1/me/sessions/" + other,
+       .as = &laptop,
+       .expected_status = 204},
+      {.name = "its refresh token is dead",
+       .method = verb::post,
+       .path = "/api/v1/auth/refresh",
+       .body = refresh(phone_session),
+       .expected_status = 401},
+      {.name = "no such session",
+       .method = verb::delete_,
+       .path = "/api/v1/me/sessions/nope",
+       .as = &laptop,
+       .expected_status = 404},
+      {.name = "sign out",
+       .method = verb::post,
+       .path = "/api/v1/auth/signout",
+       .body = "{}",
+       .as = &laptop,
+       .expected_status = 204},
+      {.name = "signed out: the access token is dead",
+       .path = "/api/v1/me",
+       .as = &laptop,
+       .expected_status = 401},
+      {.name = "signed out: the refresh token is dead",
+       .method = verb::post,
+       .path = "/api/v1/auth/refresh",
+       .body = refresh(laptop_session),
+       .expected_status = 401},
+  });
 }
 
 TEST_F(AuthTest, EmailVerificationLinkWorksOnce) {
   const auto email = unique_email("verify");
-  const auto before = count_in_log(*server_, k_verify_link);
+  const auto mail = api().messages();
   register_user(email);
-  const auto token = await_in_log(*server_, k_verify_link, before);
-  auto page = http_get(port(), "/account/verify-email?token=" + token);
-  EXPECT_EQ(page.result_int(), 200);
-  EXPECT_NE(page.body().find("Email verified"), std::string::npos);
-  const auto t = sign_in(email);
-  auto me = http_get(port(), "/api/v1/me", {{"Authorization", "Bearer " + token_of(t)}});
-  EXPECT_TRUE(json_body(me).at("email_verified").as_bool());
-  EXPECT_EQ(http_get(port(), "/account/verify-email?token=" + token).result_int(), 400);
+  const auto token = mail.await("email", email, k_verify_link);
+  api().run(
+      {.path = "/account/verify-email?token=" + token, .expected_content = {"Email verified"}});
+  const auto who = holder_of(sign_in(email));
+  api().run({.path = "/api/v1/me", .as = &who, .expected_fields = {{"/email_verified", true}}});
+  api().run({.name = "the link works once",
+             .path = "/account/verify-email?token=" + token,
+             .expected_status = 400});
 }
 
 TEST_F(AuthTest, ResetTokenWorksOnceAndEndsSessions) {
   const auto email = unique_email("reset");
   register_user(email);
   const auto old_session = sign_in(email);
-  const auto before = count_in_log(*server_, k_reset_link);
-  ASSERT_EQ(post(port(), "/api/v1/auth/password/forgot", {{"email", email}}).result_int(), 202);
-  const auto token = await_in_log(*server_, k_reset_link, before);
+  const auto mail = api().messages();
+  const auto before = mail.count("email", email, k_reset_link);
+  ASSERT_EQ(post("/api/v1/auth/password/forgot", {{"email", email}}).result_int(), 202);
+  const auto token = mail.await("email", email, k_reset_link, before);
 
-  auto form = http_get(port(), "/account/reset-password?token=" + token);
-  EXPECT_EQ(form.result_int(), 200);
-  EXPECT_NE(form.body().find("name=\"token\" value=\"" + token + "\""), std::string::npos);
+  api().run({.name = "the form carries the token",
+             .path = "/account/reset-password?token=" + token,
+             .expected_content = {"name=\"token\" value=\"" + token + "\""}});
 
-  auto weak =
-      post(port(), "/api/v1/auth/password/reset", {{"token", token}, {"password", "short"}});
-  EXPECT_EQ(weak.result_int(), 400) << "a weak password must not use up the link";
+  const auto reset = [&](const std::string& password) {
+    return json::serialize(json::object{{"token", token}, {"password", password}});
+  };
   const std::string fresh = "a brand new passphrase for griha";
-  auto first = post(port(), "/api/v1/auth/password/reset", {{"token", token}, {"password", fresh}});
-  EXPECT_EQ(first.result_int(), 204) << first.body();
-  auto second = post(port(), "/api/v1/auth/password/reset",
-                     {{"token", token}, {"password", "yet another passphrase here"}});
-  EXPECT_EQ(second.result_int(), 400);
-  EXPECT_EQ(code_of(second), "reset_token_invalid");
-
-  EXPECT_EQ(post(port(), "/api/v1/auth/signin", {{"email", email}, {"password", k_password}})
-                .result_int(),
-            401);
+  const auto old_holder = holder_of(old_session);
+  api().run({
+      {.name = "a weak password must not use up the link",
+       .method = verb::post,
+       .path = "/api/v1/auth/password/reset",
+       .body = reset("short"),
+       .expected_status = 400},
+      {.name = "first use",
+       .method = verb::post,
+       .path = "/api/v1/auth/password/reset",
+       .body = reset(fresh),
+       .expected_status = 204},
+      {.name = "second use",
+       .method = verb::post,
+       .path = "/api/v1/auth/password/reset",
+       .body = reset("yet another passphrase here"),
+       .expected_status = 400,
+       .expected_code = "reset_token_invalid"},
+      {.name = "the old password is gone",
+       .method = verb::post,
+       .path = "/api/v1/auth/signin",
+       .body = json::serialize(json::object{{"email", email}, {"password", k_password}}),
+       .expected_status = 401},
+  });
   sign_in(email, fresh);
-  EXPECT_EQ(post(port(), "/api/v1/auth/refresh", {{"refresh_token", refresh_of(old_session)}})
-                .result_int(),
-            401);
-  EXPECT_EQ(http_get(port(), "/api/v1/me", {{"Authorization", "Bearer " + token_of(old_session)}})
-                .result_int(),
-            401);
+  api().run({
+      {.name = "old refresh token",
+       .method = verb::post,
+       .path = "/api/v1/auth/refresh",
+       .body = json::serialize(json::object{{"refresh_token", refresh_of(old_session)}}),
+       .expected_status = 401},
+      {.name = "old access token", .path = "/api/v1/me", .as = &old_holder, .expected_status = 401},
+  });
 }
 
 TEST_F(AuthTest, LockoutAfterRepeatedFailures) {
   const auto email = unique_email("lockout");
   register_user(email);
   for (int i = 0; i < 5; ++i) {
-    auto r = post(port(), "/api/v1/auth/signin",
+    auto r = post("/api/v1/auth/signin",
                   {{"email", email}, {"password", "guess number " + std::to_string(i)}});
     EXPECT_EQ(r.result_int(), 401);
   }
   // Even the right password waits now.
-  auto locked = post(port(), "/api/v1/auth/signin", {{"email", email}, {"password", k_password}});
+  auto locked = post("/api/v1/auth/signin", {{"email", email}, {"password", k_password}});
   EXPECT_EQ(locked.result_int(), 429);
   EXPECT_EQ(code_of(locked), "too_many_attempts");
   const int retry = std::stoi(std::string(locked[bhttp::field::retry_after]));
@@ -326,30 +354,33 @@ TEST_F(AuthTest, LockoutAfterRepeatedFailures) {
   // An unknown address locks out the same way: lockout reveals nothing.
   const auto nobody = unique_email("lockout-nobody");
   for (int i = 0; i < 5; ++i)
-    post(port(), "/api/v1/auth/signin", {{"email", nobody}, {"password", "guess number x"}});
-  auto also = post(port(), "/api/v1/auth/signin", {{"email", nobody}, {"password", k_password}});
+    post("/api/v1/auth/signin", {{"email", nobody}, {"password", "guess number x"}});
+  auto also = post("/api/v1/auth/signin", {{"email", nobody}, {"password", k_password}});
   EXPECT_EQ(also.result_int(), 429);
   EXPECT_EQ(also.body(), locked.body());
 }
 
 TEST_F(AuthTest, OtpSignInWithAttemptLimitAndResendThrottle) {
-  const std::regex code_re(R"(to=\+919812345678 text="(\d{6}) is your Griha)");
-  ASSERT_EQ(post(port(), "/api/v1/auth/otp/request", {{"phone", "98123 45678"}}).result_int(), 202);
-  const auto code = await_in_log(*server_, code_re);
-  auto resend = post(port(), "/api/v1/auth/otp/request", {{"phone", "+91 98123 45678"}});
-  EXPECT_EQ(resend.result_int(), 429);
-  EXPECT_EQ(code_of(resend), "otp_resend_throttled");
+  ASSERT_EQ(post("/api/v1/auth/otp/request", {{"phone", "98123 45678"}}).result_int(), 202);
+  const auto code = api().messages().await("sms", "+919812345678", k_otp_code);
+  auto resend = api().run({.method = verb::post,
+                           .path = "/api/v1/auth/otp/request",
+                           .body = R"({"phone":"+91 98123 45678"})",
+                           .expected_status = 429,
+                           .expected_code = "otp_resend_throttled"});
   EXPECT_FALSE(resend[bhttp::field::retry_after].empty());
 
   const std::string wrong = code == "000000" ? "111111" : "000000";
   for (int i = 0; i < 5; ++i)
-    EXPECT_EQ(post(port(), "/api/v1/auth/otp/verify", {{"phone", "9812345678"}, {"code", wrong}})
-                  .result_int(),
-              400);
-  auto exhausted =
-      post(port(), "/api/v1/auth/otp/verify", {{"phone", "9812345678"}, {"code", code}});
-  EXPECT_EQ(exhausted.result_int(), 400) << "five wrong tries burn the code";
-  EXPECT_EQ(code_of(exhausted), "otp_invalid");
+    EXPECT_EQ(
+        post("/api/v1/auth/otp/verify", {{"phone", "9812345678"}, {"code", wrong}}).result_int(),
+        400);
+  api().run({.name = "five wrong tries burn the code",
+             .method = verb::post,
+             .path = "/api/v1/auth/otp/verify",
+             .body = json::serialize(json::object{{"phone", "9812345678"}, {"code", code}}),
+             .expected_status = 400,
+             .expected_code = "otp_invalid"});
 }
 
 TEST(AuthOtpCap, OneNumberGetsAtMostTheDailyNumberOfCodes) {
@@ -358,106 +389,126 @@ TEST(AuthOtpCap, OneNumberGetsAtMostTheDailyNumberOfCodes) {
                                          {"GRIHA_AUTH_OTP_RESEND_SECONDS", "0"},
                                          {"GRIHA_AUTH_IP_RATE_PER_MINUTE", "100000"},
                                          {"GRIHA_AUTH_ACCOUNT_RATE_PER_MINUTE", "1000"}});
+  Api api(server);
   for (int i = 0; i < 2; ++i)
-    ASSERT_EQ(
-        post(server.port(), "/api/v1/auth/otp/request", {{"phone", "9822000001"}}).result_int(),
-        202);
-  auto third = post(server.port(), "/api/v1/auth/otp/request", {{"phone", "+91 98220 00001"}});
-  EXPECT_EQ(third.result_int(), 429);
-  EXPECT_EQ(code_of(third), "otp_daily_cap");
+    ASSERT_EQ(api.call(verb::post, "/api/v1/auth/otp/request", nullptr,
+                       json::object{{"phone", "9822000001"}})
+                  .result_int(),
+              202);
+  auto third = api.run({.method = verb::post,
+                        .path = "/api/v1/auth/otp/request",
+                        .body = R"({"phone":"+91 98220 00001"})",
+                        .expected_status = 429,
+                        .expected_code = "otp_daily_cap"});
   EXPECT_FALSE(third[bhttp::field::retry_after].empty());
   // The codes leave through the outbox: wait for the two, then make sure no third follows.
-  const std::regex sms(R"(to=\+919822000001 text=")");
-  for (int i = 0; i < 100 && count_in_log(server, sms) < 2; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto sms = api.messages();
+  const std::regex any(".");
+  sms.await("sms", "+919822000001", any, 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  EXPECT_EQ(count_in_log(server, sms), 2u) << "no third SMS was sent";
-  EXPECT_EQ(post(server.port(), "/api/v1/auth/otp/request", {{"phone", "9822000002"}}).result_int(),
-            202)
-      << "another number is not affected";
+  EXPECT_EQ(sms.count("sms", "+919822000001", any), 2u) << "no third SMS was sent";
+  api.run({.name = "another number is not affected",
+           .method = verb::post,
+           .path = "/api/v1/auth/otp/request",
+           .body = R"({"phone":"9822000002"})",
+           .expected_status = 202});
 }
 
 TEST_F(AuthTest, OtpCreatesAPhoneAccount) {
-  const std::regex code_re(R"(to=\+917012345678 text="(\d{6}) is your Griha)");
-  ASSERT_EQ(post(port(), "/api/v1/auth/otp/request", {{"phone", "7012345678"}}).result_int(), 202);
-  const auto code = await_in_log(*server_, code_re);
-  auto ok = post(port(), "/api/v1/auth/otp/verify", {{"phone", "07012345678"}, {"code", code}});
+  ASSERT_EQ(post("/api/v1/auth/otp/request", {{"phone", "7012345678"}}).result_int(), 202);
+  const auto code = api().messages().await("sms", "+917012345678", k_otp_code);
+  auto ok = post("/api/v1/auth/otp/verify", {{"phone", "07012345678"}, {"code", code}});
   ASSERT_EQ(ok.result_int(), 200) << ok.body();
-  auto me = http_get(port(), "/api/v1/me",
-                     {{"Authorization", "Bearer " + token_of(json_body(ok).as_object())}});
-  EXPECT_EQ(json_body(me).at("phone").as_string(), "+917012345678");
-  EXPECT_TRUE(json_body(me).at("phone_verified").as_bool());
-  EXPECT_EQ(post(port(), "/api/v1/auth/otp/verify", {{"phone", "7012345678"}, {"code", code}})
-                .result_int(),
-            400)
-      << "a code works once";
+  const auto who = holder_of(json_body(ok).as_object());
+  api().run({.path = "/api/v1/me",
+             .as = &who,
+             .expected_fields = {{"/phone", "+917012345678"}, {"/phone_verified", true}}});
+  api().run({.name = "a code works once",
+             .method = verb::post,
+             .path = "/api/v1/auth/otp/verify",
+             .body = json::serialize(json::object{{"phone", "7012345678"}, {"code", code}}),
+             .expected_status = 400});
 }
 
 TEST_F(AuthTest, RoleChangeIsForAdminsOnly) {
   const auto admin_email = unique_email("admin");
   ASSERT_EQ(create_user_cli(*server_, admin_email, "admin", "the admin's own long passphrase"), 0);
-  const auto admin = sign_in(admin_email, "the admin's own long passphrase");
+  const auto admin_tokens = sign_in(admin_email, "the admin's own long passphrase");
   const auto seeker_email = unique_email("seeker");
   register_user(seeker_email);
-  const auto seeker = sign_in(seeker_email);
-  const auto seeker_id = std::to_string(seeker.at("user_id").as_int64());
-  const auto admin_id = std::to_string(admin.at("user_id").as_int64());
+  const auto seeker_tokens = sign_in(seeker_email);
+  const auto seeker_id = std::to_string(seeker_tokens.at("user_id").as_int64());
+  const auto admin_id = std::to_string(admin_tokens.at("user_id").as_int64());
+  const auto admin = holder_of(admin_tokens);
+  const auto seeker = holder_of(seeker_tokens);
 
-  // A non-admin cannot promote anyone, themselves included.
-  auto refused = send(port(), verb::put, "/api/v1/admin/users/" + seeker_id + "/role",
-                      token_of(seeker), R"({"role":"admin"})");
-  EXPECT_EQ(refused.result_int(), 403);
-  EXPECT_EQ(code_of(refused), "forbidden");
-  EXPECT_EQ(send(port(), verb::get, "/api/v1/admin/users", token_of(seeker)).result_int(), 403);
+  api().run({
+      // A non-admin cannot promote anyone, themselves included.
+      {.name = "a seeker promotes themselves",
+       .method = verb::put,
+       .path = "/api/v1/admin/users/" + seeker_id + "/role",
+       .body = R"({"role":"admin"})",
+       .as = &seeker,
+       .expected_status = 403,
+       .expected_code = "forbidden"},
+      {.name = "a seeker lists users",
+       .path = "/api/v1/admin/users",
+       .as = &seeker,
+       .expected_status = 403},
+      {.name = "an admin makes the seeker an agent",
+       .method = verb::put,
+       .path = "/api/v1/admin/users/" + seeker_id + "/role",
+       .body = R"({"role":"agent"})",
+       .as = &admin,
+       .expected_fields = {{"/role", "agent"}}},
+      {.name = "an admin cannot demote themselves",
+       .method = verb::put,
+       .path = "/api/v1/admin/users/" + admin_id + "/role",
+       .body = R"({"role":"seeker"})",
+       .as = &admin,
+       .expected_status = 409},
+      // Tokens carry the role, so the old ones stop; a new sign-in carries the new role.
+      {.name = "the old token stops", .path = "/api/v1/me", .as = &seeker, .expected_status = 401},
+  });
+  const auto agent = holder_of(sign_in(seeker_email));
+  api().run({.path = "/api/v1/me", .as = &agent, .expected_fields = {{"/role", "agent"}}});
 
-  auto changed = send(port(), verb::put, "/api/v1/admin/users/" + seeker_id + "/role",
-                      token_of(admin), R"({"role":"agent"})");
-  ASSERT_EQ(changed.result_int(), 200) << changed.body();
-  EXPECT_EQ(json_body(changed).at("role").as_string(), "agent");
-  EXPECT_EQ(send(port(), verb::put, "/api/v1/admin/users/" + admin_id + "/role", token_of(admin),
-                 R"({"role":"seeker"})")
-                .result_int(),
-            409);
-  // Tokens carry the role, so the old ones stop; a new sign-in carries the new role.
-  EXPECT_EQ(http_get(port(), "/api/v1/me", {{"Authorization", "Bearer " + token_of(seeker)}})
-                .result_int(),
-            401);
-  const auto agent = sign_in(seeker_email);
-  EXPECT_EQ(
-      json_body(http_get(port(), "/api/v1/me", {{"Authorization", "Bearer " + token_of(agent)}}))
-          .at("role")
-          .as_string(),
-      "agent");
-
-  auto found = send(port(), verb::get, "/api/v1/admin/users?q=" + seeker_email.substr(0, 8),
-                    token_of(admin));
+  auto found = api().get("/api/v1/admin/users?q=" + seeker_email.substr(0, 8), &admin);
   ASSERT_EQ(found.result_int(), 200);
   EXPECT_GE(json_body(found).at("items").as_array().size(), 1u);
 
-  EXPECT_EQ(send(port(), verb::post, "/api/v1/admin/users/" + seeker_id + "/lock", token_of(admin))
-                .result_int(),
-            200);
-  auto locked =
-      post(port(), "/api/v1/auth/signin", {{"email", seeker_email}, {"password", k_password}});
-  EXPECT_EQ(locked.result_int(), 403);
-  EXPECT_EQ(code_of(locked), "account_locked");
-  EXPECT_EQ(
-      send(port(), verb::post, "/api/v1/admin/users/" + seeker_id + "/unlock", token_of(admin))
-          .result_int(),
-      200);
+  api().run({
+      {.name = "lock",
+       .method = verb::post,
+       .path = "/api/v1/admin/users/" + seeker_id + "/lock",
+       .as = &admin},
+      {.name = "a locked account cannot sign in",
+       .method = verb::post,
+       .path = "/api/v1/auth/signin",
+       .body = json::serialize(json::object{{"email", seeker_email}, {"password", k_password}}),
+       .expected_status = 403,
+       .expected_code = "account_locked"},
+      {.name = "unlock",
+       .method = verb::post,
+       .path = "/api/v1/admin/users/" + seeker_id + "/unlock",
+       .as = &admin},
+  });
   sign_in(seeker_email);
 }
 
 TEST(AuthRateLimit, TooManyRequestsWithRetryAfter) {
   GrihaProcess g(std::map<std::string, std::string>{{"GRIHA_AUTH_IP_RATE_PER_MINUTE", "3"}});
+  Api api(g);
   for (int i = 0; i < 3; ++i)
-    EXPECT_EQ(post(g.port(), "/api/v1/auth/password/forgot",
-                   {{"email", "a" + std::to_string(i) + "@example.in"}})
+    EXPECT_EQ(api.call(verb::post, "/api/v1/auth/password/forgot", nullptr,
+                       json::object{{"email", "a" + std::to_string(i) + "@example.in"}})
                   .result_int(),
               202);
-  auto limited = post(g.port(), "/api/v1/auth/password/forgot", {{"email", "z@example.in"}});
-  EXPECT_EQ(limited.result_int(), 429);
-  EXPECT_EQ(code_of(limited), "rate_limited");
+  auto limited = api.run({.method = verb::post,
+                          .path = "/api/v1/auth/password/forgot",
+                          .body = R"({"email":"z@example.in"})",
+                          .expected_status = 429,
+                          .expected_code = "rate_limited"});
   const int retry = std::stoi(std::string(limited[bhttp::field::retry_after]));
   EXPECT_GE(retry, 1);
   EXPECT_LE(retry, 20);
@@ -465,37 +516,55 @@ TEST(AuthRateLimit, TooManyRequestsWithRetryAfter) {
 
 TEST(AuthRateLimit, PerAccountLimitAcrossAddresses) {
   GrihaProcess g(std::map<std::string, std::string>{{"GRIHA_AUTH_ACCOUNT_RATE_PER_MINUTE", "2"}});
+  Api api(g);
   for (int i = 0; i < 2; ++i)
-    post(g.port(), "/api/v1/auth/signin", {{"email", "target@example.in"}, {"password", "x"}});
-  auto limited =
-      post(g.port(), "/api/v1/auth/signin", {{"email", "Target@Example.in"}, {"password", "x"}});
-  EXPECT_EQ(limited.result_int(), 429);
+    api.call(verb::post, "/api/v1/auth/signin", nullptr,
+             json::object{{"email", "target@example.in"}, {"password", "x"}});
+  auto limited = api.run({.method = verb::post,
+                          .path = "/api/v1/auth/signin",
+                          .body = R"({"email":"Target@Example.in","password":"x"})",
+                          .expected_status = 429});
   EXPECT_FALSE(limited[bhttp::field::retry_after].empty());
+}
+
+// The message sink is a test device: a server not told to keep one writes messages only to its
+// log, whatever it sends.
+TEST(MessageSink, IsWrittenOnlyWhenConfigured) {
+  GrihaProcess g(std::map<std::string, std::string>{{"GRIHA_EMAIL_SINK_FILE", ""},
+                                                    {"GRIHA_SMS_SINK_FILE", ""}});
+  Api api(g);
+  ASSERT_EQ(api.call(verb::post, "/api/v1/auth/otp/request", nullptr,
+                     json::object{{"phone", "9822000003"}})
+                .result_int(),
+            202);
+  for (int i = 0;
+       i < 200 && g.log().find("sms (log provider) to=+919822000003") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_NE(g.log().find("sms (log provider) to=+919822000003"), std::string::npos)
+      << "the code was sent";
+  EXPECT_FALSE(std::filesystem::exists(g.sink_file()));
+  EXPECT_TRUE(api.messages().all().empty());
 }
 
 TEST(AuthKeys, RotationKeepsOldTokensValid) {
   GrihaProcess g(std::map<std::string, std::string>{{"GRIHA_AUTH_KEY_ROTATION_SECONDS", "1"}});
-  post(g.port(), "/api/v1/auth/register",
-       {{"email", "rotate@example.in"}, {"password", k_password}});
-  auto first = json_body(post(g.port(), "/api/v1/auth/signin",
-                              {{"email", "rotate@example.in"}, {"password", k_password}}));
+  Api api(g);
+  api.sign_up("rotate@example.in", k_password);
+  const auto first = api.sign_in("rotate@example.in", k_password);
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  auto second = json_body(post(g.port(), "/api/v1/auth/signin",
-                               {{"email", "rotate@example.in"}, {"password", k_password}}));
-  auto kid = [](const json::value& t) {
+  const auto second = api.sign_in("rotate@example.in", k_password);
+  auto kid = [](const json::object& t) {
     std::string tok(t.at("access_token").as_string());
     return tok.substr(0, tok.find('.'));  // the header, which names the kid
   };
   EXPECT_NE(kid(first), kid(second)) << "a new key signs after the rotation period";
   // At least the old and the new key are published (a slow machine may rotate once more).
-  auto keys = json_body(http_get(g.port(), "/.well-known/jwks.json")).at("keys").as_array();
+  auto keys = json_body(api.get("/.well-known/jwks.json")).at("keys").as_array();
   EXPECT_GE(keys.size(), 2u);
-  for (const auto* t : {&first, &second})
-    EXPECT_EQ(
-        http_get(g.port(), "/api/v1/me",
-                 {{"Authorization", "Bearer " + std::string(t->at("access_token").as_string())}})
-            .result_int(),
-        200);
+  for (const auto* t : {&first, &second}) {
+    const auto holder = holder_of(*t);
+    api.run({.name = "a token signed by each key", .path = "/api/v1/me", .as = &holder});
+  }
 }
 
 }  // namespace

@@ -2,8 +2,7 @@
 // and all-or-nothing writes, who may import, and the file's limits.
 #include <gtest/gtest.h>
 
-#include "support/griha_process.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 
 namespace griha::test {
 namespace {
@@ -22,19 +21,32 @@ class ImportApi : public ::testing::Test {
     builder_ = create_user(*server_, "builder");
     owner_ = create_user(*server_, "owner");
     seeker_ = create_user(*server_, "seeker");
-    const auto places = json_body(http_get(server_->port(), "/api/v1/places?q=baner"));
+    const auto places = json_body(api().get("/api/v1/places?q=baner"));
     const auto& p = places.at("places").as_array().at(0);
     place_ = std::to_string(p.at("city_id").as_int64()) + "," +
              std::to_string(p.at("locality_id").as_int64());
   }
   static void TearDownTestSuite() { delete server_; }
+  static Api api() { return Api(*server_); }
 
   static HttpResponse import(const std::string& csv, const TestUser* as,
                              const std::string& query = "", Headers headers = {}) {
-    if (as) headers.emplace_back("Authorization", as->bearer());
     headers.emplace_back("Content-Type", "text/csv");
-    return http_request(server_->port(), verb::post, "/api/v1/listings/import" + query, csv,
-                        headers);
+    return api().call(verb::post, "/api/v1/listings/import" + query, as, csv, headers);
+  }
+
+  // A CSV import by `as` answered `status` (and `code`, when set).
+  static ApiScenario importing(std::string name, std::string csv, const TestUser* as,
+                               unsigned status, std::string code = {},
+                               const std::string& query = {}) {
+    return {.name = std::move(name),
+            .method = verb::post,
+            .path = "/api/v1/listings/import" + query,
+            .body = std::move(csv),
+            .as = as,
+            .headers = {{"Content-Type", "text/csv"}},
+            .expected_status = status,
+            .expected_code = std::move(code)};
   }
 
   // One data row: a complete resale flat in Baner, Pune with `bhk` bedrooms.
@@ -46,8 +58,7 @@ class ImportApi : public ::testing::Test {
   }
 
   static std::int64_t my_listing_count(const TestUser& who) {
-    auto mine = json_body(http_get(server_->port(), "/api/v1/me/listings?limit=100",
-                                   {{"Authorization", who.bearer()}}));
+    auto mine = json_body(api().get("/api/v1/me/listings?limit=100", &who));
     return static_cast<std::int64_t>(mine.at("listings").as_array().size());
   }
 
@@ -86,7 +97,7 @@ TEST_F(ImportApi, PartialImportReportsBadRowsAndWritesTheGoodOnes) {
   EXPECT_EQ(created[1].at("row"), 4);
   const auto id = created[1].at("id").as_int64();
   const std::string path = "/api/v1/listings/" + std::to_string(id);
-  auto got = http_get(server_->port(), path, {{"Authorization", agent_.bearer()}});
+  auto got = api().get(path, &agent_);
   ASSERT_EQ(got.result_int(), 200);
   const auto listing = json_body(got);
   EXPECT_EQ(listing.at("title"), "Corner flat in Baner");
@@ -98,7 +109,7 @@ TEST_F(ImportApi, PartialImportReportsBadRowsAndWritesTheGoodOnes) {
   EXPECT_EQ(listing.at("description"), "A bright flat near the highway,\nwith covered parking.");
   EXPECT_EQ(listing.at("amenities"), boost::json::parse(R"(["lift","gym"])"));
   // Imported drafts are as private as any draft.
-  EXPECT_EQ(http_get(server_->port(), path).result_int(), 404);
+  EXPECT_EQ(api().get(path).result_int(), 404);
 }
 
 TEST_F(ImportApi, AllOrNothingWithOneBadRowCreatesNothing) {
@@ -118,9 +129,9 @@ TEST_F(ImportApi, AllOrNothingWithOneBadRowCreatesNothing) {
   ASSERT_EQ(good.result_int(), 200) << good.body();
   EXPECT_EQ(my_listing_count(builder_), before + 2);
   const auto id = json_body(good).at("created").as_array().at(0).at("id").as_int64();
-  auto got = http_get(server_->port(), "/api/v1/listings/" + std::to_string(id),
-                      {{"Authorization", builder_.bearer()}});
-  EXPECT_EQ(json_body(got).at("status"), "pending_review");
+  api().run({.path = "/api/v1/listings/" + std::to_string(id),
+             .as = &builder_,
+             .expected_fields = {{"/status", "pending_review"}}});
 }
 
 TEST_F(ImportApi, TheErrorReportAsCsv) {
@@ -134,12 +145,11 @@ TEST_F(ImportApi, TheErrorReportAsCsv) {
 
 TEST_F(ImportApi, OnlyAgentsAndBuildersImport) {
   const std::string csv = std::string(k_header) + row("2");
-  for (const TestUser* who : {&owner_, &seeker_}) {
-    auto res = import(csv, who);
-    EXPECT_EQ(res.result_int(), 403);
-    EXPECT_EQ(json_body(res).at("code"), "forbidden");
-  }
-  EXPECT_EQ(import(csv, nullptr).result_int(), 401);
+  api().run({
+      importing("an owner", csv, &owner_, 403, "forbidden"),
+      importing("a seeker", csv, &seeker_, 403, "forbidden"),
+      importing("nobody", csv, nullptr, 401),
+  });
   EXPECT_EQ(my_listing_count(owner_), 0);
 }
 
@@ -158,13 +168,17 @@ TEST_F(ImportApi, AProtectedOrUnknownColumnRefusesTheFile) {
 
 TEST_F(ImportApi, NotCsvOrBadOptionsAreRefused) {
   const std::string csv = std::string(k_header) + row("2");
-  auto json =
-      http_request(server_->port(), verb::post, "/api/v1/listings/import", "{}",
-                   {{"Authorization", agent_.bearer()}, {"Content-Type", "application/json"}});
-  EXPECT_EQ(json.result_int(), 415);
-  EXPECT_EQ(import(csv, &agent_, "?mode=some").result_int(), 400);
-  EXPECT_EQ(import(csv, &agent_, "?submit=maybe").result_int(), 400);
-  EXPECT_EQ(import("title\r\n\"never closed\r\n", &agent_).result_int(), 400);
+  api().run({
+      {.name = "JSON",
+       .method = verb::post,
+       .path = "/api/v1/listings/import",
+       .body = "{}",
+       .as = &agent_,
+       .expected_status = 415},
+      importing("an unknown mode", csv, &agent_, 400, "", "?mode=some"),
+      importing("submit is no boolean", csv, &agent_, 400, "", "?submit=maybe"),
+      importing("a quote never closed", "title\r\n\"never closed\r\n", &agent_, 400),
+  });
 }
 
 TEST_F(ImportApi, MoreThan5000RowsIsRefusedNamingTheLimit) {

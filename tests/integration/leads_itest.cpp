@@ -1,7 +1,7 @@
 // Inquiries and the lead pipeline through the real binary, on SQLite and PostgreSQL: the
 // privacy and abuse rules of issue 5, one test per rule. Guests' codes travel through the
-// outbox and the `log` SMS/email providers and are read back from griha's log, as the auth
-// tests read sign-in codes; what the lister is sent is read through the admin outbox API.
+// outbox and the `log` SMS/email providers and are read back from their message sink, as the
+// auth tests read sign-in codes; what the lister is sent is read through the admin outbox API.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -13,8 +13,7 @@
 
 #include <unistd.h>
 
-#include "support/griha_process.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 
 namespace griha::test {
 namespace {
@@ -22,32 +21,8 @@ namespace {
 using bhttp::verb;
 namespace json = boost::json;
 
-std::string code_of(const HttpResponse& res) {
-  const auto body = json_body(res);
-  return body.is_object() && body.as_object().contains("code")
-             ? std::string(body.at("code").as_string())
-             : std::string();
-}
-
-std::string regex_escape(const std::string& s) {
-  static const std::regex special(R"([.^$|()\[\]{}*+?\\])");
-  return std::regex_replace(s, special, R"(\$&)");
-}
-
-// The newest match of `pattern` (its first group) in griha's log, waiting for it: codes
-// leave through the outbox after the response.
-std::string await_in_log(const GrihaProcess& g, const std::regex& pattern) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while (std::chrono::steady_clock::now() < end) {
-    const std::string log = g.log();
-    std::string last;
-    for (std::sregex_iterator it(log.begin(), log.end(), pattern), e; it != e; ++it)
-      last = (*it)[1];
-    if (!last.empty()) return last;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  throw std::runtime_error("not in the log: " + g.log());
-}
+const std::regex k_inquiry_code(R"(^(\d{6}) is your Griha code to send an inquiry)");
+const std::regex k_signin_code(R"(^(\d{6}) is your Griha sign-in)");
 
 class Leads : public ::testing::Test {
  protected:
@@ -69,43 +44,19 @@ class Leads : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete server_; }
 
+  static Api api() { return Api(*server_); }
   static HttpResponse call(verb method, const std::string& target, const TestUser* as,
                            const std::string& body = {}, Headers headers = {}) {
-    if (as) headers.emplace_back("Authorization", as->bearer());
-    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    return http_request(server_->port(), method, target, body, headers);
+    return api().call(method, target, as, body, std::move(headers));
   }
   static HttpResponse call(verb method, const std::string& target, const TestUser* as,
                            const json::object& body, Headers headers = {}) {
-    return call(method, target, as, json::serialize(body), std::move(headers));
+    return api().call(method, target, as, body, std::move(headers));
   }
 
   // An active listing by `lister`.
   static std::int64_t active_listing(const TestUser& lister) {
-    const auto places = json_body(http_get(server_->port(), "/api/v1/places?q=andheri%20west"));
-    const auto& p = places.at("places").as_array().at(0);
-    const json::object body{{"transaction", "sale_resale"},
-                            {"property_type", "apartment"},
-                            {"title", "Sunny 2 BHK in Andheri West"},
-                            {"description",
-                             "A bright flat close to the metro, with good light and cross "
-                             "ventilation."},
-                            {"bhk", 2},
-                            {"bathrooms", 2},
-                            {"carpet_area_sqft", 750},
-                            {"price", 18500000},
-                            {"city_id", p.at("city_id")},
-                            {"locality_id", p.at("locality_id")}};
-    auto created = call(verb::post, "/api/v1/listings", &lister, body);
-    if (created.result_int() != 201) throw std::runtime_error("create: " + created.body());
-    const auto id = json_body(created).at("id").as_int64();
-    const std::string path = "/api/v1/listings/" + std::to_string(id);
-    if (call(verb::post, path + "/submit", &lister).result_int() != 200)
-      throw std::runtime_error("submit failed");
-    if (call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve", &admin_)
-            .result_int() != 200)
-      throw std::runtime_error("approve failed");
-    return id;
+    return api().publish_listing(lister, admin_);
   }
 
   static std::string inquiries_path(std::int64_t listing) {
@@ -123,18 +74,15 @@ class Leads : public ::testing::Test {
                 std::move(headers));
   }
 
-  // A contact token for a guest phone, through the SMS code read from the log.
-  static std::string phone_token(const std::string& phone, GrihaProcess& server = *server_) {
-    auto req = http_request(server.port(), verb::post, "/api/v1/inquiries/contact/verify-request",
-                            json::serialize(json::object{{"phone", phone}}),
-                            {{"Content-Type", "application/json"}});
+  // A contact token for a guest phone, through the SMS code read from the message sink.
+  static std::string phone_token(const std::string& phone, const GrihaProcess& server = *server_) {
+    const Api on(server);
+    auto req = on.call(verb::post, "/api/v1/inquiries/contact/verify-request", nullptr,
+                       json::object{{"phone", phone}});
     if (req.result_int() != 202) throw std::runtime_error("verify-request: " + req.body());
-    const std::regex code_re("to=" + regex_escape(phone) +
-                             R"( text="(\d{6}) is your Griha code to send an inquiry)");
-    const std::string code = await_in_log(server, code_re);
-    auto ok = http_request(server.port(), verb::post, "/api/v1/inquiries/contact/verify",
-                           json::serialize(json::object{{"phone", phone}, {"code", code}}),
-                           {{"Content-Type", "application/json"}});
+    const std::string code = on.messages().await("sms", phone, k_inquiry_code);
+    auto ok = on.call(verb::post, "/api/v1/inquiries/contact/verify", nullptr,
+                      json::object{{"phone", phone}, {"code", code}});
     if (ok.result_int() != 200) throw std::runtime_error("verify: " + ok.body());
     return std::string(json_body(ok).at("contact_token").as_string());
   }
@@ -157,9 +105,7 @@ class Leads : public ::testing::Test {
     auto req =
         call(verb::post, "/api/v1/auth/otp/request", nullptr, json::object{{"phone", phone}});
     if (req.result_int() != 202) throw std::runtime_error("otp/request: " + req.body());
-    const std::string code = await_in_log(
-        *server_,
-        std::regex("to=" + regex_escape(phone) + R"( text="(\d{6}) is your Griha sign-in)"));
+    const std::string code = api().messages().await("sms", phone, k_signin_code);
     auto ok = call(verb::post, "/api/v1/auth/otp/verify", nullptr,
                    json::object{{"phone", phone}, {"code", code}});
     if (ok.result_int() != 200) throw std::runtime_error("otp/verify: " + ok.body());
@@ -273,43 +219,59 @@ TEST_F(Leads, AListerCannotSeeOrChangeLeadsOnListingsTheyDoNotOwn) {
   const auto id = json_body(r).at("id").as_int64();
   const TestUser* other = &other_lister_;
 
-  auto get = call(verb::get, lead_path(id), other);
-  EXPECT_EQ(get.result_int(), 404);
+  auto get = api().run(
+      {.name = "read another's lead", .path = lead_path(id), .as = other, .expected_status = 404});
   // The same answer as for a lead that does not exist: ids reveal nothing.
-  auto missing = call(verb::get, lead_path(99999999), other);
-  EXPECT_EQ(missing.result_int(), 404);
+  auto missing = api().run({.name = "read a lead that does not exist",
+                            .path = lead_path(99999999),
+                            .as = other,
+                            .expected_status = 404});
   EXPECT_EQ(code_of(get), code_of(missing));
-  EXPECT_EQ(call(verb::patch, lead_path(id), other, R"({"stage":"contacted"})").result_int(), 404);
-  EXPECT_EQ(call(verb::post, lead_path(id) + "/notes", other, R"({"body":"hi"})").result_int(),
-            404);
+  api().run({
+      {.name = "move another's lead",
+       .method = verb::patch,
+       .path = lead_path(id),
+       .body = R"({"stage":"contacted"})",
+       .as = other,
+       .expected_status = 404},
+      {.name = "note on another's lead",
+       .method = verb::post,
+       .path = lead_path(id) + "/notes",
+       .body = R"({"body":"hi"})",
+       .as = other,
+       .expected_status = 404},
+  });
   for (const auto& l : my_leads(*other)) EXPECT_NE(l.at("id").as_int64(), id);
   EXPECT_TRUE(my_leads(*other, "?listing_id=" + std::to_string(listing)).empty());
-  auto csv = call(verb::get, "/api/v1/me/leads/export", other);
-  ASSERT_EQ(csv.result_int(), 200);
-  EXPECT_EQ(csv.body().find("Only the owner may read this"), std::string::npos);
-  EXPECT_EQ(csv.body().find(seeker.email), std::string::npos);
-  auto stats = call(verb::get, "/api/v1/me/leads/stats", other);
-  EXPECT_FALSE(json_body(stats).at("by_listing").as_object().contains(std::to_string(listing)));
-  // Admin-only routes are closed to listers.
-  EXPECT_EQ(call(verb::get, "/api/v1/admin/leads", other).result_int(), 403);
-  EXPECT_EQ(call(verb::get, "/api/v1/admin/stats", other).result_int(), 403);
-
-  auto after = call(verb::get, lead_path(id), &owner_);
-  EXPECT_EQ(json_body(after).at("stage"), "new");
-  EXPECT_TRUE(json_body(after).at("notes").as_array().empty());
+  api().run({
+      {.name = "the export",
+       .path = "/api/v1/me/leads/export",
+       .as = other,
+       .unexpected_content = {"Only the owner may read this", seeker.email}},
+      {.name = "the stats",
+       .path = "/api/v1/me/leads/stats",
+       .as = other,
+       .present_fields = {"/by_listing"},
+       .unexpected_fields = {"/by_listing/" + std::to_string(listing)}},
+      // Admin-only routes are closed to listers.
+      {.path = "/api/v1/admin/leads", .as = other, .expected_status = 403},
+      {.path = "/api/v1/admin/stats", .as = other, .expected_status = 403},
+      {.name = "the owner's lead is untouched",
+       .path = lead_path(id),
+       .as = &owner_,
+       .expected_fields = {{"/stage", "new"}, {"/notes", json::array()}}},
+  });
 }
 
 TEST_F(Leads, APublicListingShowsNoListerPhoneOrEmail) {
   const auto listing = active_listing(owner_);
   const std::string path = "/api/v1/listings/" + std::to_string(listing);
   const std::vector<const TestUser*> viewers = {nullptr, &seeker_, &other_lister_};
-  for (const TestUser* who : viewers) {
-    auto res = call(verb::get, path, who);
-    ASSERT_EQ(res.result_int(), 200);
-    EXPECT_EQ(res.body().find(owner_.email), std::string::npos);
-    EXPECT_EQ(res.body().find("9900000001"), std::string::npos);
-    EXPECT_FALSE(json_body(res).as_object().contains("owner_id"));
-  }
+  for (const TestUser* who : viewers)
+    api().run({.path = path,
+               .as = who,
+               .unexpected_fields = {"/owner_id"},
+               .unexpected_content = {owner_.email, "9900000001"}});
   auto photos = call(verb::get, path + "/photos", nullptr);
   EXPECT_EQ(photos.body().find(owner_.email), std::string::npos);
 }
@@ -356,9 +318,8 @@ TEST_F(Leads, AGuestCanVerifyAnEmailAddressInstead) {
   auto req = call(verb::post, "/api/v1/inquiries/contact/verify-request", nullptr,
                   R"({"email":"Guest.Mail@Example.in"})");
   ASSERT_EQ(req.result_int(), 202) << req.body();
-  const std::string code = await_in_log(
-      *server_,
-      std::regex(R"(to=guest\.mail@example\.in subject="Your Griha verification code: (\d{6}))"));
+  const std::string code = api().messages().await(
+      "email", "guest.mail@example.in", std::regex(R"(^Your Griha verification code: (\d{6}))"));
   auto wrong = call(verb::post, "/api/v1/inquiries/contact/verify", nullptr,
                     json::object{{"email", "guest.mail@example.in"},
                                  {"code", code == "000000" ? "111111" : "000000"}});
@@ -808,55 +769,34 @@ GrihaProcess* LeadLimits::server_ = nullptr;
 TestUser LeadLimits::owner_, LeadLimits::admin_;
 
 std::int64_t listing_on(const GrihaProcess& server, const TestUser& owner, const TestUser& admin) {
-  const auto places = json_body(http_get(server.port(), "/api/v1/places?q=baner"));
-  const auto& p = places.at("places").as_array().at(0);
-  const json::object body{{"transaction", "rent"},
-                          {"property_type", "apartment"},
-                          {"title", "Bright 2 BHK in Baner"},
-                          {"description", "A bright flat near the highway, with covered parking."},
-                          {"bhk", 2},
-                          {"bathrooms", 2},
-                          {"carpet_area_sqft", 900},
-                          {"price", 32000},
-                          {"city_id", p.at("city_id")},
-                          {"locality_id", p.at("locality_id")}};
-  const Headers auth = {{"Authorization", owner.bearer()}, {"Content-Type", "application/json"}};
-  auto created =
-      http_request(server.port(), verb::post, "/api/v1/listings", json::serialize(body), auth);
-  const auto id = json_body(created).at("id").as_int64();
-  http_request(server.port(), verb::post, "/api/v1/listings/" + std::to_string(id) + "/submit", {},
-               {{"Authorization", owner.bearer()}});
-  http_request(server.port(), verb::post,
-               "/api/v1/admin/listings/" + std::to_string(id) + "/approve", {},
-               {{"Authorization", admin.bearer()}});
-  return id;
+  return Api(server).publish_listing(owner, admin, {{"transaction", "rent"}, {"price", 32000}});
 }
 
 TEST_F(LeadLimits, AnExpiredContactTokenCreatesNoLead) {
   const auto listing = listing_on(*server_, owner_, admin_);
   const std::string phone = "+919812300009";
-  auto req = http_request(server_->port(), verb::post, "/api/v1/inquiries/contact/verify-request",
-                          json::serialize(json::object{{"phone", phone}}),
-                          {{"Content-Type", "application/json"}});
+  const Api api(*server_);
+  auto req = api.call(verb::post, "/api/v1/inquiries/contact/verify-request", nullptr,
+                      json::object{{"phone", phone}});
   ASSERT_EQ(req.result_int(), 202) << req.body();
-  const std::string code = await_in_log(
-      *server_, std::regex("to=" + regex_escape(phone) + R"( text="(\d{6}) is your Griha code)"));
-  auto ok = http_request(server_->port(), verb::post, "/api/v1/inquiries/contact/verify",
-                         json::serialize(json::object{{"phone", phone}, {"code", code}}),
-                         {{"Content-Type", "application/json"}});
+  const std::string code = api.messages().await("sms", phone, k_inquiry_code);
+  auto ok = api.call(verb::post, "/api/v1/inquiries/contact/verify", nullptr,
+                     json::object{{"phone", phone}, {"code", code}});
   ASSERT_EQ(ok.result_int(), 200) << ok.body();
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  auto late = http_request(
-      server_->port(), verb::post, "/api/v1/listings/" + std::to_string(listing) + "/inquiries",
-      json::serialize(json::object{{"message", "Too late?"},
-                                   {"name", "Guest"},
-                                   {"contact_token", json_body(ok).at("contact_token")}}),
-      {{"Content-Type", "application/json"}});
-  EXPECT_EQ(late.result_int(), 401);
-  EXPECT_EQ(code_of(late), "contact_token_invalid");
-  auto leads =
-      http_get(server_->port(), "/api/v1/admin/leads", {{"Authorization", admin_.bearer()}});
-  EXPECT_TRUE(json_body(leads).at("items").as_array().empty());
+  api.run(
+      {.name = "a token past its time",
+       .method = verb::post,
+       .path = "/api/v1/listings/" + std::to_string(listing) + "/inquiries",
+       .body = json::serialize(json::object{{"message", "Too late?"},
+                                            {"name", "Guest"},
+                                            {"contact_token", json_body(ok).at("contact_token")}}),
+       .expected_status = 401,
+       .expected_code = "contact_token_invalid"});
+  api.run({.name = "no lead",
+           .path = "/api/v1/admin/leads",
+           .as = &admin_,
+           .expected_fields = {{"/items", json::array()}}});
 }
 
 TEST_F(LeadLimits, AnIpAddressIsRateLimited) {
@@ -865,10 +805,9 @@ TEST_F(LeadLimits, AnIpAddressIsRateLimited) {
   HttpResponse last;
   for (int i = 0; i < 6 && status != 429; ++i) {
     const auto seeker = create_user(*server_, "seeker");
-    last = http_request(server_->port(), verb::post,
-                        "/api/v1/listings/" + std::to_string(listing) + "/inquiries",
-                        R"({"message":"From one address"})",
-                        {{"Authorization", seeker.bearer()}, {"Content-Type", "application/json"}});
+    last =
+        Api(*server_).call(verb::post, "/api/v1/listings/" + std::to_string(listing) + "/inquiries",
+                           &seeker, R"({"message":"From one address"})");
     status = last.result_int();
   }
   EXPECT_EQ(status, 429);

@@ -7,8 +7,7 @@
 #include <regex>
 #include <thread>
 
-#include "support/griha_process.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 
 namespace griha::test {
 namespace {
@@ -67,8 +66,8 @@ TEST(Cli, ConfigFileIsReadAndEnvironmentWins) {
 }
 
 // Reads the in-flight gauge from /metrics.
-int in_flight(std::uint16_t port) {
-  const std::string text = http_get(port, "/metrics").body();
+int in_flight(const Api& api) {
+  const std::string text = api.get("/metrics").body();
   std::smatch m;
   std::regex_search(text, m, std::regex(R"(griha_http_requests_in_flight (\d+))"));
   return m.empty() ? -1 : std::stoi(m[1]);
@@ -77,17 +76,17 @@ int in_flight(std::uint16_t port) {
 TEST(Shutdown, SigtermFinishesInFlightRequestsThenExitsZero) {
   GrihaProcess server(
       {{"GRIHA_SERVER_DEBUG_ROUTES", "true"}, {"GRIHA_SERVER_SHUTDOWN_TIMEOUT_MS", "30000"}});
+  const Api api(server);
   constexpr int k_requests = 100;
   std::vector<std::future<unsigned>> results;
   for (int i = 0; i < k_requests; ++i)
-    results.push_back(std::async(std::launch::async, [port = server.port()] {
-      return http_get(port, "/_debug/sleep?ms=2000").result_int();
-    }));
+    results.push_back(std::async(std::launch::async,
+                                 [&api] { return api.get("/_debug/sleep?ms=2000").result_int(); }));
   // Wait until all 100 are being handled (the scrape itself is the 101st; the previous
   // scrape's response may still be finishing, so count at least).
-  for (int tries = 0; tries < 500 && in_flight(server.port()) < k_requests + 1; ++tries)
+  for (int tries = 0; tries < 500 && in_flight(api) < k_requests + 1; ++tries)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ASSERT_GE(in_flight(server.port()), k_requests + 1);
+  ASSERT_GE(in_flight(api), k_requests + 1);
 
   auto exit_code = std::async(std::launch::async, [&server] {
     return server.signal_and_wait(SIGTERM, std::chrono::seconds(60));

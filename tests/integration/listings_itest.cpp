@@ -4,10 +4,10 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <thread>
 
-#include "support/griha_process.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 
 namespace griha::test {
 namespace {
@@ -27,42 +27,17 @@ class ListingsApi : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete server_; }
 
+  static Api api() { return Api(*server_); }
   static HttpResponse call(verb method, const std::string& target, const TestUser* as,
                            const std::string& body = {}, Headers headers = {}) {
-    if (as) headers.emplace_back("Authorization", as->bearer());
-    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    return http_request(server_->port(), method, target, body, headers);
+    return api().call(method, target, as, body, std::move(headers));
   }
 
-  static std::string complete_body() {
-    const auto places = json_body(http_get(server_->port(), "/api/v1/places?q=andheri%20west"));
-    const auto& p = places.at("places").as_array().at(0);
-    return boost::json::serialize(boost::json::object{
-        {"transaction", "sale_resale"},
-        {"property_type", "apartment"},
-        {"title", "Sunny 2 BHK in Andheri West"},
-        {"description", "A bright flat close to the metro, with good light and cross ventilation."},
-        {"bhk", 2},
-        {"bathrooms", 2},
-        {"carpet_area_sqft", 750},
-        {"price", 18500000},
-        {"city_id", p.at("city_id")},
-        {"locality_id", p.at("locality_id")}});
-  }
+  static std::string complete_body() { return boost::json::serialize(listing_body(*server_)); }
 
   // A listing by owner_ in the given state: "draft", "pending_review" or "active".
   static std::int64_t listing_in(const std::string& state) {
-    auto created = call(verb::post, "/api/v1/listings", &owner_, complete_body());
-    EXPECT_EQ(created.result_int(), 201) << created.body();
-    const auto id = json_body(created).at("id").as_int64();
-    const std::string path = "/api/v1/listings/" + std::to_string(id);
-    if (state != "draft") EXPECT_EQ(call(verb::post, path + "/submit", &owner_).result_int(), 200);
-    if (state == "active")
-      EXPECT_EQ(
-          call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve", &admin_)
-              .result_int(),
-          200);
-    return id;
+    return api().listing(owner_, &admin_, state);
   }
 
   static GrihaProcess* server_;
@@ -118,46 +93,73 @@ TEST_F(ListingsApi, PublicViewHidesTheListerOwnerSeesAll) {
 TEST_F(ListingsApi, AnotherListerCannotReadEditOrDeleteADraft) {
   const auto id = listing_in("draft");
   const std::string path = "/api/v1/listings/" + std::to_string(id);
-  EXPECT_EQ(call(verb::get, path, &agent_).result_int(), 404);
-  EXPECT_EQ(call(verb::get, path, nullptr).result_int(), 404);
-  EXPECT_EQ(call(verb::patch, path, &agent_, R"({"price":100000})").result_int(), 404);
-  EXPECT_EQ(call(verb::delete_, path, &agent_).result_int(), 404);
-  EXPECT_EQ(call(verb::post, path + "/submit", &agent_).result_int(), 404);
-  EXPECT_EQ(call(verb::get, path + "/history", &agent_).result_int(), 404);
-  EXPECT_EQ(json_body(call(verb::get, path, &owner_)).at("price").as_int64(), 18500000);
+  api().run({
+      {.path = path, .as = &agent_, .expected_status = 404},
+      {.path = path, .expected_status = 404},
+      {.method = verb::patch,
+       .path = path,
+       .body = R"({"price":100000})",
+       .as = &agent_,
+       .expected_status = 404},
+      {.method = verb::delete_, .path = path, .as = &agent_, .expected_status = 404},
+      {.method = verb::post, .path = path + "/submit", .as = &agent_, .expected_status = 404},
+      {.path = path + "/history", .as = &agent_, .expected_status = 404},
+      {.name = "the draft is unchanged",
+       .path = path,
+       .as = &owner_,
+       .expected_fields = {{"/price", 18500000}}},
+  });
 }
 
 TEST_F(ListingsApi, AnotherListerCannotChangeALiveListing) {
   const auto id = listing_in("active");
   const std::string path = "/api/v1/listings/" + std::to_string(id);
-  auto patch = call(verb::patch, path, &agent_, R"({"price":100000})");
-  EXPECT_EQ(patch.result_int(), 403);
-  EXPECT_EQ(json_body(patch).at("code").as_string(), "not_listing_owner");
-  EXPECT_EQ(call(verb::delete_, path, &agent_).result_int(), 403);
-  EXPECT_EQ(call(verb::post, path + "/withdraw", &seeker_).result_int(), 403);
-  EXPECT_EQ(json_body(call(verb::get, path, nullptr)).at("price").as_int64(), 18500000);
+  api().run({
+      {.method = verb::patch,
+       .path = path,
+       .body = R"({"price":100000})",
+       .as = &agent_,
+       .expected_status = 403,
+       .expected_code = "not_listing_owner"},
+      {.method = verb::delete_, .path = path, .as = &agent_, .expected_status = 403},
+      {.method = verb::post, .path = path + "/withdraw", .as = &seeker_, .expected_status = 403},
+      {.name = "the listing is unchanged", .path = path, .expected_fields = {{"/price", 18500000}}},
+  });
 }
 
 TEST_F(ListingsApi, LowerRolesAreRefusedByTheRouteTable) {
   const auto id = listing_in("pending_review");
   const std::string approve = "/api/v1/admin/listings/" + std::to_string(id) + "/approve";
-  for (const TestUser* who : {&seeker_, &owner_, &agent_}) {
-    auto r = call(verb::post, approve, who);
-    EXPECT_EQ(r.result_int(), 403);
-    EXPECT_EQ(json_body(r).at("code").as_string(), "forbidden");
-  }
-  auto anonymous = call(verb::post, approve, nullptr);
-  EXPECT_EQ(anonymous.result_int(), 401);
-  EXPECT_EQ(anonymous[bhttp::field::www_authenticate], "Bearer");
-  EXPECT_EQ(call(verb::post, "/api/v1/listings", &seeker_, complete_body()).result_int(), 403);
-  EXPECT_EQ(call(verb::get, "/api/v1/admin/moderation", &owner_).result_int(), 403);
-  auto forged = call(verb::post, approve, nullptr, {},
-                     {{"Authorization", "Bearer " + admin_.access_token.substr(0, 40) + "x.y.z"}});
-  EXPECT_EQ(forged.result_int(), 401);
-  EXPECT_EQ(json_body(call(verb::get, "/api/v1/listings/" + std::to_string(id), &owner_))
-                .at("status")
-                .as_string(),
-            "pending_review");
+  for (const TestUser* who : {&seeker_, &owner_, &agent_})
+    api().run({.name = "approve as " + who->email,
+               .method = verb::post,
+               .path = approve,
+               .as = who,
+               .expected_status = 403,
+               .expected_code = "forbidden"});
+  api().run({
+      {.name = "approve anonymously",
+       .method = verb::post,
+       .path = approve,
+       .expected_status = 401,
+       .expected_headers = {{"WWW-Authenticate", "Bearer"}}},
+      {.name = "a seeker creates a listing",
+       .method = verb::post,
+       .path = "/api/v1/listings",
+       .body = complete_body(),
+       .as = &seeker_,
+       .expected_status = 403},
+      {.path = "/api/v1/admin/moderation", .as = &owner_, .expected_status = 403},
+      {.name = "a forged admin token",
+       .method = verb::post,
+       .path = approve,
+       .headers = {{"Authorization", "Bearer " + admin_.access_token.substr(0, 40) + "x.y.z"}},
+       .expected_status = 401},
+      {.name = "still pending",
+       .path = "/api/v1/listings/" + std::to_string(id),
+       .as = &owner_,
+       .expected_fields = {{"/status", "pending_review"}}},
+  });
 }
 
 TEST_F(ListingsApi, ProtectedFieldsChangeNothingAndSaySo) {
@@ -231,32 +233,39 @@ TEST_F(ListingsApi, MaterialEditOfALiveListingIsHeldForReview) {
 }
 
 TEST_F(ListingsApi, BadInputIsAProblemNamingTheField) {
-  struct Case {
-    std::string body;
-    Headers headers;
-    unsigned status;
-    std::string code, field;
+  // A 400 with `code`, naming `field` first when there is one.
+  const auto refused = [&](std::string body, std::string code, std::string field = {}) {
+    ApiScenario s{.name = body,
+                  .method = verb::post,
+                  .path = "/api/v1/listings",
+                  .body = body,
+                  .as = &owner_,
+                  .expected_status = 400,
+                  .expected_code = std::move(code)};
+    if (!field.empty()) s.expected_fields = {{"/errors/0/field", boost::json::value(field)}};
+    return s;
   };
-  for (const auto& c : std::vector<Case>{
-           {R"({"bhk":"two"})", {}, 400, "validation_failed", "bhk"},
-           {R"({"price":-5})", {}, 400, "validation_failed", "price"},
-           {R"({"video_url":"https://evil.example/x"})", {}, 400, "validation_failed", "video_url"},
-           {R"({"locality_id":99999999})", {}, 400, "validation_failed", "locality_id"},
-           {R"({"nonsense":1})", {}, 400, "validation_failed", "nonsense"},
-           {"{not json", {}, 400, "invalid_json", ""},
-           {"[1,2]", {}, 400, "invalid_json", ""},
-       }) {
-    auto r = call(verb::post, "/api/v1/listings", &owner_, c.body, c.headers);
-    EXPECT_EQ(r.result_int(), c.status) << c.body;
-    auto p = json_body(r);
-    EXPECT_EQ(p.at("code").as_string(), c.code) << c.body;
-    if (!c.field.empty()) EXPECT_EQ(p.at("errors").at(0).at("field").as_string(), c.field);
-  }
-  auto wrong_type = http_request(
-      server_->port(), verb::post, "/api/v1/listings", "price=5",
-      {{"Authorization", owner_.bearer()}, {"Content-Type", "application/x-www-form-urlencoded"}});
-  EXPECT_EQ(wrong_type.result_int(), 415);
-  EXPECT_EQ(call(verb::get, "/api/v1/me/listings?limit=1000", &owner_).result_int(), 400);
+  const auto field_error = [&](std::string body, std::string field) {
+    return refused(std::move(body), "validation_failed", std::move(field));
+  };
+  const auto not_json = [&](std::string body) { return refused(std::move(body), "invalid_json"); };
+  api().run({
+      field_error(R"({"bhk":"two"})", "bhk"),
+      field_error(R"({"price":-5})", "price"),
+      field_error(R"({"video_url":"https://evil.example/x"})", "video_url"),
+      field_error(R"({"locality_id":99999999})", "locality_id"),
+      field_error(R"({"nonsense":1})", "nonsense"),
+      not_json("{not json"),
+      not_json("[1,2]"),
+      {.name = "a form",
+       .method = verb::post,
+       .path = "/api/v1/listings",
+       .body = "price=5",
+       .as = &owner_,
+       .headers = {{"Content-Type", "application/x-www-form-urlencoded"}},
+       .expected_status = 415},
+      {.path = "/api/v1/me/listings?limit=1000", .as = &owner_, .expected_status = 400},
+  });
 }
 
 TEST_F(ListingsApi, MyListingsAreMineOnly) {

@@ -8,8 +8,7 @@
 #include <fstream>
 
 #include "listings/media_fixtures.hpp"
-#include "support/griha_process.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 
 namespace griha::test {
 namespace {
@@ -57,13 +56,10 @@ class MediaApi : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete server_; }
 
+  static Api api() { return Api(*server_); }
   static HttpResponse call(verb method, const std::string& target, const TestUser* as,
                            const std::string& body = {}, Headers headers = {}) {
-    if (as) headers.emplace_back("Authorization", as->bearer());
-    const bool typed = std::any_of(headers.begin(), headers.end(),
-                                   [](const auto& h) { return h.first == "Content-Type"; });
-    if (!body.empty() && !typed) headers.emplace_back("Content-Type", "application/json");
-    return http_request(server_->port(), method, target, body, headers);
+    return api().call(method, target, as, body, std::move(headers));
   }
 
   static HttpResponse upload(std::int64_t id, const TestUser* as,
@@ -78,31 +74,7 @@ class MediaApi : public ::testing::Test {
 
   // A listing by `as` in the state "draft" or "active".
   static std::int64_t listing_in(const std::string& state, const TestUser& as = owner_) {
-    const auto places = json_body(http_get(server_->port(), "/api/v1/places?q=andheri%20west"));
-    const auto& p = places.at("places").as_array().at(0);
-    const auto body = boost::json::serialize(boost::json::object{
-        {"transaction", "sale_resale"},
-        {"property_type", "apartment"},
-        {"title", "Sunny 2 BHK in Andheri West"},
-        {"description", "A bright flat close to the metro, with good light and cross ventilation."},
-        {"bhk", 2},
-        {"bathrooms", 2},
-        {"carpet_area_sqft", 750},
-        {"price", 18500000},
-        {"city_id", p.at("city_id")},
-        {"locality_id", p.at("locality_id")}});
-    auto created = call(verb::post, "/api/v1/listings", &as, body);
-    EXPECT_EQ(created.result_int(), 201) << created.body();
-    const auto id = json_body(created).at("id").as_int64();
-    if (state == "active") {
-      const std::string path = "/api/v1/listings/" + std::to_string(id);
-      EXPECT_EQ(call(verb::post, path + "/submit", &as).result_int(), 200);
-      EXPECT_EQ(
-          call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve", &admin_)
-              .result_int(),
-          200);
-    }
-    return id;
+    return api().listing(as, &admin_, state);
   }
 
   static std::int64_t photo_count(std::int64_t id) {
@@ -118,7 +90,7 @@ class MediaApi : public ::testing::Test {
   }
 
   static std::string media_file(const boost::json::value& item, const char* width) {
-    auto res = http_get(server_->port(), std::string(item.at("urls").at(width).as_string()));
+    auto res = api().get(std::string(item.at("urls").at(width).as_string()));
     EXPECT_EQ(res.result_int(), 200);
     return res.body();
   }
@@ -154,7 +126,7 @@ TEST_F(MediaApi, UploadListReorderCoverAndDeleteKeepPhotoCountInStep) {
 
   // Three widths, never upscaled, served as immutable JPEG.
   const auto url = std::string(items[0].at("urls").at("800").as_string());
-  auto file = http_get(server_->port(), url);
+  auto file = api().get(url);
   ASSERT_EQ(file.result_int(), 200);
   EXPECT_EQ(file[bhttp::field::content_type], "image/jpeg");
   EXPECT_EQ(file[bhttp::field::cache_control], "public, max-age=31536000, immutable");
@@ -163,8 +135,8 @@ TEST_F(MediaApi, UploadListReorderCoverAndDeleteKeepPhotoCountInStep) {
   EXPECT_EQ(inspect(media_file(items[0], "1600")).width, 1600);
   EXPECT_EQ(inspect(media_file(items[1], "320")).width, 320);
   EXPECT_EQ(inspect(media_file(items[1], "1600")).width, 500);
-  EXPECT_EQ(http_get(server_->port(), "/media/../griha.db").result_int(), 404);
-  EXPECT_EQ(http_get(server_->port(), url.substr(0, url.size() - 7) + "999.jpg").result_int(), 404);
+  EXPECT_EQ(api().get("/media/../griha.db").result_int(), 404);
+  EXPECT_EQ(api().get(url.substr(0, url.size() - 7) + "999.jpg").result_int(), 404);
 
   // Reorder and choose the second photo as cover.
   const auto a = items[0].at("id").as_int64(), b = items[1].at("id").as_int64(),
@@ -188,7 +160,7 @@ TEST_F(MediaApi, UploadListReorderCoverAndDeleteKeepPhotoCountInStep) {
   // Deleting the cover makes the remaining photo the cover; its files are gone.
   const auto cover_url = std::string(now[1].at("urls").at("320").as_string());
   EXPECT_EQ(call(verb::delete_, photos(id) + "/" + std::to_string(b), &owner_).result_int(), 204);
-  EXPECT_EQ(http_get(server_->port(), cover_url).result_int(), 404);
+  EXPECT_EQ(api().get(cover_url).result_int(), 404);
   now = json_body(call(verb::get, photos(id), nullptr)).at("items").as_array();
   ASSERT_EQ(now.size(), 2u);
   EXPECT_EQ(now[1].at("id").as_int64(), a);
@@ -278,22 +250,45 @@ TEST_F(MediaApi, OnlyTheListerOrAnAdminMayChangePhotos) {
   ASSERT_EQ(added.result_int(), 201);
   const auto photo = std::to_string(json_body(added).at("items").at(0).at("id").as_int64());
 
-  // Someone else's draft does not exist for them; someone else's live listing is not theirs.
-  EXPECT_EQ(upload(draft, &agent_, {{small_jpeg_}}).result_int(), 404);
-  EXPECT_EQ(call(verb::get, photos(draft), &agent_).result_int(), 404);
-  EXPECT_EQ(call(verb::get, photos(draft), nullptr).result_int(), 404);
-  EXPECT_EQ(call(verb::patch, photos(draft), &agent_, R"({"order":[]})").result_int(), 404);
-  EXPECT_EQ(upload(live, &agent_, {{small_jpeg_}}).result_int(), 403);
-  EXPECT_EQ(call(verb::patch, photos(live), &agent_, R"({"cover":)" + photo + "}").result_int(),
-            403);
-  EXPECT_EQ(call(verb::delete_, photos(live) + "/" + photo, &agent_).result_int(), 403);
-  // Seekers never upload; nobody does without signing in.
-  EXPECT_EQ(upload(draft, &seeker_, {{small_jpeg_}}).result_int(), 403);
-  EXPECT_EQ(upload(live, &seeker_, {{small_jpeg_}}).result_int(), 403);
-  EXPECT_EQ(upload(live, nullptr, {{small_jpeg_}}).result_int(), 401);
-  EXPECT_EQ(call(verb::get, photos(live), &seeker_).result_int(), 200);
-  // An admin may.
-  EXPECT_EQ(upload(draft, &admin_, {{small_jpeg_}}).result_int(), 201);
+  // One small photo uploaded to `id` by `as`, answered `status`.
+  const auto uploading = [&](std::string name, std::int64_t id, const TestUser* as,
+                             unsigned status) {
+    return ApiScenario{.name = std::move(name),
+                       .method = verb::post,
+                       .path = photos(id),
+                       .body = form({{small_jpeg_}}),
+                       .as = as,
+                       .headers = {{"Content-Type", "multipart/form-data; boundary=" + k_boundary}},
+                       .expected_status = status};
+  };
+  api().run({
+      // Someone else's draft does not exist for them; someone else's live listing is not theirs.
+      uploading("upload to another's draft", draft, &agent_, 404),
+      {.path = photos(draft), .as = &agent_, .expected_status = 404},
+      {.path = photos(draft), .expected_status = 404},
+      {.method = verb::patch,
+       .path = photos(draft),
+       .body = R"({"order":[]})",
+       .as = &agent_,
+       .expected_status = 404},
+      uploading("upload to another's live listing", live, &agent_, 403),
+      {.method = verb::patch,
+       .path = photos(live),
+       .body = R"({"cover":)" + photo + "}",
+       .as = &agent_,
+       .expected_status = 403},
+      {.method = verb::delete_,
+       .path = photos(live) + "/" + photo,
+       .as = &agent_,
+       .expected_status = 403},
+      // Seekers never upload; nobody does without signing in.
+      uploading("a seeker uploads to a draft", draft, &seeker_, 403),
+      uploading("a seeker uploads to a live listing", live, &seeker_, 403),
+      uploading("nobody uploads", live, nullptr, 401),
+      {.name = "a seeker sees the photos", .path = photos(live), .as = &seeker_},
+      // An admin may.
+      uploading("an admin uploads", draft, &admin_, 201),
+  });
   EXPECT_EQ(photo_count(live), 1);
 }
 

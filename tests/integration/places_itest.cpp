@@ -2,8 +2,7 @@
 // problem+json naming the field for every bad parameter.
 #include <gtest/gtest.h>
 
-#include "support/griha_process.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 
 namespace griha::test {
 namespace {
@@ -15,9 +14,9 @@ class PlacesTest : public ::testing::Test {
     delete server_;
     server_ = nullptr;
   }
-  static std::uint16_t port() { return server_->port(); }
+  static Api api() { return Api(*server_); }
   static boost::json::array places(const std::string& target) {
-    auto res = http_get(port(), target);
+    auto res = api().get(target);
     EXPECT_EQ(res.result_int(), 200) << target << ": " << res.body();
     return json_body(res).at("places").as_array();
   }
@@ -26,10 +25,14 @@ class PlacesTest : public ::testing::Test {
 GrihaProcess* PlacesTest::server_ = nullptr;
 
 TEST_F(PlacesTest, AndhFindsAndheriWestFirst) {
-  auto res = http_get(port(), "/api/v1/places?q=andh");
+  auto res = api().run({.path = "/api/v1/places?q=andh",
+                        .expected_fields = {{"/places/0/label", "Andheri West, Mumbai"},
+                                            {"/places/0/kind", "locality"},
+                                            {"/places/0/pincode", "400053"},
+                                            {"/places/1/label", "Andheri East, Mumbai"}},
+                        .expected_headers = {{"Cache-Control", "public, max-age=3600"}}});
   ASSERT_EQ(res.result_int(), 200);
   EXPECT_TRUE(std::string(res[bhttp::field::content_type]).starts_with("application/json"));
-  EXPECT_EQ(res[bhttp::field::cache_control], "public, max-age=3600");
   const auto list = json_body(res).at("places").as_array();
   ASSERT_GE(list.size(), 2u);
   const auto& first = list[0].as_object();
@@ -78,33 +81,25 @@ std::string query_of_length(std::size_t n) {
 }
 
 TEST_F(PlacesTest, BadParametersAreProblemsNamingTheField) {
-  struct Case {
-    std::string name;
-    std::string target;
-    std::string field;
+  const auto names = [](std::string name, std::string target, std::string field) {
+    return ApiScenario{.name = std::move(name),
+                       .path = std::move(target),
+                       .expected_status = 400,
+                       .expected_code = "validation_failed",
+                       .expected_fields = {{"/errors/0/field", boost::json::value(field)}},
+                       .unexpected_fields = {"/errors/1"},
+                       .expected_headers = {{"Content-Type", "application/problem+json"}}};
   };
-  const std::vector<Case> cases = {
-      {"no q", "/api/v1/places", "q"},
-      {"empty q", "/api/v1/places?q=", "q"},
-      {"blank q", "/api/v1/places?q=%20%20", "q"},
-      {"65-character q", query_of_length(65), "q"},
-      {"limit 0", "/api/v1/places?q=andh&limit=0", "limit"},
-      {"limit 21", "/api/v1/places?q=andh&limit=21", "limit"},
-      {"limit not a number", "/api/v1/places?q=andh&limit=abc", "limit"},
-      {"unknown city", "/api/v1/places?q=andh&city=atlantis", "city"},
-  };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.name);
-    auto res = http_get(port(), c.target);
-    EXPECT_EQ(res.result_int(), 400);
-    EXPECT_EQ(res[bhttp::field::content_type], "application/problem+json");
-    const auto body = json_body(res).as_object();
-    EXPECT_EQ(body.at("code").as_string(), "validation_failed");
-    ASSERT_TRUE(body.contains("errors"));
-    const auto& errors = body.at("errors").as_array();
-    ASSERT_EQ(errors.size(), 1u);
-    EXPECT_EQ(errors[0].at("field").as_string(), c.field);
-  }
+  api().run({
+      names("no q", "/api/v1/places", "q"),
+      names("empty q", "/api/v1/places?q=", "q"),
+      names("blank q", "/api/v1/places?q=%20%20", "q"),
+      names("65-character q", query_of_length(65), "q"),
+      names("limit 0", "/api/v1/places?q=andh&limit=0", "limit"),
+      names("limit 21", "/api/v1/places?q=andh&limit=21", "limit"),
+      names("limit not a number", "/api/v1/places?q=andh&limit=abc", "limit"),
+      names("unknown city", "/api/v1/places?q=andh&city=atlantis", "city"),
+  });
   // 64 characters is still a query, even one that matches nothing; so are 30 Devanagari
   // letters, 90 bytes of UTF-8.
   EXPECT_TRUE(places(query_of_length(64)).empty());
@@ -114,7 +109,7 @@ TEST_F(PlacesTest, BadParametersAreProblemsNamingTheField) {
 }
 
 TEST_F(PlacesTest, EveryBadFieldIsReportedAtOnce) {
-  auto res = http_get(port(), "/api/v1/places?limit=99&city=atlantis");
+  auto res = api().get("/api/v1/places?limit=99&city=atlantis");
   ASSERT_EQ(res.result_int(), 400);
   const auto body = json_body(res);
   std::vector<std::string> fields;

@@ -6,8 +6,7 @@
 #include <thread>
 
 #include "storage/database.hpp"
-#include "support/griha_process.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 
 namespace griha::test {
 namespace {
@@ -40,40 +39,18 @@ class SavedApi : public ::testing::Test {
     delete server_;
   }
 
+  static Api api() { return Api(*server_); }
   static HttpResponse call(verb method, const std::string& target, const TestUser* as,
                            const std::string& body = {}, Headers headers = {}) {
-    if (as) headers.emplace_back("Authorization", as->bearer());
-    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    return http_request(server_->port(), method, target, body, headers);
+    return api().call(method, target, as, body, std::move(headers));
   }
 
   // A listing by owner_ in Andheri West; live (approved by the admin) unless `live` is false.
   static std::int64_t listing(std::int64_t price, bool live = true, std::int64_t bhk = 2) {
-    const auto places = json_body(http_get(server_->port(), "/api/v1/places?q=andheri%20west"));
-    const auto& p = places.at("places").as_array().at(0);
-    const auto body = boost::json::serialize(boost::json::object{
-        {"transaction", "sale_resale"},
-        {"property_type", "apartment"},
-        {"title", "Saved-search test flat at " + std::to_string(price)},
-        {"description", "A bright flat close to the metro, with good light and cross ventilation."},
-        {"bhk", bhk},
-        {"bathrooms", 2},
-        {"carpet_area_sqft", 750},
-        {"price", price},
-        {"city_id", p.at("city_id")},
-        {"locality_id", p.at("locality_id")}});
-    auto created = call(verb::post, "/api/v1/listings", &owner_, body);
-    EXPECT_EQ(created.result_int(), 201) << created.body();
-    const auto id = json_body(created).at("id").as_int64();
-    if (live) {
-      const std::string path = "/api/v1/listings/" + std::to_string(id);
-      EXPECT_EQ(call(verb::post, path + "/submit", &owner_).result_int(), 200);
-      EXPECT_EQ(
-          call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve", &admin_)
-              .result_int(),
-          200);
-    }
-    return id;
+    return api().listing(owner_, &admin_, live ? "active" : "draft",
+                         {{"title", "Saved-search test flat at " + std::to_string(price)},
+                          {"bhk", bhk},
+                          {"price", price}});
   }
 
   static std::vector<AlertRow> alerts_to(const TestUser& user) {
@@ -180,9 +157,8 @@ TEST_F(SavedApi, TheShortlistHoldsTwoHundred) {
   std::vector<std::int64_t> ids;
   std::string cursor;
   while (ids.size() < 201) {
-    auto page =
-        json_body(http_get(server_->port(), "/api/v1/search?sort=newest&page_size=100" +
-                                                (cursor.empty() ? "" : "&cursor=" + cursor)));
+    auto page = json_body(api().get("/api/v1/search?sort=newest&page_size=100" +
+                                    (cursor.empty() ? "" : "&cursor=" + cursor)));
     for (const auto& r : page.at("results").as_array()) ids.push_back(r.at("id").as_int64());
     ASSERT_FALSE(page.at("next_cursor").is_null()) << "not enough public listings";
     cursor = page.at("next_cursor").as_string();
@@ -368,22 +344,24 @@ TEST_F(SavedApi, AnInstantAlertArrivesOnceAndUnsubscribingStopsThem) {
   EXPECT_NE(rows[0].text.find(target), std::string::npos);
 
   // Opening the link only asks; a tampered token is refused either way.
-  auto page = http_get(server_->port(), target);
-  EXPECT_EQ(page.result_int(), 200);
-  EXPECT_NE(page.body().find("<form method=\"post\""), std::string::npos);
+  const Headers form = {{"Content-Type", "application/x-www-form-urlencoded"}};
   std::string tampered = target;
   char& c = tampered[target.find('.') + 10];  // inside the tag
   c = c == 'A' ? 'B' : 'A';
-  EXPECT_EQ(http_get(server_->port(), tampered).result_int(), 400);
-  EXPECT_EQ(http_request(server_->port(), verb::post, tampered, "List-Unsubscribe=One-Click",
-                         {{"Content-Type", "application/x-www-form-urlencoded"}})
-                .result_int(),
-            400);
+  api().run({
+      {.name = "the page asks", .path = target, .expected_content = {"<form method=\"post\""}},
+      {.name = "a tampered link, opened", .path = tampered, .expected_status = 400},
+      {.name = "a tampered link, one-click",
+       .method = verb::post,
+       .path = tampered,
+       .body = "List-Unsubscribe=One-Click",
+       .headers = form,
+       .expected_status = 400},
+  });
   auto still = json_body(call(verb::get, "/api/v1/me/saved-searches", &alice));
   EXPECT_EQ(still.at("saved_searches").at(0).at("frequency").as_string(), "instant");
 
-  auto off = http_request(server_->port(), verb::post, target, "List-Unsubscribe=One-Click",
-                          {{"Content-Type", "application/x-www-form-urlencoded"}});
+  auto off = call(verb::post, target, nullptr, "List-Unsubscribe=One-Click", form);
   EXPECT_EQ(off.result_int(), 200) << off.body();
   auto now_off = json_body(call(verb::get, "/api/v1/me/saved-searches", &alice));
   EXPECT_EQ(now_off.at("saved_searches").at(0).at("id").as_int64(), search_id);

@@ -7,6 +7,7 @@
 
 #include "support/griha_process.hpp"
 #include "support/http_client.hpp"
+#include "support/api.hpp"
 
 namespace griha::test {
 namespace {
@@ -23,41 +24,28 @@ class SearchApi : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete server_; }
 
+  static Api api() { return Api(*server_); }
   static HttpResponse call(verb method, const std::string& target, const TestUser* as,
                            const std::string& body = {}) {
-    Headers h;
-    if (as) h.emplace_back("Authorization", as->bearer());
-    if (!body.empty()) h.emplace_back("Content-Type", "application/json");
-    return http_request(server_->port(), method, target, body, h);
+    return api().call(method, target, as, body);
   }
 
   static json::object place(const std::string& q) {
-    return json_body(http_get(server_->port(), "/api/v1/places?q=" + q))
-        .at("places")
-        .at(0)
-        .as_object();
+    return json_body(api().get("/api/v1/places?q=" + q)).at("places").at(0).as_object();
   }
 
   // A live listing in `locality` (a places query), returns its id.
   static std::int64_t live(const std::string& locality, const std::string& transaction, int bhk,
                            std::int64_t price, const std::string& title) {
     const auto p = place(locality);
-    json::object body{{"transaction", transaction},
-                      {"property_type", "apartment"},
-                      {"title", title},
-                      {"description", "A bright flat close to the metro, with good light and air."},
-                      {"bhk", bhk},
-                      {"carpet_area_sqft", 500 + 200 * bhk},
-                      {"price", price},
-                      {"city_id", p.at("city_id")},
-                      {"locality_id", p.at("locality_id")}};
-    auto created = call(verb::post, "/api/v1/listings", &owner_, json::serialize(body));
-    const auto id = json_body(created).at("id").as_int64();
-    call(verb::post, "/api/v1/listings/" + std::to_string(id) + "/submit", &owner_);
-    auto approved =
-        call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve", &admin_);
-    EXPECT_EQ(approved.result_int(), 200) << approved.body();
-    return id;
+    return api().publish_listing(owner_, admin_,
+                                 {{"transaction", transaction},
+                                  {"title", title},
+                                  {"bhk", bhk},
+                                  {"carpet_area_sqft", 500 + 200 * bhk},
+                                  {"price", price},
+                                  {"city_id", p.at("city_id")},
+                                  {"locality_id", p.at("locality_id")}});
   }
 
   // A live listing from `fields` (created, submitted and approved), returns its id.
@@ -85,7 +73,7 @@ class SearchApi : public ::testing::Test {
     return out;
   }
   static json::value search(const std::string& query) {
-    auto r = http_get(server_->port(), "/api/v1/search?" + query);
+    auto r = api().get("/api/v1/search?" + query);
     EXPECT_EQ(r.result_int(), 200) << query << " -> " << r.body();
     return json_body(r);
   }
@@ -164,9 +152,10 @@ TEST_F(SearchApi, FiltersFacetsAndPages) {
 TEST_F(SearchApi, MapClustersWhenZoomedOutAndPinsWhenZoomedIn) {
   live("powai", "sale_resale", 3, 25'000'000, "Lakeside 3 BHK in Powai");
   const std::string box = "bbox=18.8,72.7,19.4,73.1";
-  auto out = http_get(server_->port(), "/api/v1/search/map?" + box + "&zoom=9");
+  auto out = api().run({.path = "/api/v1/search/map?" + box + "&zoom=9",
+                        .expected_fields = {{"/type", "FeatureCollection"}, {"/clustered", true}},
+                        .expected_headers = {{"Content-Type", "application/geo+json"}}});
   ASSERT_EQ(out.result_int(), 200) << out.body();
-  EXPECT_EQ(out[bhttp::field::content_type], "application/geo+json");
   auto clusters = json_body(out);
   EXPECT_EQ(clusters.at("type").as_string(), "FeatureCollection");
   EXPECT_TRUE(clusters.at("clustered").as_bool());
@@ -174,12 +163,14 @@ TEST_F(SearchApi, MapClustersWhenZoomedOutAndPinsWhenZoomedIn) {
   for (const auto& f : clusters.at("features").as_array())
     counted += f.at("properties").at("count").as_int64();
   EXPECT_EQ(counted, clusters.at("total").as_int64());
-  auto pins = json_body(http_get(server_->port(), "/api/v1/search/map?" + box + "&zoom=16"));
+  auto pins = json_body(api().get("/api/v1/search/map?" + box + "&zoom=16"));
   EXPECT_FALSE(pins.at("clustered").as_bool());
   for (const auto& f : pins.at("features").as_array())
     EXPECT_TRUE(f.at("properties").as_object().contains("id"));
-  EXPECT_EQ(http_get(server_->port(), "/api/v1/search/map?" + box).result_int(), 400);
-  EXPECT_EQ(http_get(server_->port(), "/api/v1/search/map?zoom=9").result_int(), 400);
+  api().run({
+      {.name = "no zoom", .path = "/api/v1/search/map?" + box, .expected_status = 400},
+      {.name = "no bbox", .path = "/api/v1/search/map?zoom=9", .expected_status = 400},
+  });
 }
 
 TEST_F(SearchApi, EachBadParameterIsNamed) {
@@ -201,7 +192,9 @@ TEST_F(SearchApi, EachBadParameterIsNamed) {
            {"polygon=19.0,72.8;19.1,72.9;19.0,72.9;19.1,72.8", "polygon"},  // a bow tie
            {"bhk=9", "bhk"},
        }) {
-    auto r = http_get(server_->port(), "/api/v1/search?" + c.query);
+    auto r = api().run({.path = "/api/v1/search?" + c.query,
+                        .expected_status = 400,
+                        .expected_code = "validation_failed"});
     EXPECT_EQ(r.result_int(), 400) << c.query;
     auto p = json_body(r);
     EXPECT_EQ(p.at("code").as_string(), "validation_failed") << c.query;
@@ -217,10 +210,9 @@ TEST_F(SearchApi, EachBadParameterIsNamed) {
   auto first = search("city=" + city + "&page_size=1");
   std::string cursor(first.at("next_cursor").as_string());
   cursor[cursor.size() / 2] = cursor[cursor.size() / 2] == 'A' ? 'B' : 'A';
-  EXPECT_EQ(
-      http_get(server_->port(), "/api/v1/search?city=" + city + "&page_size=1&cursor=" + cursor)
-          .result_int(),
-      400);
+  api().run({.name = "an altered cursor",
+             .path = "/api/v1/search?city=" + city + "&page_size=1&cursor=" + cursor,
+             .expected_status = 400});
 }
 
 TEST_F(SearchApi, SemiFurnishedIsOneValueEverywhere) {
@@ -388,32 +380,19 @@ TEST(SearchRestart, TheIndexIsRebuiltFromTheDatabaseAtStart) {
   GrihaProcess first;
   const auto owner = create_user(first, "owner");
   const auto admin = create_user(first, "admin");
-  const auto p =
-      json_body(http_get(first.port(), "/api/v1/places?q=koramangala")).at("places").at(0);
-  json::object body{{"transaction", "rent"},
-                    {"property_type", "apartment"},
-                    {"title", "Garden-facing 2 BHK on a quiet road"},
-                    {"description", "A bright flat close to the metro, with good light and air."},
-                    {"bhk", 2},
-                    {"carpet_area_sqft", 900},
-                    {"price", 45000},
-                    {"city_id", p.at("city_id")},
-                    {"locality_id", p.at("locality_id")}};
-  const auto id =
-      json_body(
-          http_request(first.port(), verb::post, "/api/v1/listings", json::serialize(body),
-                       {{"Authorization", owner.bearer()}, {"Content-Type", "application/json"}}))
-          .at("id")
-          .as_int64();
-  const std::string path = std::to_string(id);
-  http_request(first.port(), verb::post, "/api/v1/listings/" + path + "/submit", {},
-               {{"Authorization", owner.bearer()}});
-  http_request(first.port(), verb::post, "/api/v1/admin/listings/" + path + "/approve", {},
-               {{"Authorization", admin.bearer()}});
+  const Api api(first);
+  const auto p = json_body(api.get("/api/v1/places?q=koramangala")).at("places").at(0);
+  const auto id = api.publish_listing(owner, admin,
+                                      {{"transaction", "rent"},
+                                       {"title", "Garden-facing 2 BHK on a quiet road"},
+                                       {"carpet_area_sqft", 900},
+                                       {"price", 45000},
+                                       {"city_id", p.at("city_id")},
+                                       {"locality_id", p.at("locality_id")}});
   ASSERT_EQ(first.signal_and_wait(SIGTERM, std::chrono::seconds(30)), 0);
 
   GrihaProcess second({{"GRIHA_DATABASE_URL", first.database_url()}});
-  auto found = json_body(http_get(second.port(), "/api/v1/search?q=garden"));
+  auto found = json_body(Api(second).get("/api/v1/search?q=garden"));
   ASSERT_EQ(found.at("total").as_int64(), 1);
   EXPECT_EQ(found.at("results").at(0).at("id").as_int64(), id);
 }

@@ -6,8 +6,7 @@
 #include <atomic>
 #include <thread>
 
-#include "support/griha_process.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 
 namespace griha::test {
 namespace {
@@ -26,119 +25,90 @@ class ServerTest : public ::testing::Test {
     server_ = nullptr;
   }
   static std::uint16_t port() { return server_->port(); }
+  static Api api() { return Api(*server_); }
   static GrihaProcess* server_;
 };
 GrihaProcess* ServerTest::server_ = nullptr;
 
+// A route-table row: the scenario, and the prefix its Content-Type must have.
 struct Case {
-  std::string name;
-  verb method;
-  std::string target;
-  Headers headers;
-  unsigned status;
-  std::string content_type;  // prefix
-  std::string code;          // problem code, when an error
+  ApiScenario scenario;
+  std::string content_type;
 };
+
+// An error answered as problem+json with its status, type and title (and `code`, when set).
+ApiScenario problem(std::string name, verb method, std::string target, unsigned status,
+                    std::string code = {}) {
+  return {.name = std::move(name),
+          .method = method,
+          .path = std::move(target),
+          .expected_status = status,
+          .expected_code = std::move(code),
+          .expected_fields = {{"/status", static_cast<std::int64_t>(status)}},
+          .present_fields = {"/type", "/title"}};
+}
 
 TEST_F(ServerTest, RouteTable) {
   const std::vector<Case> cases = {
-      {"health", verb::get, "/healthz", {}, 200, "application/json", ""},
-      {"ready", verb::get, "/readyz", {}, 200, "application/json", ""},
-      {"metrics", verb::get, "/metrics", {}, 200, "text/plain", ""},
-      {"openapi", verb::get, "/openapi.json", {}, 200, "application/json", ""},
-      {"unknown route",
-       verb::get,
-       "/no/such/thing",
-       {},
-       404,
-       "application/problem+json",
-       "route_not_found"},
-      {"wrong method",
-       verb::post,
-       "/healthz",
-       {},
-       405,
-       "application/problem+json",
-       "method_not_allowed"},
-      {"delete on docs",
-       verb::delete_,
-       "/docs",
-       {},
-       405,
-       "application/problem+json",
-       "method_not_allowed"},
-      {"asset traversal",
-       verb::get,
-       "/assets/../CMakeLists.txt",
-       {},
-       404,
-       "application/problem+json",
-       ""},
-      {"hidden asset",
-       verb::get,
-       "/assets/.secret",
-       {},
-       404,
-       "application/problem+json",
-       "file_not_found"},
-      {"missing asset",
-       verb::get,
-       "/assets/none.js",
-       {},
-       404,
-       "application/problem+json",
-       "file_not_found"},
+      {{.name = "health", .path = "/healthz"}, "application/json"},
+      {{.name = "ready", .path = "/readyz"}, "application/json"},
+      {{.name = "metrics", .path = "/metrics"}, "text/plain"},
+      {{.name = "openapi", .path = "/openapi.json"}, "application/json"},
+      {problem("unknown route", verb::get, "/no/such/thing", 404, "route_not_found"),
+       "application/problem+json"},
+      {problem("wrong method", verb::post, "/healthz", 405, "method_not_allowed"),
+       "application/problem+json"},
+      {problem("delete on docs", verb::delete_, "/docs", 405, "method_not_allowed"),
+       "application/problem+json"},
+      {problem("asset traversal", verb::get, "/assets/../CMakeLists.txt", 404),
+       "application/problem+json"},
+      {problem("hidden asset", verb::get, "/assets/.secret", 404, "file_not_found"),
+       "application/problem+json"},
+      {problem("missing asset", verb::get, "/assets/none.js", 404, "file_not_found"),
+       "application/problem+json"},
   };
   for (const auto& c : cases) {
-    SCOPED_TRACE(c.name);
-    auto res = http_request(port(), c.method, c.target, {}, c.headers);
-    EXPECT_EQ(res.result_int(), c.status);
+    auto res = api().run(c.scenario);
     EXPECT_TRUE(std::string(res[bhttp::field::content_type]).starts_with(c.content_type))
-        << res[bhttp::field::content_type];
-    if (c.status >= 400) {
-      auto body = json_body(res).as_object();
-      EXPECT_EQ(body.at("status").as_int64(), c.status);
-      EXPECT_TRUE(body.contains("type") && body.contains("title"));
-      if (!c.code.empty()) EXPECT_EQ(body.at("code").as_string(), c.code);
-    }
+        << c.scenario.name << ": " << res[bhttp::field::content_type];
   }
 }
 
 TEST_F(ServerTest, HealthAndReadinessBodies) {
-  EXPECT_EQ(json_body(http_get(port(), "/healthz")).at("status").as_string(), "ok");
-  auto ready = json_body(http_get(port(), "/readyz"));
+  EXPECT_EQ(json_body(api().get("/healthz")).at("status").as_string(), "ok");
+  auto ready = json_body(api().get("/readyz"));
   EXPECT_EQ(ready.at("status").as_string(), "ready");
   EXPECT_EQ(ready.at("database").at("dialect").as_string(), test_backend());
 }
 
 TEST_F(ServerTest, MethodNotAllowedListsAllowedMethods) {
-  auto res = http_request(port(), verb::put, "/metrics");
+  auto res = api().call(verb::put, "/metrics");
   EXPECT_EQ(res.result_int(), 405);
   EXPECT_EQ(res[bhttp::field::allow], "GET, HEAD");
 }
 
 TEST_F(ServerTest, HeadHasHeadersButNoBody) {
-  auto get = http_get(port(), "/openapi.json");
-  auto head = http_request(port(), verb::head, "/openapi.json");
+  auto get = api().get("/openapi.json");
+  auto head = api().call(verb::head, "/openapi.json");
   EXPECT_EQ(head.result_int(), 200);
   EXPECT_EQ(head[bhttp::field::content_length], std::to_string(get.body().size()));
   EXPECT_TRUE(head.body().empty());
 }
 
 TEST_F(ServerTest, RequestIdIsEchoedOrGenerated) {
-  auto given = http_get(port(), "/healthz", {{"X-Request-Id", "trace-42.a_b"}});
+  auto given = api().get("/healthz", nullptr, {{"X-Request-Id", "trace-42.a_b"}});
   EXPECT_EQ(given["X-Request-Id"], "trace-42.a_b");
-  auto hostile = http_get(port(), "/healthz", {{"X-Request-Id", "<script>alert(1)</script>"}});
+  auto hostile = api().get("/healthz", nullptr, {{"X-Request-Id", "<script>alert(1)</script>"}});
   EXPECT_NE(hostile["X-Request-Id"], "<script>alert(1)</script>");
   EXPECT_EQ(hostile["X-Request-Id"].size(), 16u);
-  auto none = http_get(port(), "/healthz");
+  auto none = api().get("/healthz");
   EXPECT_EQ(none["X-Request-Id"].size(), 16u);
-  EXPECT_NE(none["X-Request-Id"], http_get(port(), "/healthz")["X-Request-Id"]);
+  EXPECT_NE(none["X-Request-Id"], api().get("/healthz")["X-Request-Id"]);
 }
 
 TEST_F(ServerTest, SecurityHeadersOnEveryResponse) {
   for (const char* target : {"/healthz", "/nope"}) {
-    auto res = http_get(port(), target);
+    auto res = api().get(target);
     EXPECT_EQ(res["X-Content-Type-Options"], "nosniff") << target;
     EXPECT_EQ(res["Referrer-Policy"], "strict-origin-when-cross-origin") << target;
     EXPECT_NE(res["Content-Security-Policy"].find("frame-ancestors 'none'"), std::string::npos)
@@ -149,19 +119,19 @@ TEST_F(ServerTest, SecurityHeadersOnEveryResponse) {
 }
 
 TEST_F(ServerTest, CorsOnlyForAllowedOrigins) {
-  auto allowed = http_get(port(), "/healthz", {{"Origin", "https://app.griha.test"}});
+  auto allowed = api().get("/healthz", nullptr, {{"Origin", "https://app.griha.test"}});
   EXPECT_EQ(allowed[bhttp::field::access_control_allow_origin], "https://app.griha.test");
-  auto other = http_get(port(), "/healthz", {{"Origin", "https://evil.example"}});
+  auto other = api().get("/healthz", nullptr, {{"Origin", "https://evil.example"}});
   EXPECT_EQ(other.count(bhttp::field::access_control_allow_origin), 0u);
 
-  auto preflight = http_request(
-      port(), verb::options, "/readyz", {},
-      {{"Origin", "https://app.griha.test"}, {"Access-Control-Request-Method", "POST"}});
+  auto preflight =
+      api().call(verb::options, "/readyz", nullptr, std::string(),
+                 {{"Origin", "https://app.griha.test"}, {"Access-Control-Request-Method", "POST"}});
   EXPECT_EQ(preflight.result_int(), 204);
   EXPECT_NE(preflight[bhttp::field::access_control_allow_methods].find("POST"), std::string::npos);
   auto bad_preflight =
-      http_request(port(), verb::options, "/readyz", {},
-                   {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
+      api().call(verb::options, "/readyz", nullptr, std::string(),
+                 {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
   EXPECT_EQ(bad_preflight.count(bhttp::field::access_control_allow_origin), 0u);
   EXPECT_EQ(bad_preflight.count(bhttp::field::access_control_allow_methods), 0u);
 }
@@ -181,19 +151,21 @@ std::string gunzip(const std::string& in) {
 }
 
 TEST_F(ServerTest, GzipWhenLargeAndAccepted) {
-  auto plain = http_get(port(), "/openapi.json");
+  auto plain = api().get("/openapi.json");
   ASSERT_GT(plain.body().size(), 1024u);
   EXPECT_EQ(plain.count(bhttp::field::content_encoding), 0u);
-  auto zipped = http_get(port(), "/openapi.json", {{"Accept-Encoding", "br, gzip"}});
+  auto zipped = api().get("/openapi.json", nullptr, {{"Accept-Encoding", "br, gzip"}});
   EXPECT_EQ(zipped[bhttp::field::content_encoding], "gzip");
   EXPECT_NE(zipped[bhttp::field::vary].find("Accept-Encoding"), std::string::npos);
   EXPECT_LT(zipped.body().size(), plain.body().size());
   EXPECT_EQ(gunzip(zipped.body()), plain.body());
   // Small bodies are not worth it; q=0 means no.
-  EXPECT_EQ(http_get(port(), "/healthz", {{"Accept-Encoding", "gzip"}})
+  EXPECT_EQ(api()
+                .get("/healthz", nullptr, {{"Accept-Encoding", "gzip"}})
                 .count(bhttp::field::content_encoding),
             0u);
-  EXPECT_EQ(http_get(port(), "/openapi.json", {{"Accept-Encoding", "gzip;q=0"}})
+  EXPECT_EQ(api()
+                .get("/openapi.json", nullptr, {{"Accept-Encoding", "gzip;q=0"}})
                 .count(bhttp::field::content_encoding),
             0u);
 }
@@ -215,9 +187,9 @@ TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
 }
 
 TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {
-  http_get(port(), "/healthz");
-  http_get(port(), "/definitely-missing");
-  const std::string text = http_get(port(), "/metrics").body();
+  api().get("/healthz");
+  api().get("/definitely-missing");
+  const std::string text = api().get("/metrics").body();
   EXPECT_NE(text.find(R"(griha_http_requests_total{route="/healthz",status="200"})"),
             std::string::npos);
   EXPECT_NE(text.find(R"(griha_http_requests_total{route="unmatched",status="404"})"),

@@ -13,8 +13,7 @@
 
 #include "core/time.hpp"
 #include "storage/database.hpp"
-#include "support/griha_process.hpp"
-#include "support/http_client.hpp"
+#include "support/api.hpp"
 #include "visits/availability.hpp"
 
 namespace griha::test {
@@ -54,17 +53,10 @@ class VisitsApi : public ::testing::Test {
   // A seeker no other test books with, so that the mail to them is theirs alone.
   static TestUser fresh_seeker() { return create_user(*server_, "seeker"); }
 
+  static Api api() { return Api(*server_); }
   static HttpResponse call(verb method, const std::string& target, const TestUser* as,
-                           const std::string& body = {}) {
-    Headers headers;
-    if (as) headers.emplace_back("Authorization", as->bearer());
-    if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    return http_request(server_->port(), method, target, body, headers);
-  }
-  static std::string code_of(const HttpResponse& r) {
-    const auto j = json_body(r);
-    return j.is_object() && j.as_object().contains("code") ? std::string(j.at("code").as_string())
-                                                           : std::string();
+                           const std::string& body = {}, Headers headers = {}) {
+    return api().call(method, target, as, body, std::move(headers));
   }
 
   // The local (IST) date `days` from today.
@@ -87,28 +79,16 @@ class VisitsApi : public ::testing::Test {
 
   // An active listing by owner_, with no visiting hours yet.
   static std::int64_t active_listing() {
-    const auto places = json_body(http_get(server_->port(), "/api/v1/places?q=baner"));
+    const auto places = json_body(api().get("/api/v1/places?q=baner"));
     const auto& p = places.at("places").as_array().at(0);
-    auto created = call(verb::post, "/api/v1/listings", &owner_,
-                        boost::json::serialize(boost::json::object{
-                            {"transaction", "sale_resale"},
-                            {"property_type", "apartment"},
-                            {"title", "Bright 2 BHK in Baner"},
-                            {"description", "A bright flat near the highway, with good light."},
-                            {"bhk", 2},
-                            {"bathrooms", 2},
-                            {"carpet_area_sqft", 900},
-                            {"price", 9500000},
-                            {"city_id", p.at("city_id")},
-                            {"locality_id", p.at("locality_id")}}));
-    EXPECT_EQ(created.result_int(), 201) << created.body();
-    const auto id = json_body(created).at("id").as_int64();
-    const std::string path = "/api/v1/listings/" + std::to_string(id);
-    EXPECT_EQ(call(verb::post, path + "/submit", &owner_).result_int(), 200);
-    EXPECT_EQ(call(verb::post, "/api/v1/admin/listings/" + std::to_string(id) + "/approve", &admin_)
-                  .result_int(),
-              200);
-    return id;
+    return api().publish_listing(
+        owner_, admin_,
+        {{"title", "Bright 2 BHK in Baner"},
+         {"description", "A bright flat near the highway, with good light."},
+         {"carpet_area_sqft", 900},
+         {"price", 9500000},
+         {"city_id", p.at("city_id")},
+         {"locality_id", p.at("locality_id")}});
   }
 
   // An active listing by owner_, open for visits every day 10:00-18:00 IST.
@@ -287,17 +267,15 @@ TEST_F(VisitsApi, ARetriedBookingWithTheSameIdempotencyKeyBooksOnce) {
   const std::string start = slot_start(id, 6);
   const std::string path = "/api/v1/listings/" + std::to_string(id) + "/visits";
   const std::string body = R"({"start":")" + start + R"("})";
-  const Headers headers = {{"Authorization", seeker(13).bearer()},
-                           {"Content-Type", "application/json"},
-                           {"Idempotency-Key", "visit-retry-1"}};
-  auto first = http_request(server_->port(), verb::post, path, body, headers);
+  const Headers headers = {{"Idempotency-Key", "visit-retry-1"}};
+  auto first = call(verb::post, path, &seeker(13), body, headers);
   ASSERT_EQ(first.result_int(), 201) << first.body();
-  auto again = http_request(server_->port(), verb::post, path, body, headers);
+  auto again = call(verb::post, path, &seeker(13), body, headers);
   EXPECT_EQ(again.result_int(), 201) << "the first answer, replayed";
   EXPECT_EQ(again["Idempotent-Replayed"], "true");
   EXPECT_EQ(json_body(again).at("visit").at("id"), json_body(first).at("visit").at("id"));
-  auto other = http_request(server_->port(), verb::post, path,
-                            R"({"start":")" + slot_start(id, 6, 1) + R"("})", headers);
+  auto other = call(verb::post, path, &seeker(13), R"({"start":")" + slot_start(id, 6, 1) + R"("})",
+                    headers);
   EXPECT_EQ(other.result_int(), 422);
   EXPECT_EQ(count("SELECT count(*) FROM visits WHERE listing_id = $1 AND seeker_id = $2",
                   storage::params(id, seeker(13).id)),
@@ -309,20 +287,33 @@ TEST_F(VisitsApi, AnotherUsersVisitIsNotFound) {
   const auto id = listing_with_hours(1);
   const std::string start = slot_start(id, 4);
   const auto vid = json_body(book(seeker(5), id, start)).at("visit").at("id").as_int64();
-  for (const TestUser* who : std::initializer_list<const TestUser*>{&seeker(6), &agent_}) {
-    EXPECT_EQ(call(verb::get, visit_path(vid), who).result_int(), 404);
-    EXPECT_EQ(call(verb::post, visit_path(vid, "cancel"), who, R"({"reason":"x"})").result_int(),
-              404);
-    EXPECT_EQ(call(verb::post, visit_path(vid, "reschedule"), who,
-                   R"({"start":")" + slot_start(id, 5) + R"(","reason":"x"})")
-                  .result_int(),
-              404);
-    EXPECT_EQ(
-        call(verb::post, visit_path(vid, "outcome"), who, R"({"outcome":"visited"})").result_int(),
-        404);
-  }
-  EXPECT_EQ(call(verb::get, visit_path(vid), nullptr).result_int(), 401);
-  EXPECT_EQ(call(verb::get, visit_path(999999), &seeker(5)).result_int(), 404);
+  const std::string later = slot_start(id, 5);
+  for (const TestUser* who : std::initializer_list<const TestUser*>{&seeker(6), &agent_})
+    api().run({
+        {.path = visit_path(vid), .as = who, .expected_status = 404},
+        {.method = verb::post,
+         .path = visit_path(vid, "cancel"),
+         .body = R"({"reason":"x"})",
+         .as = who,
+         .expected_status = 404},
+        {.method = verb::post,
+         .path = visit_path(vid, "reschedule"),
+         .body = R"({"start":")" + later + R"(","reason":"x"})",
+         .as = who,
+         .expected_status = 404},
+        {.method = verb::post,
+         .path = visit_path(vid, "outcome"),
+         .body = R"({"outcome":"visited"})",
+         .as = who,
+         .expected_status = 404},
+    });
+  api().run({
+      {.name = "nobody", .path = visit_path(vid), .expected_status = 401},
+      {.name = "no such visit",
+       .path = visit_path(999999),
+       .as = &seeker(5),
+       .expected_status = 404},
+  });
   EXPECT_EQ(available(id, start), 0) << "nothing was cancelled";
 }
 

@@ -12,6 +12,10 @@
 #include "core/crypto.hpp"
 #include "notify/email.hpp"
 #include "notify/sms.hpp"
+#include "support/storage_support.hpp"
+
+#include <fstream>
+#include <sstream>
 
 namespace griha::notify {
 namespace {
@@ -213,6 +217,26 @@ TEST(Sms, BodyTemplateEscapesJson) {
   EXPECT_EQ(render_sms_body(R"({"to":"{{to}}","msg":"{{text}}","ref":"{{id}}"})", "+919876543210",
                             "code \"1\"\n", "d-1"),
             R"({"to":"+919876543210","msg":"code \"1\"\n","ref":"d-1"})");
+}
+
+// The log providers' sink (tests read messages from it): one JSON line per message, both
+// channels in one file.
+TEST(LogProviders, AppendEachMessageToTheSinkFile) {
+  test::TempDir dir;
+  const auto file = (dir.path() / "messages.jsonl").string();
+  EmailOptions email;
+  email.sink_file = file;
+  SmsOptions sms;
+  sms.sink_file = file;
+  ASSERT_TRUE(make_email_sender(email)->send({"a@example.in", "Code: 123456", "body"}));
+  ASSERT_TRUE(make_sms_sender(sms)->send("+919800000000", "654321 is your code", "d-1"));
+  std::ifstream in(file);
+  std::string first, second;
+  ASSERT_TRUE(std::getline(in, first));
+  ASSERT_TRUE(std::getline(in, second));
+  EXPECT_EQ(first,
+            R"({"channel":"email","to":"a@example.in","subject":"Code: 123456","text":"body"})");
+  EXPECT_EQ(second, R"({"channel":"sms","to":"+919800000000","text":"654321 is your code"})");
 }
 
 }  // namespace

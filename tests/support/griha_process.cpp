@@ -109,6 +109,8 @@ GrihaProcess::GrihaProcess(std::map<std::string, std::string> env) {
       {"GRIHA_STORAGE_DATA_DIR", (dir_.path() / "data").string()},
       {"GRIHA_WEB_ROOT", std::string(GRIHA_SOURCE_DIR) + "/web"},
       {"GRIHA_DEMO_SEED", "false"},
+      {"GRIHA_EMAIL_SINK_FILE", sink_file().string()},
+      {"GRIHA_SMS_SINK_FILE", sink_file().string()},
   };
   for (auto& [k, v] : env) settings[k] = v;
   pid_ = spawn({"serve"}, settings, dir_.path() / "griha.log");

@@ -33,6 +33,8 @@ class GrihaProcess {
   // Sends `signal` and waits for the exit; returns the exit status (128+n when killed by n).
   int signal_and_wait(int signal, std::chrono::seconds timeout);
   std::string log() const;
+  // Where the log email and SMS providers append each message (read it with MessageSink).
+  std::filesystem::path sink_file() const { return dir_.path() / "messages.jsonl"; }
 
  private:
   TempDir dir_;

@@ -6,12 +6,76 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <stdexcept>
 
 namespace griha::test {
+namespace {
+
+// Bodies worth keeping for the contract check: JSON, text, HTML, CSV. Images and other
+// bytes are recorded by size only.
+bool textual(std::string_view content_type) {
+  return content_type.find("json") != std::string_view::npos || content_type.starts_with("text/") ||
+         content_type.find("xml") != std::string_view::npos ||
+         content_type.find("javascript") != std::string_view::npos ||
+         content_type.starts_with("application/x-www-form-urlencoded");
+}
+
+boost::json::value body_value(std::string_view content_type, const std::string& body) {
+  if (body.empty()) return nullptr;
+  if (!textual(content_type)) return boost::json::object{{"bytes", body.size()}};
+  return boost::json::string(body);
+}
+
+// The directory exchanges are recorded in: $GRIHA_TEST_EXCHANGES, else the build's
+// openapi-exchanges (tests/CMakeLists.txt); "off" records nothing.
+std::filesystem::path exchanges_dir() {
+  const char* env = std::getenv("GRIHA_TEST_EXCHANGES");
+  std::filesystem::path dir = env && *env ? env : GRIHA_TEST_EXCHANGES_DIR;
+  if (dir == "off") return {};
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// Appends one exchange to <dir>/exchanges-<pid>.jsonl (one file per test process, so
+// parallel CTest runs never interleave), for tests/js/openapi_conformance.check.mjs.
+void record(const bhttp::request<bhttp::string_body>& req, const HttpResponse& res) {
+  static const std::filesystem::path dir = exchanges_dir();
+  if (dir.empty()) return;
+  static std::mutex mutex;
+  static std::ofstream out(dir / ("exchanges-" + std::to_string(::getpid()) + ".jsonl"),
+                           std::ios::app);
+  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::string req_type(req[bhttp::field::content_type]);
+  const std::string res_type(res[bhttp::field::content_type]);
+  boost::json::object line{
+      {"test", test ? std::string(test->test_suite_name()) + "." + test->name() : ""},
+      {"method", std::string(req.method_string())},
+      {"target", std::string(req.target())},
+      {"request_content_type", req_type},
+      {"request_body", body_value(req_type, req.body())},
+      {"status", res.result_int()},
+      {"content_type", res_type},
+      {"body", req.method() == bhttp::verb::head ? boost::json::value(nullptr)
+               : res.count(bhttp::field::content_encoding)
+                   ? boost::json::value(boost::json::object{
+                         {"encoding", std::string(res[bhttp::field::content_encoding])},
+                         {"bytes", res.body().size()}})
+                   : body_value(res_type, res.body())},
+  };
+  std::lock_guard lock(mutex);
+  out << boost::json::serialize(line) << '\n' << std::flush;
+}
+
+}  // namespace
 
 HttpResponse http_request(std::uint16_t port, bhttp::verb method, const std::string& target,
                           const std::string& body, const Headers& headers) {
@@ -35,7 +99,9 @@ HttpResponse http_request(std::uint16_t port, bhttp::verb method, const std::str
   bhttp::read(stream, buffer, parser);
   boost::beast::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  return parser.release();
+  HttpResponse res = parser.release();
+  record(req, res);
+  return res;
 }
 
 boost::json::value json_body(const HttpResponse& res) {
