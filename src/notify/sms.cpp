@@ -21,8 +21,7 @@ void replace_all(std::string& s, std::string_view from, const std::string& to) {
 
 class LogSmsSender final : public SmsSender {
  public:
-  Result<void> send(const std::string& to, const std::string& text,
-                    const std::string&) override {
+  Result<void> send(const std::string& to, const std::string& text, const std::string&) override {
     spdlog::info("sms (log provider) to={} text=\"{}\"", to, text);
     return {};
   }
