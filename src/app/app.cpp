@@ -3,7 +3,6 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
@@ -11,8 +10,8 @@
 
 #include "app/idempotency.hpp"
 #include "app/routes.hpp"
-#include "core/verification_codes.hpp"
 #include "auth/handlers.hpp"
+#include "core/verification_codes.hpp"
 #include "http/server.hpp"
 #include "storage/migrations.hpp"
 

@@ -211,13 +211,13 @@ boost::json::object web_config_body(const Config& config) {
     return out;
   };
   return {{"tile_url", config.web_tile_url},
-                           {"tile_attribution", config.web_tile_attribution},
-                           {"oidc", !config.auth.oidc.issuer.empty()},
-                           {"embed_hosts", std::move(hosts)},
-                           {"roles",
-                            {{"all", names(nullptr)},
-                             {"self_service", names(is_self_service)},
-                             {"listers", names(is_lister)}}}};
+          {"tile_attribution", config.web_tile_attribution},
+          {"oidc", !config.auth.oidc.issuer.empty()},
+          {"embed_hosts", std::move(hosts)},
+          {"roles",
+           {{"all", names(nullptr)},
+            {"self_service", names(is_self_service)},
+            {"listers", names(is_lister)}}}};
 }
 
 http::Handler web_config(const RouteDeps& deps) {

@@ -135,10 +135,8 @@ std::vector<http::Route> build_routes(const RouteDeps& d) {
       {verb::get, "/api/v1/admin/leads", ld.admin_leads(), admin},
       {verb::get, "/api/v1/admin/stats", ld.admin_stats(), admin},
 
-      {verb::get, "/api/v1/listings/{id:int}/availability", vh.get_availability(),
-       lister_or_admin},
-      {verb::put, "/api/v1/listings/{id:int}/availability", vh.put_availability(),
-       lister_or_admin},
+      {verb::get, "/api/v1/listings/{id:int}/availability", vh.get_availability(), lister_or_admin},
+      {verb::put, "/api/v1/listings/{id:int}/availability", vh.put_availability(), lister_or_admin},
       {verb::get, "/api/v1/listings/{id:int}/slots", vh.slots()},
       {verb::post, "/api/v1/listings/{id:int}/visits", idem(vh.book()), Access::signed_in()},
       {verb::get, "/api/v1/visits/{id:int}", vh.get(), Access::signed_in()},

@@ -173,8 +173,7 @@ http::Handler sign_in(HandlerDeps d) {
     if (!body) co_return problem(req, body.error());
     const auto id = opt(*body, "email").value_or(opt(*body, "phone").value_or(""));
     const auto password = opt(*body, "password").value_or("");
-    auto t =
-        co_await on_workers(d, [&] { return d.service->sign_in(id, password, req.caller()); });
+    auto t = co_await on_workers(d, [&] { return d.service->sign_in(id, password, req.caller()); });
     if (!t) co_return problem(req, t.error());
     co_return tokens_response(*t);
   };
@@ -269,8 +268,8 @@ http::Handler verify_otp(HandlerDeps d) {
     if (!phone) co_return problem(req, phone.error());
     auto code = required(*body, "code");
     if (!code) co_return problem(req, code.error());
-    auto t = co_await on_workers(
-        d, [&] { return d.service->verify_otp(*phone, *code, req.caller()); });
+    auto t =
+        co_await on_workers(d, [&] { return d.service->verify_otp(*phone, *code, req.caller()); });
     if (!t) co_return problem(req, t.error());
     co_return tokens_response(*t);
   };

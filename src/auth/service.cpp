@@ -6,10 +6,10 @@
 #include <chrono>
 #include <cmath>
 
+#include "auth/repository.hpp"
 #include "core/crypto.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
-#include "auth/repository.hpp"
 #include "notify/outbox.hpp"
 #include "notify/templates.hpp"
 
@@ -76,7 +76,8 @@ AuthService::AuthService(AuthOptions options, storage::Database& db, std::functi
       ip_limiter_(options_.ip_rate_per_minute),
       account_limiter_(options_.account_rate_per_minute),
       oidc_(options_.oidc),
-      otp_codes_({"auth.otp", "otp", options_.otp_resend_seconds, options_.otp_per_phone_per_day}) {}
+      otp_codes_({"auth.otp", "otp", options_.otp_resend_seconds, options_.otp_per_phone_per_day}) {
+}
 
 AuthService::~AuthService() = default;
 
@@ -102,7 +103,8 @@ Result<void> AuthService::refresh_keys(bool force) {
       active = &k;
       break;
     }
-  if (!active || parse_iso_utc(active->created_at).value_or(0) + options_.key_rotation_seconds <= t) {
+  if (!active ||
+      parse_iso_utc(active->created_at).value_or(0) + options_.key_rotation_seconds <= t) {
     if (auto r = repo::retire_signing_keys(*tx, iso_utc(t)); !r) return r.error();
     if (auto r = repo::insert_signing_key(*tx, generate_signing_key(), iso_utc(t)); !r)
       return r.error();
@@ -207,8 +209,7 @@ Result<std::string> AuthService::issue_link_token(storage::Transaction& tx, std:
                                                   const std::string& purpose, std::int64_t ttl) {
   const auto t = now();
   // A new link makes the older ones useless: only the latest email works.
-  if (auto r = repo::expire_one_time_tokens(tx, user_id, purpose, iso_utc(t)); !r)
-    return r.error();
+  if (auto r = repo::expire_one_time_tokens(tx, user_id, purpose, iso_utc(t)); !r) return r.error();
   std::string token = random_token(32);
   if (auto r =
           repo::insert_one_time_token(tx, sha256_hex(token), purpose, user_id, iso_utc(t + ttl));
@@ -411,8 +412,7 @@ Result<Tokens> AuthService::refresh(const std::string& refresh_token, const Prin
 Result<void> AuthService::sign_out(std::int64_t user_id, const std::string& session_id) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  if (auto r = repo::revoke_session(*tx, user_id, session_id, iso_utc(now())); !r)
-    return r.error();
+  if (auto r = repo::revoke_session(*tx, user_id, session_id, iso_utc(now())); !r) return r.error();
   if (auto c = tx->commit(); !c) return c.error();
   revoke_locally({session_id});
   return {};
@@ -615,7 +615,8 @@ Result<void> AuthService::request_otp(const std::string& phone_in, const Princip
   if (!tx) return tx.error();
   auto code = otp_codes_.issue(*tx, *phone, t);
   if (!code) return code.error();
-  auto text = notify::render("auth_otp_sms", {{"code", *code}, {"minutes", k_code_ttl_seconds / 60}});
+  auto text =
+      notify::render("auth_otp_sms", {{"code", *code}, {"minutes", k_code_ttl_seconds / 60}});
   if (!text) return text.error();
   notify::Outgoing sms{notify::Channel::sms, "auth.otp", *phone};
   sms.text = std::move(text->text);

@@ -45,10 +45,11 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 // Signed tokens: a payload and an expiry that a client may hold and hand back but cannot
 // forge or alter. The token is "<body>.<tag>", both base64url: the body is
 //   version (1) | key id (4) | expires_at (8, little-endian; 0 = never) | payload
-// and the tag is HMAC-SHA-512-256 (libsodium crypto_auth) of the body, truncated to 128 bits. The MAC key is derived from the secret *and* the purpose, so a token
-// made for one purpose (a search cursor) never verifies as another (a contact token) even
-// when an operator configures the same secret for both. The key id names the secret, so a
-// signer can rotate: the first secret signs, every listed one verifies.
+// and the tag is HMAC-SHA-512-256 (libsodium crypto_auth) of the body, truncated to 128 bits. The
+// MAC key is derived from the secret *and* the purpose, so a token made for one purpose (a search
+// cursor) never verifies as another (a contact token) even when an operator configures the same
+// secret for both. The key id names the secret, so a signer can rotate: the first secret signs,
+// every listed one verifies.
 class SignedTokens {
  public:
   // `purpose`: a fixed name such as "search.cursor". `secrets`: the configured keys, any

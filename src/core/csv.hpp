@@ -37,4 +37,3 @@ std::string cell(std::string_view value);
 std::string row(const std::vector<std::string>& cells);
 
 }  // namespace griha::csv
-

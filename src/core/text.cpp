@@ -47,8 +47,9 @@ std::vector<std::pair<std::string, std::string>> parse_form(std::string_view que
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     if (pair.empty()) continue;
     const auto eq = pair.find('=');
-    out.emplace_back(form_decode(pair.substr(0, eq)),
-                     eq == std::string_view::npos ? std::string() : form_decode(pair.substr(eq + 1)));
+    out.emplace_back(form_decode(pair.substr(0, eq)), eq == std::string_view::npos
+                                                          ? std::string()
+                                                          : form_decode(pair.substr(eq + 1)));
   }
   return out;
 }

@@ -35,7 +35,8 @@ constexpr Query k_record_send{
 constexpr Query k_forget_sends{"codes.forget_sends",
                                "DELETE FROM verification_sends WHERE purpose = $1 AND subject = $2 "
                                "AND sent_at <= $3"};
-constexpr Query k_purge_codes{"codes.purge", "DELETE FROM verification_codes WHERE expires_at <= $1"};
+constexpr Query k_purge_codes{"codes.purge",
+                              "DELETE FROM verification_codes WHERE expires_at <= $1"};
 constexpr Query k_purge_sends{"codes.purge_sends",
                               "DELETE FROM verification_sends WHERE sent_at <= $1"};
 
@@ -131,8 +132,7 @@ Result<void> VerificationCodes::purge(storage::Database& db, std::time_t now) {
   auto tx = db.begin();
   if (!tx) return tx.error();
   if (auto r = done(tx->exec(k_purge_codes, params(iso_utc(now)))); !r) return r.error();
-  if (auto r = done(tx->exec(k_purge_sends, params(iso_utc(now - k_code_cap_window_seconds))));
-      !r)
+  if (auto r = done(tx->exec(k_purge_sends, params(iso_utc(now - k_code_cap_window_seconds)))); !r)
     return r.error();
   return tx->commit();
 }

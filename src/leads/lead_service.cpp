@@ -6,9 +6,9 @@
 #include <chrono>
 #include <map>
 
+#include "auth/model.hpp"
 #include "core/crypto.hpp"
 #include "core/text.hpp"
-#include "auth/model.hpp"
 #include "listings/gazetteer.hpp"
 #include "notify/outbox.hpp"
 #include "notify/templates.hpp"

@@ -7,8 +7,8 @@
 #include <set>
 
 #include "core/csv.hpp"
-#include "core/text.hpp"
 #include "core/resources.hpp"
+#include "core/text.hpp"
 
 namespace griha::listings {
 namespace {

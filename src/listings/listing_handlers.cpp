@@ -102,14 +102,15 @@ http::Handler ListingHandlers::get() const {
 }
 
 http::Handler ListingHandlers::my_views() const {
-  return [&views = views, &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    const auto owner = req.principal->user_id;
-    auto r = co_await workers.run([&] { return views.views_of_owner(owner); });
-    if (!r) co_return problem(r, req);
-    boost::json::array items;
-    for (const auto& [id, n] : *r) items.push_back({{"listing_id", id}, {"views", n}});
-    co_return http::json_response(boost::json::object{{"items", std::move(items)}});
-  };
+  return
+      [&views = views, &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+        const auto owner = req.principal->user_id;
+        auto r = co_await workers.run([&] { return views.views_of_owner(owner); });
+        if (!r) co_return problem(r, req);
+        boost::json::array items;
+        for (const auto& [id, n] : *r) items.push_back({{"listing_id", id}, {"views", n}});
+        co_return http::json_response(boost::json::object{{"items", std::move(items)}});
+      };
 }
 
 http::Handler ListingHandlers::update() const {
@@ -219,10 +220,10 @@ http::Handler ListingHandlers::approve() const {
 }
 
 http::Handler ListingHandlers::reject() const {
-  return action(workers,
-                [&s = service](const Principal& a, std::int64_t id, const boost::json::object& body) {
-                  return s.reject(a, id, string_field(body, "reason"));
-                });
+  return action(workers, [&s = service](const Principal& a, std::int64_t id,
+                                        const boost::json::object& body) {
+    return s.reject(a, id, string_field(body, "reason"));
+  });
 }
 
 http::Handler ListingHandlers::set_flags() const {

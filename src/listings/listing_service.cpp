@@ -341,7 +341,8 @@ Result<int> ListingService::expire_due() {
   return expired;
 }
 
-Result<ImportReport> ListingService::import(const Principal& actor, const std::vector<ImportRow>& rows,
+Result<ImportReport> ListingService::import(const Principal& actor,
+                                            const std::vector<ImportRow>& rows,
                                             ImportOptions options) {
   if (actor.role != Role::agent && actor.role != Role::builder)
     return Error::make(ErrorKind::forbidden, "forbidden",

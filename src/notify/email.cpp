@@ -77,10 +77,10 @@ void add_part(curl_mime* mime, const std::string& content_type, const std::strin
     std::string name = header_safe(filename);
     std::erase_if(name, [](char c) { return c == '"' || c == '\\'; });
     curl_mime_filename(part, name.c_str());
-    Headers disposition(curl_slist_append(nullptr, ("Content-Disposition: attachment; filename=\"" +
-                                                    name + "\"")
-                                                       .c_str()),
-                        curl_slist_free_all);
+    Headers disposition(
+        curl_slist_append(nullptr,
+                          ("Content-Disposition: attachment; filename=\"" + name + "\"").c_str()),
+        curl_slist_free_all);
     curl_mime_headers(part, disposition.release(), 1);
   }
 }
@@ -96,9 +96,8 @@ class SmtpEmailSender final : public EmailSender {
     std::string id = email.message_id;
     if (id.empty()) id = random_hex(12);
     Headers headers(nullptr, curl_slist_free_all);
-    for (const auto& line : message_headers(email, options_.from,
-                                            "<" + id + "@" + domain_of(options_.from) + ">",
-                                            rfc5322_date()))
+    for (const auto& line : message_headers(
+             email, options_.from, "<" + id + "@" + domain_of(options_.from) + ">", rfc5322_date()))
       headers.reset(curl_slist_append(headers.release(), line.c_str()));
     Mime mime = message_body(h, email);
     Headers rcpt(curl_slist_append(nullptr, ("<" + header_safe(email.to) + ">").c_str()),
@@ -179,7 +178,8 @@ std::unique_ptr<curl_mime, void (*)(curl_mime*)> message_body(void* curl, const 
     curl_mime_subparts(part, alternative.release());  // the part owns it now
     curl_mime_type(part, "multipart/alternative");
   }
-  for (const auto& a : email.attachments) add_part(top.get(), a.content_type, a.content, a.filename);
+  for (const auto& a : email.attachments)
+    add_part(top.get(), a.content_type, a.content, a.filename);
   return {top.release(), curl_mime_free};
 }
 

@@ -1,7 +1,7 @@
 #include "notify/outbox.hpp"
 
-#include "core/crypto.hpp"
 #include <spdlog/spdlog.h>
+#include "core/crypto.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -70,7 +70,6 @@ FROM outbox WHERE status = $1 AND id < $2 ORDER BY id DESC LIMIT $3)"};
 constexpr Query k_retry_dead{"outbox_retry_dead", R"(
 UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, claimed_until = NULL
 WHERE id = $1 AND status = 'dead')"};
-
 
 std::string extras_json(const Outgoing& m) {
   json::array attachments;

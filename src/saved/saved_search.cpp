@@ -1,6 +1,5 @@
 #include "saved/saved_search.hpp"
 
-
 #include <algorithm>
 #include <boost/json.hpp>
 #include <stdexcept>

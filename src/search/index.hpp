@@ -30,7 +30,8 @@ class Segment;
 }
 
 struct IndexOptions {
-  std::string cursor_key;  // signs cursors; at least 16 bytes, the same on every node (empty: random)
+  std::string
+      cursor_key;  // signs cursors; at least 16 bytes, the same on every node (empty: random)
   // Lower edges of the price histogram's buckets, ascending, the first 0. One scale serves
   // rents and sale prices: a query filtered to one transaction fills only its part.
   std::vector<std::int64_t> price_buckets = {0,           10'000,      20'000,      35'000,

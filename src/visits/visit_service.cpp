@@ -489,7 +489,8 @@ Result<VisitRecord> VisitService::book(const Principal& actor, std::int64_t list
   return v;
 }
 
-Result<std::pair<VisitRecord, Party>> VisitService::get(const Principal& actor, std::int64_t visit_id) {
+Result<std::pair<VisitRecord, Party>> VisitService::get(const Principal& actor,
+                                                        std::int64_t visit_id) {
   auto v = repo_.find(visit_id);
   if (!v) return v.error();
   if (!*v) return visit_not_found();

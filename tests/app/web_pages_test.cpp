@@ -52,8 +52,10 @@ TEST(WebPages, WebConfigServesTheRolesSoThePagesNeedNotCopyThem) {
     for (const auto& v : roles.at(key).as_array()) out.emplace_back(v.as_string());
     return out;
   };
-  EXPECT_EQ(names("all"), (std::vector<std::string>{"seeker", "owner", "agent", "builder", "admin"}));
-  EXPECT_EQ(names("self_service"), (std::vector<std::string>{"seeker", "owner", "agent", "builder"}));
+  EXPECT_EQ(names("all"),
+            (std::vector<std::string>{"seeker", "owner", "agent", "builder", "admin"}));
+  EXPECT_EQ(names("self_service"),
+            (std::vector<std::string>{"seeker", "owner", "agent", "builder"}));
   EXPECT_EQ(names("listers"), (std::vector<std::string>{"owner", "agent", "builder"}));
   for (const auto& name : names("all")) EXPECT_TRUE(role_from_string(name)) << name;
 }

@@ -4,8 +4,8 @@
 
 #include <boost/json.hpp>
 
-#include "core/crypto.hpp"
 #include "auth/jwt.hpp"
+#include "core/crypto.hpp"
 
 namespace griha::auth {
 namespace {

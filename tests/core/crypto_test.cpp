@@ -22,8 +22,8 @@ TEST(Crypto, RandomValuesHaveTheirShapeAndDiffer) {
 }
 
 TEST(Crypto, Base64UrlRoundTripsAndIsStrict) {
-  for (const std::string& s : std::vector<std::string>{"", "f", "fo", "foo", "foob",
-                                                       std::string("\xff\xfe\x00\x01", 4)})
+  for (const std::string& s :
+       std::vector<std::string>{"", "f", "fo", "foo", "foob", std::string("\xff\xfe\x00\x01", 4)})
     EXPECT_EQ(base64url_decode(base64url_encode(s)), s);
   EXPECT_EQ(base64url_encode(std::string("\xfb\xff", 2)), "-_8");
   EXPECT_FALSE(base64url_decode("+/8"));
@@ -42,9 +42,9 @@ TEST(Crypto, Sha256AndConstantTimeCompare) {
 TEST(SignedTokens, WhatIsSignedVerifiesWithItsPayloadAndExpiry) {
   const SignedTokens t("test.purpose", "a secret of some length");
   const auto token = t.sign("payload \x01\x02", 2000);
-  EXPECT_EQ(token.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."),
-            std::string::npos)
+  EXPECT_EQ(
+      token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."),
+      std::string::npos)
       << "safe in a URL as it is";
   const auto v = t.verify(token, 1999);
   ASSERT_TRUE(v);
@@ -76,8 +76,8 @@ TEST(SignedTokens, AlteredTokensAreRefused) {
 }
 
 TEST(SignedTokens, PurposeAndKeySeparateTokens) {
-  const SignedTokens cursor("search.cursor", "one shared secret"), contact("leads.contact",
-                                                                           "one shared secret");
+  const SignedTokens cursor("search.cursor", "one shared secret"),
+      contact("leads.contact", "one shared secret");
   EXPECT_FALSE(contact.verify(cursor.sign("x"), 0)) << "same secret, other purpose";
   const SignedTokens other("search.cursor", "another secret");
   EXPECT_FALSE(other.verify(cursor.sign("x"), 0));

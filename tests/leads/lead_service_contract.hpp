@@ -48,8 +48,8 @@ class LeadServiceContract : public ::testing::TestWithParam<std::string> {
 
   // A user whose email and phone are verified unless said otherwise.
   Principal make_user(const std::string& role, const std::string& email,
-                   std::optional<std::string> phone, bool email_verified = true,
-                   bool phone_verified = true) {
+                      std::optional<std::string> phone, bool email_verified = true,
+                      bool phone_verified = true) {
     static constexpr storage::Query k_insert{
         "test.insert_user",
         "INSERT INTO users (email, phone, name, role, email_verified, phone_verified, created_at, "

@@ -101,8 +101,8 @@ TEST_P(ListingServiceContract, LocalityMustBelongToTheCity) {
 
 TEST_P(ListingServiceContract, StrangersCannotSeeOrTouchADraft) {
   auto l = service_->create(owner_, complete_body()).value();
-  for (const auto& who :
-       {std::optional<Principal>(other_), std::optional<Principal>(seeker_), std::optional<Principal>()}) {
+  for (const auto& who : {std::optional<Principal>(other_), std::optional<Principal>(seeker_),
+                          std::optional<Principal>()}) {
     auto seen = service_->get(who, l.id);
     ASSERT_FALSE(seen);
     EXPECT_EQ(seen.error().kind, ErrorKind::not_found);

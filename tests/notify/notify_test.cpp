@@ -118,11 +118,12 @@ TEST(Email, HeadersCannotBeInjected) {
   e.headers.emplace_back("List-Unsubscribe", "<https://griha.test/u?t=1>\r\nBcc: x@y");
   const auto h = message_headers(e, "Griha <no-reply@griha.test>", "<id@griha.test>",
                                  "Tue, 24 Nov 2026 03:10:05 +0000");
-  const std::vector<std::string> want = {
-      "Date: Tue, 24 Nov 2026 03:10:05 +0000", "From: Griha <no-reply@griha.test>",
-      "To: <priya@example.in>", "Message-ID: <id@griha.test>",
-      "Subject: HelloBcc: evil@example.in",
-      "List-Unsubscribe: <https://griha.test/u?t=1>Bcc: x@y"};
+  const std::vector<std::string> want = {"Date: Tue, 24 Nov 2026 03:10:05 +0000",
+                                         "From: Griha <no-reply@griha.test>",
+                                         "To: <priya@example.in>",
+                                         "Message-ID: <id@griha.test>",
+                                         "Subject: HelloBcc: evil@example.in",
+                                         "List-Unsubscribe: <https://griha.test/u?t=1>Bcc: x@y"};
   EXPECT_EQ(h, want) << "CR/LF in a header value must not start a new header";
 }
 
