@@ -99,9 +99,10 @@ std::vector<Document> make_documents(std::size_t n, const std::vector<std::vecto
     d.project_id = rng() % 3 == 0 ? static_cast<std::uint32_t>(l.id * 100 + rng() % 20) : 0;
     d.transaction = static_cast<Transaction>(weighted(rng, {15, 45, 37, 3}));
     d.property_type = static_cast<PropertyType>(weighted(rng, {62, 8, 5, 9, 4, 3, 1, 2, 3, 2, 1}));
-    d.bhk = static_cast<std::uint8_t>(weighted(rng, {4, 16, 37, 32, 8, 3}));
-    d.bathrooms = static_cast<std::uint8_t>(std::max(1, d.bhk + static_cast<int>(rng() % 2)));
-    d.area_sqft = static_cast<std::uint32_t>((d.bhk == 0 ? 300 : 450 * d.bhk) *
+    const int bhk_n = weighted(rng, {4, 16, 37, 32, 8, 3});
+    d.bhk = static_cast<std::uint8_t>(bhk_n);
+    d.bathrooms = static_cast<std::uint8_t>(std::max(1, bhk_n + static_cast<int>(rng() % 2)));
+    d.area_sqft = static_cast<std::uint32_t>((bhk_n == 0 ? 300 : 450 * bhk_n) *
                                              (0.8 + static_cast<double>(rng() % 600) / 1000.0));
     const double per_sqft = k_cities[c].sale_per_sqft * l.price_factor *
                             (0.85 + static_cast<double>(rng() % 300) / 1000.0);
@@ -111,7 +112,7 @@ std::vector<Document> make_documents(std::size_t n, const std::vector<std::vecto
     d.price_per_sqft = derive_price_per_sqft(d.price, d.area_sqft);
     d.furnishing = static_cast<Furnishing>(weighted(rng, {25, 40, 35}));
     d.ready_to_move = d.transaction != Transaction::sale_new || rng() % 3 == 0;
-    d.possession_days = d.ready_to_move ? 0 : 20'300 + static_cast<int>(rng() % 1500);
+    d.possession_days = *d.ready_to_move ? 0 : 20'300 + static_cast<int>(rng() % 1500);
     d.posted_by = static_cast<PostedBy>(weighted(rng, {45, 45, 10}));
     for (int a = 0; a < 24; ++a) {
       if (rng() % 100 < 35) d.amenities |= std::uint64_t{1} << a;
@@ -120,7 +121,8 @@ std::vector<Document> make_documents(std::size_t n, const std::vector<std::vecto
     d.has_photos = rng() % 100 < 80;
     d.facing = static_cast<Facing>(rng() % k_facing_count);
     d.total_floors = static_cast<std::int16_t>(1 + rng() % 30);
-    d.floor = static_cast<std::int16_t>(rng() % (d.total_floors + 1));
+    const int floor_n = static_cast<int>(rng() % (d.total_floors + 1));
+    d.floor = static_cast<std::int16_t>(floor_n);
     d.tenant_preference = static_cast<TenantPreference>(weighted(rng, {50, 30, 12, 8}));
     d.pets_allowed = rng() % 100 < 30;
     d.posted_at = now - static_cast<std::int64_t>(rng() % (180 * 86400));
@@ -128,13 +130,13 @@ std::vector<Document> make_documents(std::size_t n, const std::vector<std::vecto
     d.featured = rng() % 100 < 3;
     d.lat = l.lat + static_cast<float>(static_cast<int>(rng() % 2001) - 1000) * 0.00002f;
     d.lng = l.lng + static_cast<float>(static_cast<int>(rng() % 2001) - 1000) * 0.00002f;
-    const std::string bhk = d.bhk == 0 ? "1 RK" : std::to_string(d.bhk) + " BHK";
+    const std::string bhk = bhk_n == 0 ? "1 RK" : std::to_string(bhk_n) + " BHK";
     d.title = bhk + " " + k_type_words[static_cast<int>(d.property_type)] + " for " +
               (rent ? "Rent" : "Sale") + " in " + l.name;
     d.description = std::string("A ") + k_adjectives[rng() % 14] + " " + bhk + " home with " +
                     k_features[rng() % 18] + ", " + k_features[rng() % 18] + " and " +
                     k_features[rng() % 18] + ". " + k_adjectives[rng() % 14] + " neighbourhood, " +
-                    std::to_string(d.floor) + " floor of " + std::to_string(d.total_floors) + ".";
+                    std::to_string(floor_n) + " floor of " + std::to_string(d.total_floors) + ".";
     d.locality_name = l.name;
     if (d.project_id)
       d.project_name = "Project " + std::to_string(d.project_id % 100) + " Residency";

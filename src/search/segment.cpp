@@ -110,6 +110,7 @@ struct TermLists {
       field(d->locality_name, k_weight_place);
       field(d->city_name, k_weight_place);
       field(d->project_name, k_weight_place);
+      field(d->description, k_weight_description);
       // The RERA number as one term, which no word of a text can spell (see rera_term).
       if (std::string term = rera_term(d->rera_number); !term.empty()) {
         auto it = ids.find(term);
