@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "http/problem.hpp"
+#include "storage/executor.hpp"
 
 namespace griha::app {
 namespace {
@@ -68,7 +69,7 @@ struct Kept {
 
 // Claims the key for this request (nullopt: ours now, run the handler) or returns what an
 // earlier request with it left.
-Result<std::optional<Kept>> claim(storage::Database& db, const std::string& scope,
+Result<std::optional<Kept>> claim(storage::Executor db, const std::string& scope,
                                   const std::string& key, const std::string& hash,
                                   std::time_t now) {
   for (int round = 0; round < 2; ++round) {
@@ -80,20 +81,22 @@ Result<std::optional<Kept>> claim(storage::Database& db, const std::string& scop
     if (!got) return got.error();
     if (got->empty()) continue;  // deleted in between: claim again
     const auto& row = got->rows.front();
-    if (row.text(5) <= iso_utc(now)) {  // expired: the key is free again
+    if (row.text("expires_at") <= iso_utc(now)) {  // expired: the key is free again
       if (auto r = db.exec(k_forget_expired_one, params(scope, key, iso_utc(now))); !r)
         return r.error();
       continue;
     }
-    if (row.text(1) == "started" && row.text(6) <= iso_utc(now - k_abandoned_after_seconds)) {
+    if (row.text("state") == "started" &&
+        row.text("created_at") <= iso_utc(now - k_abandoned_after_seconds)) {
       auto taken = db.exec(k_take_over, params(scope, key, hash, iso_utc(now),
                                                iso_utc(now - k_abandoned_after_seconds)));
       if (!taken) return taken.error();
       if (taken->affected == 1) return std::optional<Kept>{};
       continue;  // someone else took it over first
     }
-    return std::optional<Kept>(
-        Kept{row.text(0), row.text(1), int(row.i64(2)), row.text(3), row.text(4)});
+    return std::optional<Kept>(Kept{row.text("request_hash"), row.text("state"),
+                                    row.get<int>("status"), row.text("content_type"),
+                                    row.text("body")});
   }
   return Error::make(ErrorKind::conflict, "idempotency_request_in_progress",
                      "A request with this Idempotency-Key is being processed; retry shortly.");
@@ -166,9 +169,7 @@ http::Handler idempotent(storage::Database& db, WorkerPool& workers, Clock clock
 }
 
 Result<std::int64_t> purge_idempotency_keys(storage::Database& db, const std::string& now) {
-  auto r = db.exec(k_purge, params(now));
-  if (!r) return r.error();
-  return r->affected;
+  return storage::Executor(db).execute(k_purge, params(now));
 }
 
 }  // namespace griha::app

@@ -42,6 +42,18 @@ constexpr Query k_set_status{"auth.set_status",
                              "UPDATE users SET status = $2, updated_at = $3 WHERE id = $1"};
 constexpr Query k_set_role{"auth.set_role",
                            "UPDATE users SET role = $2, updated_at = $3 WHERE id = $1"};
+constexpr Query k_set_agency_id{"auth.set_agency_id",
+                                "UPDATE users SET agency_id = $2, updated_at = $3 WHERE id = $1"};
+constexpr Query k_lock_user{"auth.lock_user", "SELECT id FROM users WHERE id = $1",
+                            "SELECT id FROM users WHERE id = $1 FOR UPDATE"};
+#define GRIHA_MEMBER_COLUMNS \
+  "id, name, email, phone, role, status, agency_id, email_verified, phone_verified"
+constexpr Query k_member{"auth.member", "SELECT " GRIHA_MEMBER_COLUMNS " FROM users WHERE id = $1"};
+constexpr Query k_agency_agents{
+    "auth.agency_agents",
+    "SELECT " GRIHA_MEMBER_COLUMNS
+    " FROM users WHERE agency_id = $1 AND role = 'agent' AND status = 'active' ORDER BY name, id"};
+#undef GRIHA_MEMBER_COLUMNS
 constexpr Query k_search_users{
     "auth.search_users",
     "SELECT " GRIHA_USER_COLUMNS
@@ -138,31 +150,36 @@ constexpr Query k_take_oidc_state{
 
 User user_from(const Row& r) {
   User u;
-  u.id = r.i64(0);
-  u.email = r.opt_text(1);
-  u.phone = r.opt_text(2);
-  u.name = r.text(3);
-  u.role = r.text(4);
-  u.status = r.text(5);
-  u.password_hash = r.opt_text(6);
-  u.email_verified = r.i64(7) != 0;
-  u.phone_verified = r.i64(8) != 0;
-  u.agency = r.opt_text(9);
-  u.rera_number = r.opt_text(10);
-  u.created_at = r.text(11);
-  u.updated_at = r.text(12);
+  u.id = r.i64("id");
+  u.email = r.opt_text("email");
+  u.phone = r.opt_text("phone");
+  u.name = r.text("name");
+  u.role = r.text("role");
+  u.status = r.text("status");
+  u.password_hash = r.opt_text("password_hash");
+  u.email_verified = r.flag("email_verified");
+  u.phone_verified = r.flag("phone_verified");
+  u.agency = r.opt_text("agency");
+  u.rera_number = r.opt_text("rera_number");
+  u.created_at = r.text("created_at");
+  u.updated_at = r.text("updated_at");
   return u;
 }
 
-Result<std::optional<User>> one_user(Result<storage::Rows> rows) {
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<User>{};
-  return std::optional<User>{user_from(rows->rows.front())};
+Member member_from(const Row& r) {
+  return Member{r.i64("id"),
+                r.text("name"),
+                r.opt_text("email"),
+                r.opt_text("phone"),
+                r.text("role"),
+                r.text("status"),
+                r.opt_i64("agency_id"),
+                r.flag("email_verified"),
+                r.flag("phone_verified")};
 }
 
-Result<void> just(Result<storage::Rows> rows) {
-  if (!rows) return rows.error();
-  return {};
+Result<void> just(const Result<storage::Rows>& rows) {
+  return storage::done(rows);
 }
 
 // LIKE treats % and _ as wildcards: a search for "50%" must find the text "50%".
@@ -177,206 +194,205 @@ std::string like_pattern(const std::string& needle) {
 
 }  // namespace
 
-Result<std::int64_t> insert_user(Transaction& tx, const User& u) {
-  auto rows = tx.exec(k_insert_user, params(u.email, u.phone, u.name, u.role, u.status,
-                                            u.password_hash, u.email_verified, u.phone_verified,
-                                            u.agency, u.rera_number, u.created_at));
-  if (!rows) return rows.error();
-  return rows->rows.at(0).i64(0);
+Result<std::int64_t> insert_user(Executor ex, const User& u) {
+  return ex.one_value<std::int64_t>(
+      k_insert_user,
+      params(u.email, u.phone, u.name, u.role, u.status, u.password_hash, u.email_verified,
+             u.phone_verified, u.agency, u.rera_number, u.created_at),
+      "id");
 }
 
-Result<std::optional<User>> user_by_id(Transaction& tx, std::int64_t id) {
-  return one_user(tx.exec(k_user_by_id, params(id)));
+Result<std::optional<User>> user_by_id(Executor ex, std::int64_t id) {
+  return ex.maybe(k_user_by_id, params(id), user_from);
 }
-Result<std::optional<User>> user_by_email(Transaction& tx, const std::string& email) {
-  return one_user(tx.exec(k_user_by_email, params(email)));
+Result<std::optional<User>> user_by_email(Executor ex, const std::string& email) {
+  return ex.maybe(k_user_by_email, params(email), user_from);
 }
-Result<std::optional<User>> user_by_phone(Transaction& tx, const std::string& phone) {
-  return one_user(tx.exec(k_user_by_phone, params(phone)));
+Result<std::optional<User>> user_by_phone(Executor ex, const std::string& phone) {
+  return ex.maybe(k_user_by_phone, params(phone), user_from);
 }
 
-Result<void> update_profile(Transaction& tx, const User& u) {
-  return just(tx.exec(k_update_profile, params(u.id, u.name, u.phone, u.phone_verified, u.agency,
+Result<void> update_profile(Executor ex, const User& u) {
+  return just(ex.exec(k_update_profile, params(u.id, u.name, u.phone, u.phone_verified, u.agency,
                                                u.rera_number, u.updated_at)));
 }
-Result<void> set_password(Transaction& tx, std::int64_t id, const std::string& hash,
+Result<void> set_password(Executor ex, std::int64_t id, const std::string& hash,
                           const std::string& now) {
-  return just(tx.exec(k_set_password, params(id, hash, now)));
+  return just(ex.exec(k_set_password, params(id, hash, now)));
 }
-Result<void> set_email_verified(Transaction& tx, std::int64_t id, const std::string& now) {
-  return just(tx.exec(k_set_email_verified, params(id, now)));
+Result<void> set_email_verified(Executor ex, std::int64_t id, const std::string& now) {
+  return just(ex.exec(k_set_email_verified, params(id, now)));
 }
-Result<void> set_phone_verified(Transaction& tx, std::int64_t id, const std::string& now) {
-  return just(tx.exec(k_set_phone_verified, params(id, now)));
+Result<void> set_phone_verified(Executor ex, std::int64_t id, const std::string& now) {
+  return just(ex.exec(k_set_phone_verified, params(id, now)));
 }
-Result<void> set_status(Transaction& tx, std::int64_t id, const std::string& status,
+Result<void> set_status(Executor ex, std::int64_t id, const std::string& status,
                         const std::string& now) {
-  return just(tx.exec(k_set_status, params(id, status, now)));
+  return just(ex.exec(k_set_status, params(id, status, now)));
 }
-Result<void> set_role(Transaction& tx, std::int64_t id, const std::string& role,
+Result<void> set_role(Executor ex, std::int64_t id, const std::string& role,
                       const std::string& now) {
-  return just(tx.exec(k_set_role, params(id, role, now)));
+  return just(ex.exec(k_set_role, params(id, role, now)));
 }
 
-Result<std::vector<User>> search_users(Transaction& tx, const std::string& needle,
+Result<bool> set_agency_id(Executor ex, std::int64_t id, std::optional<std::int64_t> agency_id,
+                           const std::string& now) {
+  auto changed = ex.execute(k_set_agency_id, params(id, agency_id, now));
+  if (!changed) return changed.error();
+  return *changed == 1;
+}
+
+Result<void> lock_user(Executor ex, std::int64_t id) {
+  return just(ex.exec(k_lock_user, params(id)));
+}
+
+Result<std::optional<Member>> member(Executor ex, std::int64_t id) {
+  return ex.maybe(k_member, params(id), member_from);
+}
+
+Result<std::vector<Member>> agency_agents(Executor ex, std::int64_t agency_id) {
+  return ex.all(k_agency_agents, params(agency_id), member_from);
+}
+
+Result<std::vector<User>> search_users(Executor ex, const std::string& needle,
                                        std::int64_t after_id, int limit) {
-  auto rows = tx.exec(k_search_users, params(after_id, needle, like_pattern(needle), limit));
-  if (!rows) return rows.error();
-  std::vector<User> out;
-  for (const auto& r : rows->rows) out.push_back(user_from(r));
-  return out;
+  return ex.all(k_search_users, params(after_id, needle, like_pattern(needle), limit), user_from);
 }
 
-Result<void> insert_session(Transaction& tx, std::int64_t user_id, const Session& s) {
-  return just(tx.exec(k_insert_session,
+Result<void> insert_session(Executor ex, std::int64_t user_id, const Session& s) {
+  return just(ex.exec(k_insert_session,
                       params(s.id, user_id, s.created_at, s.expires_at, s.user_agent, s.ip)));
 }
 
-Result<std::vector<Session>> live_sessions(Transaction& tx, std::int64_t user_id,
+Result<std::vector<Session>> live_sessions(Executor ex, std::int64_t user_id,
                                            const std::string& now) {
-  auto rows = tx.exec(k_live_sessions, params(user_id, now));
-  if (!rows) return rows.error();
-  std::vector<Session> out;
-  for (const auto& r : rows->rows)
-    out.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.text(5)});
-  return out;
+  return ex.all(k_live_sessions, params(user_id, now), [](const Row& r) {
+    return Session{r.text("id"),         r.text("created_at"), r.text("last_used_at"),
+                   r.text("expires_at"), r.text("user_agent"), r.text("ip")};
+  });
 }
 
-Result<bool> revoke_session(Transaction& tx, std::int64_t user_id, const std::string& id,
+Result<bool> revoke_session(Executor ex, std::int64_t user_id, const std::string& id,
                             const std::string& now) {
-  auto rows = tx.exec(k_revoke_session, params(user_id, id, now));
-  if (!rows) return rows.error();
-  return rows->affected > 0;
+  auto changed = ex.execute(k_revoke_session, params(user_id, id, now));
+  if (!changed) return changed.error();
+  return *changed > 0;
 }
 
-Result<std::vector<std::string>> revoke_all_sessions(Transaction& tx, std::int64_t user_id,
+Result<std::vector<std::string>> revoke_all_sessions(Executor ex, std::int64_t user_id,
                                                      const std::string& now) {
-  auto rows = tx.exec(k_revoke_all_sessions, params(user_id, now));
-  if (!rows) return rows.error();
-  std::vector<std::string> ids;
-  for (const auto& r : rows->rows) ids.push_back(r.text(0));
-  return ids;
+  return ex.all(k_revoke_all_sessions, params(user_id, now),
+                [](const Row& r) { return r.text("id"); });
 }
 
-Result<void> touch_session(Transaction& tx, const std::string& id, const std::string& now) {
-  return just(tx.exec(k_touch_session, params(id, now)));
+Result<void> touch_session(Executor ex, const std::string& id, const std::string& now) {
+  return just(ex.exec(k_touch_session, params(id, now)));
 }
 
-Result<void> insert_refresh_token(Transaction& tx, const std::string& hash,
+Result<void> insert_refresh_token(Executor ex, const std::string& hash,
                                   const std::string& session_id, const std::string& now) {
-  return just(tx.exec(k_insert_refresh, params(hash, session_id, now)));
+  return just(ex.exec(k_insert_refresh, params(hash, session_id, now)));
 }
 
-Result<std::optional<RefreshRecord>> refresh_token(Transaction& tx, const std::string& hash) {
-  auto rows = tx.exec(k_refresh_token, params(hash));
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<RefreshRecord>{};
-  const auto& r = rows->rows.front();
-  return std::optional<RefreshRecord>{
-      RefreshRecord{r.text(0), !r.is_null(1), r.i64(2), !r.is_null(3), r.text(4)}};
+Result<std::optional<RefreshRecord>> refresh_token(Executor ex, const std::string& hash) {
+  return ex.maybe(k_refresh_token, params(hash), [](const Row& r) {
+    return RefreshRecord{r.text("session_id"), !r.is_null("used_at"), r.i64("user_id"),
+                         !r.is_null("revoked_at"), r.text("expires_at")};
+  });
 }
 
-Result<bool> mark_refresh_used(Transaction& tx, const std::string& hash, const std::string& now) {
-  auto rows = tx.exec(k_mark_refresh_used, params(hash, now));
-  if (!rows) return rows.error();
-  return rows->affected == 1;
+Result<bool> mark_refresh_used(Executor ex, const std::string& hash, const std::string& now) {
+  auto changed = ex.execute(k_mark_refresh_used, params(hash, now));
+  if (!changed) return changed.error();
+  return *changed == 1;
 }
 
-Result<void> insert_one_time_token(Transaction& tx, const std::string& hash,
-                                   const std::string& purpose, std::int64_t user_id,
-                                   const std::string& expires_at) {
-  return just(tx.exec(k_insert_ott, params(hash, purpose, user_id, expires_at)));
+Result<void> insert_one_time_token(Executor ex, const std::string& hash, const std::string& purpose,
+                                   std::int64_t user_id, const std::string& expires_at) {
+  return just(ex.exec(k_insert_ott, params(hash, purpose, user_id, expires_at)));
 }
 
-Result<std::optional<std::int64_t>> consume_one_time_token(Transaction& tx, const std::string& hash,
+Result<std::optional<std::int64_t>> consume_one_time_token(Executor ex, const std::string& hash,
                                                            const std::string& purpose,
                                                            const std::string& now) {
-  auto rows = tx.exec(k_consume_ott, params(hash, purpose, now));
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>{rows->rows.front().i64(0)};
+  return ex.maybe_value<std::int64_t>(k_consume_ott, params(hash, purpose, now), "user_id");
 }
 
-Result<void> expire_one_time_tokens(Transaction& tx, std::int64_t user_id,
-                                    const std::string& purpose, const std::string& now) {
-  return just(tx.exec(k_expire_otts, params(user_id, purpose, now)));
+Result<void> expire_one_time_tokens(Executor ex, std::int64_t user_id, const std::string& purpose,
+                                    const std::string& now) {
+  return just(ex.exec(k_expire_otts, params(user_id, purpose, now)));
 }
 
-Result<Failures> login_failures(Transaction& tx, const std::string& identifier) {
-  auto rows = tx.exec(k_failures, params(identifier));
-  if (!rows) return rows.error();
-  if (rows->empty()) return Failures{};
-  const auto& r = rows->rows.front();
-  return Failures{static_cast<int>(r.i64(0)), r.text(1), r.opt_text(2)};
+Result<Failures> login_failures(Executor ex, const std::string& identifier) {
+  auto found = ex.maybe(k_failures, params(identifier), [](const Row& r) {
+    return Failures{r.get<int>("failures"), r.text("last_failure"), r.opt_text("locked_until")};
+  });
+  if (!found) return found.error();
+  return found->value_or(Failures{});
 }
 
-Result<void> put_login_failures(Transaction& tx, const std::string& identifier, int count,
+Result<void> put_login_failures(Executor ex, const std::string& identifier, int count,
                                 const std::string& now,
                                 const std::optional<std::string>& locked_until) {
-  return just(tx.exec(k_put_failures, params(identifier, count, now, locked_until)));
+  return just(ex.exec(k_put_failures, params(identifier, count, now, locked_until)));
 }
-Result<void> clear_login_failures(Transaction& tx, const std::string& identifier) {
-  return just(tx.exec(k_clear_failures, params(identifier)));
+Result<void> clear_login_failures(Executor ex, const std::string& identifier) {
+  return just(ex.exec(k_clear_failures, params(identifier)));
 }
 
-Result<std::vector<StoredKey>> signing_keys(Transaction& tx) {
-  auto rows = tx.exec(k_signing_keys);
+Result<std::vector<StoredKey>> signing_keys(Executor ex) {
+  auto rows = ex.exec(k_signing_keys);
   if (!rows) return rows.error();
   std::vector<StoredKey> out;
   for (const auto& r : rows->rows) {
-    auto pub = base64url_decode(r.text(1));
-    auto sec = base64url_decode(r.text(2));
+    auto pub = base64url_decode(r.text("public_key"));
+    auto sec = base64url_decode(r.text("secret_key"));
     if (!pub || !sec || pub->size() != 32 || sec->size() != 64)
-      return Error::internal("signing key " + r.text(0) + " is malformed");
+      return Error::internal("signing key " + r.text("kid") + " is malformed");
     StoredKey k;
-    k.key.kid = r.text(0);
+    k.key.kid = r.text("kid");
     std::memcpy(k.key.public_key.data(), pub->data(), 32);
     std::memcpy(k.key.secret_key.data(), sec->data(), 64);
-    k.created_at = r.text(3);
-    k.retired_at = r.opt_text(4);
+    k.created_at = r.text("created_at");
+    k.retired_at = r.opt_text("retired_at");
     out.push_back(std::move(k));
   }
   return out;
 }
 
-Result<void> retire_signing_keys(Transaction& tx, const std::string& now) {
-  return just(tx.exec(k_retire_keys, params(now)));
+Result<void> retire_signing_keys(Executor ex, const std::string& now) {
+  return just(ex.exec(k_retire_keys, params(now)));
 }
 
-Result<void> insert_signing_key(Transaction& tx, const SigningKey& key, const std::string& now) {
-  return just(tx.exec(k_insert_key, params(key.kid, base64url_encode(key.public_key),
+Result<void> insert_signing_key(Executor ex, const SigningKey& key, const std::string& now) {
+  return just(ex.exec(k_insert_key, params(key.kid, base64url_encode(key.public_key),
                                            base64url_encode(key.secret_key), now)));
 }
 
-Result<void> delete_signing_keys_retired_before(Transaction& tx, const std::string& cutoff) {
-  return just(tx.exec(k_delete_keys, params(cutoff)));
+Result<void> delete_signing_keys_retired_before(Executor ex, const std::string& cutoff) {
+  return just(ex.exec(k_delete_keys, params(cutoff)));
 }
 
-Result<std::optional<std::int64_t>> identity_user(Transaction& tx, const std::string& issuer,
+Result<std::optional<std::int64_t>> identity_user(Executor ex, const std::string& issuer,
                                                   const std::string& subject) {
-  auto rows = tx.exec(k_identity_user, params(issuer, subject));
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>{rows->rows.front().i64(0)};
+  return ex.maybe_value<std::int64_t>(k_identity_user, params(issuer, subject), "user_id");
 }
 
-Result<void> insert_identity(Transaction& tx, const std::string& issuer, const std::string& subject,
+Result<void> insert_identity(Executor ex, const std::string& issuer, const std::string& subject,
                              std::int64_t user_id, const std::string& now) {
-  return just(tx.exec(k_insert_identity, params(issuer, subject, user_id, now)));
+  return just(ex.exec(k_insert_identity, params(issuer, subject, user_id, now)));
 }
 
-Result<void> insert_oidc_state(Transaction& tx, const std::string& state_hash,
-                               const std::string& nonce, const std::string& code_verifier,
-                               const std::string& expires_at) {
-  return just(tx.exec(k_insert_oidc_state, params(state_hash, nonce, code_verifier, expires_at)));
+Result<void> insert_oidc_state(Executor ex, const std::string& state_hash, const std::string& nonce,
+                               const std::string& code_verifier, const std::string& expires_at) {
+  return just(ex.exec(k_insert_oidc_state, params(state_hash, nonce, code_verifier, expires_at)));
 }
 
-Result<std::optional<OidcState>> take_oidc_state(Transaction& tx, const std::string& state_hash,
+Result<std::optional<OidcState>> take_oidc_state(Executor ex, const std::string& state_hash,
                                                  const std::string& now) {
-  auto rows = tx.exec(k_take_oidc_state, params(state_hash, now));
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<OidcState>{};
-  return std::optional<OidcState>{OidcState{rows->rows[0].text(0), rows->rows[0].text(1)}};
+  return ex.maybe(k_take_oidc_state, params(state_hash, now), [](const Row& r) {
+    return OidcState{r.text("nonce"), r.text("code_verifier")};
+  });
 }
 
 }  // namespace griha::auth::repo

@@ -402,7 +402,7 @@ Result<std::vector<repo::SeekerInquiry>> LeadService::my_inquiries(std::int64_t 
   return repo::seeker_inquiries(db_, user_id, before_id, limit);
 }
 
-Result<Lead> LeadService::visible(repo::Sql sql, const Principal& viewer, std::int64_t id,
+Result<Lead> LeadService::visible(storage::Executor sql, const Principal& viewer, std::int64_t id,
                                   bool for_update) {
   auto lead = for_update ? repo::lead_for_update(sql, id) : repo::lead(sql, id);
   if (!lead) return lead.error();
@@ -421,7 +421,7 @@ Result<Lead> LeadService::visible(repo::Sql sql, const Principal& viewer, std::i
   return std::move(**lead);
 }
 
-Result<LeadDetail> LeadService::detail(repo::Sql sql, Lead lead) {
+Result<LeadDetail> LeadService::detail(storage::Executor sql, Lead lead) {
   LeadDetail d;
   auto notes = repo::notes(sql, lead.id);
   if (!notes) return notes.error();

@@ -127,9 +127,9 @@ class LeadService {
   Result<void> check_rate(const std::string& action, const std::string& ip, const std::string& who);
   // The lead if the viewer may see it (lister, assignee, admin); "not found" otherwise.
   // `for_update`: the read decides a write, so the lead stays locked until the commit.
-  Result<Lead> visible(repo::Sql sql, const Principal& viewer, std::int64_t id,
+  Result<Lead> visible(storage::Executor sql, const Principal& viewer, std::int64_t id,
                        bool for_update = false);
-  Result<LeadDetail> detail(repo::Sql sql, Lead lead);
+  Result<LeadDetail> detail(storage::Executor sql, Lead lead);
 
   storage::Database& db_;
   const listings::Gazetteer& gazetteer_;

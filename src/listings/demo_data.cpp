@@ -5,6 +5,7 @@
 #include <ctime>
 #include <random>
 
+#include "auth/repository.hpp"
 #include "core/time.hpp"
 #include "listings/listing.hpp"
 #include "listings/listing_repository.hpp"
@@ -228,11 +229,22 @@ Listing make_listing(Rng& rng, const Gazetteer& g,
   return l;
 }
 
-constexpr storage::Query k_insert_lister{
-    "demo.insert_lister",
-    "INSERT INTO users (email, phone, name, role, email_verified, phone_verified, created_at, "
-    "updated_at) VALUES ($1, $2, $3, $4, $5, $5, $6, $6) "
-    "ON CONFLICT (email) DO UPDATE SET name = excluded.name RETURNING id"};
+// The demo lister with this email, made on the first run and found again on the next.
+Result<std::int64_t> demo_lister(storage::Transaction& tx, std::int64_t i, const std::string& role,
+                                 std::time_t now) {
+  const std::string email = "lister" + std::to_string(i) + "@demo.griha.in";
+  auto found = auth::repo::user_by_email(tx, email);
+  if (!found) return found.error();
+  if (*found) return (*found)->id;
+  auth::User u;
+  u.email = email;
+  u.phone = "+91" + std::to_string(9'000'000'000LL + i);
+  u.name = "Demo " + role + " " + std::to_string(i);
+  u.role = role;
+  u.email_verified = u.phone_verified = true;
+  u.created_at = u.updated_at = iso_utc(now);
+  return auth::repo::insert_user(tx, u);
+}
 
 }  // namespace
 
@@ -253,19 +265,14 @@ Result<DemoReport> seed_demo_listings(storage::Database& db, const Gazetteer& ga
     const std::int64_t n = std::max<std::int64_t>(5, count / 200);
     for (std::int64_t i = 0; i < n; ++i) {
       const std::string role = i % 5 == 0 ? "builder" : i % 5 < 3 ? "agent" : "owner";
-      const std::string phone = "+91" + std::to_string(9'000'000'000LL + i);
-      auto r =
-          tx->exec(k_insert_lister, storage::params("lister" + std::to_string(i) + "@demo.griha.in",
-                                                    phone, "Demo " + role + " " + std::to_string(i),
-                                                    role, true, iso_utc(now)));
-      if (!r) return r.error();
-      listers.emplace_back(r->rows.at(0).i64(0), role);
+      auto id = demo_lister(*tx, i, role, now);
+      if (!id) return id.error();
+      listers.emplace_back(*id, role);
     }
     if (auto r = tx->commit(); !r) return r.error();
     report.listers = n;
   }
 
-  ListingRepository repo(db);
   constexpr std::int64_t k_batch = 20'000;
   for (std::int64_t done = 0; done < count;) {
     auto tx = db.begin();
@@ -274,7 +281,7 @@ Result<DemoReport> seed_demo_listings(storage::Database& db, const Gazetteer& ga
     for (; done < end; ++done) {
       const auto& [owner, role] = listers[rng.between(0, listers.size() - 1)];
       Listing l = make_listing(rng, gazetteer, cities, owner, role, now);
-      if (auto r = repo.insert(*tx, l); !r) return r.error();
+      if (auto r = repo::insert(*tx, l); !r) return r.error();
     }
     if (auto r = tx->commit(); !r) return r.error();
   }

@@ -24,7 +24,6 @@ ListingService::ListingService(storage::Database& db, const Gazetteer& gazetteer
                                ListingOptions options, Clock clock,
                                std::function<void(std::int64_t)> on_change)
     : db_(db),
-      repo_(db),
       gazetteer_(gazetteer),
       options_(options),
       clock_(std::move(clock)),
@@ -43,10 +42,10 @@ Result<Listing> ListingService::create(const Principal& actor, const boost::json
   l.created_at = l.updated_at = iso_utc(clock_());
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto id = repo_.insert(*tx, l);
+  auto id = repo::insert(*tx, l);
   if (!id) return id.error();
   l.id = *id;
-  if (auto r = repo_.add_event(*tx, l.id, actor.user_id, std::nullopt, l.status, "created",
+  if (auto r = repo::add_event(*tx, l.id, actor.user_id, std::nullopt, l.status, "created",
                                l.created_at);
       !r)
     return r.error();
@@ -54,8 +53,8 @@ Result<Listing> ListingService::create(const Principal& actor, const boost::json
   return l;
 }
 
-Result<Listing> ListingService::get(const std::optional<Principal>& actor, std::int64_t id) {
-  auto found = repo_.find(id);
+Result<Listing> ListingService::get(const std::optional<Actor>& actor, std::int64_t id) {
+  auto found = repo::find(db_, id);
   if (!found) return found.error();
   if (!*found) return not_found();
   const Listing& l = **found;
@@ -66,7 +65,7 @@ Result<Listing> ListingService::get(const std::optional<Principal>& actor, std::
 
 Result<Listing> ListingService::load_owned(storage::Transaction& tx, const Principal& actor,
                                            std::int64_t id) {
-  auto found = repo_.find(tx, id);
+  auto found = repo::find(tx, id);
   if (!found) return found.error();
   if (!*found) return not_found();
   Listing& l = **found;
@@ -84,11 +83,11 @@ Result<Listing> ListingService::save(storage::Transaction& tx, Listing l, std::i
   const std::int64_t expected = l.version;
   l.version += 1;
   l.updated_at = iso_utc(clock_());
-  auto updated = repo_.update(tx, l, expected);
+  auto updated = repo::update(tx, l, expected);
   if (!updated) return updated.error();
   if (!*updated) return stale();
   if (from && *from != l.status)
-    if (auto r = repo_.add_event(tx, l.id, actor_id, from, l.status, reason, l.updated_at); !r)
+    if (auto r = repo::add_event(tx, l.id, actor_id, from, l.status, reason, l.updated_at); !r)
       return r.error();
   if (auto r = tx.commit(); !r) return r.error();
   if (on_change_) on_change_(l.id);
@@ -122,7 +121,9 @@ Result<UpdateOutcome> ListingService::update(const Principal& actor, std::int64_
         if (f.name == key) is_material = f.material;
       (is_material ? held : immediate)[key] = value;
     }
-    if (auto pending = repo_.pending_revision(id); pending && *pending) {
+    auto pending = repo::pending_revision(*tx, id);
+    if (!pending) return pending.error();
+    if (*pending) {
       // A newer edit builds on the one still waiting.
       auto earlier = boost::json::parse((*pending)->patch).as_object();
       for (const auto& [k, v] : held) earlier[k] = v;
@@ -130,7 +131,7 @@ Result<UpdateOutcome> ListingService::update(const Principal& actor, std::int64_
     }
     Listing live = *current;
     if (auto r = apply_patch(live, immediate); !r) return r.error();
-    if (auto r = repo_.put_revision(*tx, id, boost::json::serialize(held), iso_utc(clock_())); !r)
+    if (auto r = repo::put_revision(*tx, id, boost::json::serialize(held), iso_utc(clock_())); !r)
       return r.error();
     auto saved = save(*tx, std::move(live), actor.user_id, std::nullopt, "");
     if (!saved) return saved.error();
@@ -147,8 +148,8 @@ Result<void> ListingService::remove(const Principal& actor, std::int64_t id) {
   auto l = load_owned(*tx, actor, id);
   if (!l) return l.error();
   const std::string now = iso_utc(clock_());
-  if (auto r = repo_.soft_delete(*tx, id, now); !r) return r.error();
-  if (auto r = repo_.add_event(*tx, id, actor.user_id, l->status, l->status, "deleted", now); !r)
+  if (auto r = repo::soft_delete(*tx, id, now); !r) return r.error();
+  if (auto r = repo::add_event(*tx, id, actor.user_id, l->status, l->status, "deleted", now); !r)
     return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   if (on_change_) on_change_(id);
@@ -157,7 +158,7 @@ Result<void> ListingService::remove(const Principal& actor, std::int64_t id) {
 
 Result<std::vector<Listing>> ListingService::mine(const Principal& actor, std::int64_t before_id,
                                                   int limit) {
-  return repo_.by_owner(actor.user_id, before_id, limit);
+  return repo::by_owner(db_, actor.user_id, before_id, limit);
 }
 
 Result<std::vector<ListingEvent>> ListingService::history(const Principal& actor, std::int64_t id) {
@@ -166,7 +167,7 @@ Result<std::vector<ListingEvent>> ListingService::history(const Principal& actor
     if (!tx) return tx.error();
     if (auto l = load_owned(*tx, actor, id); !l) return l.error();
   }
-  return repo_.events(id);
+  return repo::events(db_, id);
 }
 
 Result<Listing> ListingService::submit(const Principal& actor, std::int64_t id) {
@@ -235,13 +236,13 @@ Result<Listing> ListingService::approve(const Principal& admin, std::int64_t id)
   const Status from = l->status;
   const std::string now = iso_utc(clock_());
   if (from == Status::active) {
-    auto pending = repo_.pending_revision(id);
+    auto pending = repo::pending_revision(*tx, id);
     if (!pending) return pending.error();
     if (!*pending) return conflict("nothing_to_review", "This listing has no edit waiting.");
     if (auto r = apply_patch(*l, boost::json::parse((*pending)->patch).as_object()); !r)
       return r.error();
     place_from_gazetteer(*l, gazetteer_);
-    if (auto r = repo_.decide_revision(*tx, (*pending)->id, true, admin.user_id, "", now); !r)
+    if (auto r = repo::decide_revision(*tx, (*pending)->id, true, admin.user_id, "", now); !r)
       return r.error();
     return save(*tx, std::move(*l), admin.user_id, from, "edit approved");
   }
@@ -264,14 +265,14 @@ Result<Listing> ListingService::reject(const Principal& admin, std::int64_t id,
   if (!l) return l.error();
   const Status from = l->status;
   if (from == Status::active) {
-    auto pending = repo_.pending_revision(id);
+    auto pending = repo::pending_revision(*tx, id);
     if (!pending) return pending.error();
     if (!*pending) return conflict("nothing_to_review", "This listing has no edit waiting.");
-    if (auto r = repo_.decide_revision(*tx, (*pending)->id, false, admin.user_id, reason,
+    if (auto r = repo::decide_revision(*tx, (*pending)->id, false, admin.user_id, reason,
                                        iso_utc(clock_()));
         !r)
       return r.error();
-    if (auto r = repo_.add_event(*tx, id, admin.user_id, from, from, "edit rejected: " + reason,
+    if (auto r = repo::add_event(*tx, id, admin.user_id, from, from, "edit rejected: " + reason,
                                  iso_utc(clock_()));
         !r)
       return r.error();
@@ -300,13 +301,13 @@ Result<Listing> ListingService::set_flags(const Principal& admin, std::int64_t i
 
 Result<std::vector<QueueItem>> ListingService::moderation_queue(const Principal& admin, int limit) {
   if (!admin.admin()) return Error::make(ErrorKind::forbidden, "forbidden", "Admins only.");
-  auto listings = repo_.moderation_queue(limit);
+  auto listings = repo::moderation_queue(db_, limit);
   if (!listings) return listings.error();
   std::vector<QueueItem> out;
   for (auto& l : *listings) {
     QueueItem item{std::move(l), std::nullopt, {}};
     if (item.listing.status == Status::active) {
-      auto pending = repo_.pending_revision(item.listing.id);
+      auto pending = repo::pending_revision(db_, item.listing.id);
       if (!pending) return pending.error();
       item.revision = *pending;
       if (item.revision) {
@@ -322,13 +323,13 @@ Result<std::vector<QueueItem>> ListingService::moderation_queue(const Principal&
 }
 
 Result<int> ListingService::expire_due() {
-  auto due = repo_.due_to_expire(iso_utc(clock_()), 500);
+  auto due = repo::due_to_expire(db_, iso_utc(clock_()), 500);
   if (!due) return due.error();
   int expired = 0;
   for (const auto id : *due) {
     auto tx = db_.begin();
     if (!tx) return tx.error();
-    auto l = repo_.find(*tx, id);
+    auto l = repo::find(*tx, id);
     if (!l) return l.error();
     if (!*l || (*l)->status != Status::active) continue;
     (*l)->status = Status::expired;
@@ -378,10 +379,10 @@ Result<ImportReport> ListingService::import(const Principal& actor,
   auto tx = db_.begin();
   if (!tx) return tx.error();
   for (auto& [row, l] : valid) {
-    auto id = repo_.insert(*tx, l);
+    auto id = repo::insert(*tx, l);
     if (!id) return id.error();
     l.id = *id;
-    if (auto r = repo_.add_event(*tx, l.id, actor.user_id, std::nullopt, l.status,
+    if (auto r = repo::add_event(*tx, l.id, actor.user_id, std::nullopt, l.status,
                                  "imported from CSV", now);
         !r)
       return r.error();
@@ -390,9 +391,9 @@ Result<ImportReport> ListingService::import(const Principal& actor,
       // leaves no half-imported file behind.
       l.status = Status::pending_review;
       l.version += 1;
-      auto updated = repo_.update(*tx, l, l.version - 1);
+      auto updated = repo::update(*tx, l, l.version - 1);
       if (!updated) return updated.error();
-      if (auto r = repo_.add_event(*tx, l.id, actor.user_id, Status::draft, l.status,
+      if (auto r = repo::add_event(*tx, l.id, actor.user_id, Status::draft, l.status,
                                    "submitted for review", now);
           !r)
         return r.error();

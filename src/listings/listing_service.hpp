@@ -81,7 +81,6 @@ class ListingService {
                        std::optional<Status> from, const std::string& reason);
 
   storage::Database& db_;
-  ListingRepository repo_;
   const Gazetteer& gazetteer_;
   ListingOptions options_;
   Clock clock_;

@@ -29,7 +29,6 @@ MediaService::MediaService(storage::Database& db, ListingService& listings,
                            std::function<void(std::int64_t)> on_change)
     : db_(db),
       listings_(listings),
-      repo_(db),
       store_(store),
       images_(images),
       options_(options),
@@ -60,7 +59,7 @@ Result<void> MediaService::place_all(storage::Transaction& tx, std::vector<Media
     const auto position = static_cast<std::int64_t>(i);
     const bool is_cover = cover && m.id == *cover;
     if (m.position == position && m.cover == is_cover) continue;
-    if (auto r = repo_.place(tx, m.id, position, is_cover); !r) return r.error();
+    if (auto r = media_repo::place(tx, m.id, position, is_cover); !r) return r.error();
     m.position = position;
     m.cover = is_cover;
   }
@@ -90,7 +89,7 @@ Result<std::vector<Media>> MediaService::upload(const Principal& actor, std::int
     auto tx = db_.begin();
     if (!tx) return tx.error();
     if (auto l = writable(*tx, actor, listing_id); !l) return l.error();
-    auto existing = repo_.list(*tx, listing_id);
+    auto existing = media_repo::list(*tx, listing_id);
     if (!existing) return existing.error();
     if (existing->size() + files.size() > options_.max_per_listing)
       return too_many(options_.max_per_listing);
@@ -116,9 +115,9 @@ Result<std::vector<Media>> MediaService::upload(const Principal& actor, std::int
   auto recorded = [&]() -> Result<std::vector<Media>> {
     auto tx = db_.begin();
     if (!tx) return tx.error();
-    if (auto r = repo_.lock_listing(*tx, listing_id); !r) return r.error();
+    if (auto r = repo::lock(*tx, listing_id); !r) return r.error();
     if (auto l = writable(*tx, actor, listing_id); !l) return l.error();
-    auto items = repo_.list(*tx, listing_id);
+    auto items = media_repo::list(*tx, listing_id);
     if (!items) return items.error();
     // Checked again under the lock: another upload may have landed meanwhile.
     if (items->size() + images.size() > options_.max_per_listing)
@@ -133,11 +132,11 @@ Result<std::vector<Media>> MediaService::upload(const Principal& actor, std::int
       m.width = images[i].width;
       m.height = images[i].height;
       m.created_at = now;
-      if (auto r = repo_.insert(*tx, m); !r) return r.error();
+      if (auto r = media_repo::insert(*tx, m); !r) return r.error();
       items->push_back(std::move(m));
     }
     if (auto r = place_all(*tx, *items, std::nullopt); !r) return r.error();
-    if (auto r = repo_.sync_listing(*tx, listing_id, now); !r) return r.error();
+    if (auto r = media_repo::sync_listing(*tx, listing_id, now); !r) return r.error();
     if (auto r = tx->commit(); !r) return r.error();
     return items;
   }();
@@ -152,7 +151,7 @@ Result<std::vector<Media>> MediaService::upload(const Principal& actor, std::int
 Result<std::vector<Media>> MediaService::list(const std::optional<Principal>& actor,
                                               std::int64_t listing_id) {
   if (auto l = listings_.get(actor, listing_id); !l) return l.error();
-  return repo_.list(listing_id);
+  return media_repo::list(db_, listing_id);
 }
 
 Result<std::vector<Media>> MediaService::arrange(
@@ -161,7 +160,7 @@ Result<std::vector<Media>> MediaService::arrange(
   auto tx = db_.begin();
   if (!tx) return tx.error();
   if (auto l = writable(*tx, actor, listing_id); !l) return l.error();
-  auto items = repo_.list(*tx, listing_id);
+  auto items = media_repo::list(*tx, listing_id);
   if (!items) return items.error();
 
   if (order) {
@@ -191,9 +190,9 @@ Result<void> MediaService::remove(const Principal& actor, std::int64_t listing_i
                                   std::int64_t media_id) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  if (auto r = repo_.lock_listing(*tx, listing_id); !r) return r.error();
+  if (auto r = repo::lock(*tx, listing_id); !r) return r.error();
   if (auto l = writable(*tx, actor, listing_id); !l) return l.error();
-  auto items = repo_.list(*tx, listing_id);
+  auto items = media_repo::list(*tx, listing_id);
   if (!items) return items.error();
   const auto gone =
       std::find_if(items->begin(), items->end(), [&](const Media& m) { return m.id == media_id; });
@@ -201,9 +200,9 @@ Result<void> MediaService::remove(const Principal& actor, std::int64_t listing_i
     return Error::make(ErrorKind::not_found, "photo_not_found", "No such photo on this listing.");
   const std::string key = gone->storage_key;
   items->erase(gone);
-  if (auto r = repo_.remove(*tx, media_id); !r) return r.error();
+  if (auto r = media_repo::remove(*tx, media_id); !r) return r.error();
   if (auto r = place_all(*tx, *items, std::nullopt); !r) return r.error();
-  if (auto r = repo_.sync_listing(*tx, listing_id, iso_utc(clock_())); !r) return r.error();
+  if (auto r = media_repo::sync_listing(*tx, listing_id, iso_utc(clock_())); !r) return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   // After the commit: a failed removal leaves an unreferenced file, never a broken photo.
   remove_files({key});

@@ -68,7 +68,6 @@ class MediaService {
 
   storage::Database& db_;
   ListingService& listings_;
-  MediaRepository repo_;
   storage::MediaStore& store_;
   const ImageProcessor& images_;
   MediaOptions options_;

@@ -1,20 +1,8 @@
 #include "listings/view_counter.hpp"
 
+#include "listings/listing_repository.hpp"
+
 namespace griha::listings {
-namespace {
-
-using storage::params;
-using storage::Query;
-
-constexpr Query k_add{"listing_views_add", R"(
-INSERT INTO listing_views (listing_id, views) VALUES ($1, $2)
-ON CONFLICT (listing_id) DO UPDATE SET views = listing_views.views + excluded.views)"};
-constexpr Query k_of_owner{"listing_views_of_owner", R"(
-SELECT v.listing_id, v.views FROM listing_views v JOIN listings l ON l.id = v.listing_id
-WHERE l.owner_id = $1)"};
-
-}  // namespace
-
 void ViewCounter::record(std::int64_t listing_id) {
   std::lock_guard lock(mu_);
   ++pending_[listing_id];
@@ -37,7 +25,7 @@ Result<std::size_t> ViewCounter::flush() {
     return tx.error();
   }
   for (const auto& [id, n] : batch) {
-    if (auto r = tx->exec(k_add, params(id, n)); !r) {
+    if (auto r = repo::add_views(*tx, id, n); !r) {
       put_back();
       return r.error();
     }
@@ -50,11 +38,7 @@ Result<std::size_t> ViewCounter::flush() {
 }
 
 Result<std::map<std::int64_t, std::int64_t>> ViewCounter::views_of_owner(std::int64_t owner_id) {
-  auto r = db_.exec(k_of_owner, params(owner_id));
-  if (!r) return r.error();
-  std::map<std::int64_t, std::int64_t> out;
-  for (const auto& row : r->rows) out[row.i64(0)] = row.i64(1);
-  return out;
+  return repo::views_of_owner(db_, owner_id);
 }
 
 }  // namespace griha::listings

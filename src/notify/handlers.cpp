@@ -12,20 +12,6 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 using http::bhttp::status;
-using storage::params;
-using storage::Query;
-
-constexpr Query k_list{"notifications_list", R"(
-SELECT id, kind, title, body, link, created_at, read_at FROM notifications
-WHERE user_id = $1 AND id < $2 AND ($3 = 0 OR read_at IS NULL)
-ORDER BY id DESC LIMIT $4)"};
-constexpr Query k_unread{"notifications_unread", R"(
-SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL)"};
-// The user id in the WHERE clause is the object-level check: another user's id matches nothing.
-constexpr Query k_read{"notifications_read", R"(
-UPDATE notifications SET read_at = COALESCE(read_at, $3) WHERE id = $1 AND user_id = $2)"};
-constexpr Query k_read_all{"notifications_read_all", R"(
-UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL)"};
 
 constexpr std::int64_t k_no_cursor = std::numeric_limits<std::int64_t>::max();
 
@@ -48,23 +34,22 @@ http::Handler NotifyHandlers::my_notifications() const {
     const bool unread_only = unread_param == "true";
     const auto user = req.principal->user_id;
     auto r = co_await workers.run([&]() -> Result<json::object> {
-      auto rows = db.exec(k_list, params(user, *before, unread_only, *limit));
+      auto rows = notifications(db, user, *before, unread_only, int(*limit));
       if (!rows) return rows.error();
-      auto unread = db.exec(k_unread, params(user));
+      auto unread = unread_notifications(db, user);
       if (!unread) return unread.error();
       json::array items;
-      for (const auto& row : rows->rows)
-        items.push_back({{"id", row.i64(0)},
-                         {"kind", row.text(1)},
-                         {"title", row.text(2)},
-                         {"body", row.text(3)},
-                         {"link", row.text(4)},
-                         {"created_at", row.text(5)},
-                         {"read_at", opt(row.opt_text(6))}});
-      json::object out{{"unread_count", unread->rows.front().i64(0)}};
-      out["next_before_id"] = std::int64_t(items.size()) == *limit
-                                  ? json::value(rows->rows.back().i64(0))
-                                  : json::value(nullptr);
+      for (const auto& n : *rows)
+        items.push_back({{"id", n.id},
+                         {"kind", n.kind},
+                         {"title", n.title},
+                         {"body", n.body},
+                         {"link", n.link},
+                         {"created_at", n.created_at},
+                         {"read_at", opt(n.read_at)}});
+      json::object out{{"unread_count", *unread}};
+      out["next_before_id"] = std::int64_t(items.size()) == *limit ? json::value(rows->back().id)
+                                                                   : json::value(nullptr);
       out["items"] = std::move(items);
       return out;
     });
@@ -79,9 +64,9 @@ http::Handler NotifyHandlers::mark_read() const {
     const auto id = req.int_param("id");
     const auto user = req.principal->user_id;
     auto r = co_await workers.run([&]() -> Result<void> {
-      auto u = db.exec(k_read, params(id, user, iso_utc(clock())));
-      if (!u) return u.error();
-      if (u->affected == 0)
+      auto found = mark_notification_read(db, id, user, iso_utc(clock()));
+      if (!found) return found.error();
+      if (!*found)
         return Error::make(ErrorKind::not_found, "notification_not_found",
                            "You have no notification with this id.");
       return {};
@@ -95,8 +80,8 @@ http::Handler NotifyHandlers::mark_all_read() const {
   return [&db = db, &workers = workers,
           clock = clock](http::Request& req) -> asio::awaitable<http::Response> {
     const auto user = req.principal->user_id;
-    auto r =
-        co_await workers.run([&] { return db.exec(k_read_all, params(user, iso_utc(clock()))); });
+    auto r = co_await workers.run(
+        [&] { return mark_all_notifications_read(db, user, iso_utc(clock())); });
     if (!r) co_return http::problem_response(r.error(), req.path);
     co_return http::no_content();
   };

@@ -10,6 +10,8 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "storage/executor.hpp"
+
 namespace griha::notify {
 namespace {
 
@@ -25,6 +27,18 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', 0, $10, $11))"};
 constexpr Query k_insert_notification{"notification_insert", R"(
 INSERT INTO notifications (user_id, kind, title, body, link, created_at)
 VALUES ($1, $2, $3, $4, $5, $6))"};
+
+constexpr Query k_notifications{"notifications_list", R"(
+SELECT id, kind, title, body, link, created_at, read_at FROM notifications
+WHERE user_id = $1 AND id < $2 AND ($3 = 0 OR read_at IS NULL)
+ORDER BY id DESC LIMIT $4)"};
+constexpr Query k_unread{"notifications_unread", R"(
+SELECT COUNT(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL)"};
+// The user id in the WHERE clause is the object-level check: another user's id matches nothing.
+constexpr Query k_read{"notifications_read", R"(
+UPDATE notifications SET read_at = COALESCE(read_at, $3) WHERE id = $1 AND user_id = $2)"};
+constexpr Query k_read_all{"notifications_read_all", R"(
+UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL)"};
 
 constexpr Query k_cancel{"outbox_cancel", R"(
 UPDATE outbox SET status = 'cancelled' WHERE cancel_key = $1 AND status = 'pending')"};
@@ -98,24 +112,47 @@ Result<void> enqueue(storage::Transaction& tx, const Outgoing& m, const std::str
   if (m.to.empty()) return Error::internal("outbox message " + m.kind + " has no recipient");
   const std::optional<std::string> cancel_key =
       m.cancel_key.empty() ? std::nullopt : std::optional(m.cancel_key);
-  auto r = tx.exec(k_insert, params(random_hex(16), m.channel == Channel::email ? "email" : "sms",
-                                    m.kind, m.to, m.subject, m.text, m.html, extras_json(m),
-                                    cancel_key, m.send_at.empty() ? now : m.send_at, now));
-  if (!r) return r.error();
-  return {};
+  return storage::done(storage::Executor(tx).execute(
+      k_insert, params(random_hex(16), m.channel == Channel::email ? "email" : "sms", m.kind, m.to,
+                       m.subject, m.text, m.html, extras_json(m), cancel_key,
+                       m.send_at.empty() ? now : m.send_at, now)));
 }
 
 Result<void> notify_in_app(storage::Transaction& tx, const InAppNotification& n,
                            const std::string& now) {
-  auto r = tx.exec(k_insert_notification, params(n.user_id, n.kind, n.title, n.body, n.link, now));
-  if (!r) return r.error();
-  return {};
+  return storage::done(storage::Executor(tx).execute(
+      k_insert_notification, params(n.user_id, n.kind, n.title, n.body, n.link, now)));
 }
 
 Result<std::int64_t> cancel_pending(storage::Transaction& tx, const std::string& cancel_key) {
-  auto r = tx.exec(k_cancel, params(cancel_key));
-  if (!r) return r.error();
-  return r->affected;
+  return storage::Executor(tx).execute(k_cancel, params(cancel_key));
+}
+
+Result<std::vector<Notification>> notifications(storage::Executor ex, std::int64_t user_id,
+                                                std::int64_t before_id, bool unread_only,
+                                                int limit) {
+  return ex.all(k_notifications, params(user_id, before_id, unread_only, limit),
+                [](const storage::Row& r) {
+                  return Notification{r.i64("id"),          r.text("kind"), r.text("title"),
+                                      r.text("body"),       r.text("link"), r.text("created_at"),
+                                      r.opt_text("read_at")};
+                });
+}
+
+Result<std::int64_t> unread_notifications(storage::Executor ex, std::int64_t user_id) {
+  return ex.one_value<std::int64_t>(k_unread, params(user_id), "n");
+}
+
+Result<bool> mark_notification_read(storage::Executor ex, std::int64_t id, std::int64_t user_id,
+                                    const std::string& now) {
+  auto changed = ex.execute(k_read, params(id, user_id, now));
+  if (!changed) return changed.error();
+  return *changed > 0;
+}
+
+Result<void> mark_all_notifications_read(storage::Executor ex, std::int64_t user_id,
+                                         const std::string& now) {
+  return storage::done(ex.execute(k_read_all, params(user_id, now)));
 }
 
 struct Dispatcher::State {
@@ -137,13 +174,14 @@ Dispatcher::Dispatcher(storage::Database& db, EmailSender& email, SmsSender& sms
 Result<int> Dispatcher::run_once() {
   const auto now = clock_();
   const auto token = random_hex(8);
-  auto claimed = db_.exec(
+  const storage::Executor db(db_);
+  auto claimed = db.exec(
       k_claim, params(iso_utc(now + options_.claim_seconds), iso_utc(now), options_.batch, token));
   if (!claimed) return claimed.error();
   int sent = 0;
   for (const auto& row : claimed->rows) {
-    const auto id = row.i64(0);
-    const auto attempts = row.i64(9);
+    const auto id = row.i64("id");
+    const auto attempts = row.i64("attempts");
     Result<void> outcome;
     try {
       outcome = deliver(row);
@@ -156,16 +194,16 @@ Result<int> Dispatcher::run_once() {
     if (outcome) {
       ++sent;
       state_->sent++;
-      if (auto r = db_.exec(k_mark_sent, params(id, iso_utc(after), token)); !r) return r.error();
+      if (auto r = db.execute(k_mark_sent, params(id, iso_utc(after), token)); !r) return r.error();
       continue;
     }
     state_->failed++;
     const auto error = outcome.error().code + ": " + outcome.error().detail;
     if (attempts >= options_.max_attempts || outcome.error().kind == ErrorKind::internal) {
       state_->dead++;
-      spdlog::error("outbox {} ({} to {}) dead after {} attempts: {}", id, row.text(3), row.text(4),
-                    attempts, error);
-      if (auto r = db_.exec(k_mark_dead, params(id, error, token)); !r) return r.error();
+      spdlog::error("outbox {} ({} to {}) dead after {} attempts: {}", id, row.text("kind"),
+                    row.text("recipient"), attempts, error);
+      if (auto r = db.execute(k_mark_dead, params(id, error, token)); !r) return r.error();
       continue;
     }
     // Exponential backoff with ±20% jitter so that a provider coming back is not hit by
@@ -175,24 +213,25 @@ Result<int> Dispatcher::run_once() {
         options_.retry_base_seconds * std::pow(2.0, static_cast<double>(attempts - 1)));
     const double jitter = 0.8 + 0.4 * (random_below(1001) / 1000.0);
     const auto delay = static_cast<std::time_t>(std::max(1.0, std::round(base * jitter)));
-    spdlog::warn("outbox {} ({} to {}) attempt {} failed, retry in {} s: {}", id, row.text(3),
-                 row.text(4), attempts, delay, error);
-    if (auto r = db_.exec(k_mark_retry, params(id, iso_utc(after + delay), error, token)); !r)
+    spdlog::warn("outbox {} ({} to {}) attempt {} failed, retry in {} s: {}", id, row.text("kind"),
+                 row.text("recipient"), attempts, delay, error);
+    if (auto r = db.execute(k_mark_retry, params(id, iso_utc(after + delay), error, token)); !r)
       return r.error();
   }
   return sent;
 }
 
 Result<void> Dispatcher::deliver(const storage::Row& row) {
-  const auto delivery_id = row.text(1);
-  if (row.text(2) == "sms") return sms_.send(row.text(4), row.text(6), delivery_id);
+  const auto delivery_id = row.text("delivery_id");
+  if (row.text("channel") == "sms")
+    return sms_.send(row.text("recipient"), row.text("body_text"), delivery_id);
   Email e;
-  e.to = row.text(4);
-  e.subject = row.text(5);
-  e.text = row.text(6);
-  e.html = row.text(7);
+  e.to = row.text("recipient");
+  e.subject = row.text("subject");
+  e.text = row.text("body_text");
+  e.html = row.text("body_html");
   e.message_id = delivery_id;
-  read_extras(row.text(8), e);
+  read_extras(row.text("extras"), e);
   return email_.send(e);
 }
 
@@ -232,40 +271,34 @@ std::int64_t Dispatcher::dead_total() const {
   return state_->dead;
 }
 
-Result<std::vector<OutboxEntry>> list_outbox(storage::Database& db, const std::string& status,
+Result<std::vector<OutboxEntry>> list_outbox(storage::Executor ex, const std::string& status,
                                              std::int64_t before_id, int limit) {
-  auto r = db.exec(k_list, params(status, before_id, limit));
-  if (!r) return r.error();
-  std::vector<OutboxEntry> out;
-  for (const auto& row : r->rows) {
+  return ex.all(k_list, params(status, before_id, limit), [](const storage::Row& row) {
     OutboxEntry e;
-    e.id = row.i64(0);
-    e.delivery_id = row.text(1);
-    e.channel = row.text(2);
-    e.kind = row.text(3);
-    e.recipient = row.text(4);
-    e.subject = row.text(5);
-    e.status = row.text(6);
-    e.last_error = row.text(7);
-    e.attempts = row.i64(8);
-    e.next_attempt_at = row.text(9);
-    e.created_at = row.text(10);
-    e.sent_at = row.opt_text(11);
-    out.push_back(std::move(e));
-  }
-  return out;
+    e.id = row.i64("id");
+    e.delivery_id = row.text("delivery_id");
+    e.channel = row.text("channel");
+    e.kind = row.text("kind");
+    e.recipient = row.text("recipient");
+    e.subject = row.text("subject");
+    e.status = row.text("status");
+    e.last_error = row.text("last_error");
+    e.attempts = row.i64("attempts");
+    e.next_attempt_at = row.text("next_attempt_at");
+    e.created_at = row.text("created_at");
+    e.sent_at = row.opt_text("sent_at");
+    return e;
+  });
 }
 
-Result<std::int64_t> purge_outbox(storage::Database& db, const std::string& before) {
-  auto r = db.exec(k_purge, params(before));
-  if (!r) return r.error();
-  return r->affected;
+Result<std::int64_t> purge_outbox(storage::Executor ex, const std::string& before) {
+  return ex.execute(k_purge, params(before));
 }
 
-Result<void> retry_dead(storage::Database& db, std::int64_t id, const std::string& now) {
-  auto r = db.exec(k_retry_dead, params(id, now));
-  if (!r) return r.error();
-  if (r->affected == 0)
+Result<void> retry_dead(storage::Executor ex, std::int64_t id, const std::string& now) {
+  auto changed = ex.execute(k_retry_dead, params(id, now));
+  if (!changed) return changed.error();
+  if (*changed == 0)
     return Error::make(ErrorKind::not_found, "message_not_found",
                        "No dead-lettered message has this id.");
   return {};

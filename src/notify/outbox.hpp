@@ -17,7 +17,7 @@
 #include "core/time.hpp"
 #include "notify/email.hpp"
 #include "notify/sms.hpp"
-#include "storage/database.hpp"
+#include "storage/executor.hpp"
 
 namespace griha::notify {
 
@@ -47,7 +47,8 @@ struct InAppNotification {
   std::string link;  // a path in the web app, e.g. "/dashboard/leads/12"
 };
 
-// Both write inside the caller's transaction; `now` is UTC ISO-8601.
+// Both write inside the caller's transaction (a Transaction, not any Executor: a message is
+// written with the event that causes it or not at all); `now` is UTC ISO-8601.
 Result<void> enqueue(storage::Transaction& tx, const Outgoing& message, const std::string& now);
 Result<void> notify_in_app(storage::Transaction& tx, const InAppNotification& notification,
                            const std::string& now);
@@ -82,6 +83,22 @@ class Dispatcher {
   std::shared_ptr<State> state_;
 };
 
+// A user's in-app notifications, newest first, with ids below `before_id`.
+struct Notification {
+  std::int64_t id = 0;
+  std::string kind, title, body, link, created_at;
+  std::optional<std::string> read_at;
+};
+Result<std::vector<Notification>> notifications(storage::Executor ex, std::int64_t user_id,
+                                                std::int64_t before_id, bool unread_only,
+                                                int limit);
+Result<std::int64_t> unread_notifications(storage::Executor ex, std::int64_t user_id);
+// False when the user has no notification with this id (another user's included).
+Result<bool> mark_notification_read(storage::Executor ex, std::int64_t id, std::int64_t user_id,
+                                    const std::string& now);
+Result<void> mark_all_notifications_read(storage::Executor ex, std::int64_t user_id,
+                                         const std::string& now);
+
 // Admin views of the outbox.
 struct OutboxEntry {
   std::int64_t id = 0;
@@ -90,12 +107,12 @@ struct OutboxEntry {
   std::string next_attempt_at, created_at;
   std::optional<std::string> sent_at;
 };
-Result<std::vector<OutboxEntry>> list_outbox(storage::Database& db, const std::string& status,
+Result<std::vector<OutboxEntry>> list_outbox(storage::Executor ex, const std::string& status,
                                              std::int64_t before_id, int limit);
 // Deletes sent and cancelled messages created before `before`: their bodies hold codes, links
 // and contact details that need not be kept. Returns how many.
-Result<std::int64_t> purge_outbox(storage::Database& db, const std::string& before);
+Result<std::int64_t> purge_outbox(storage::Executor ex, const std::string& before);
 // A dead message goes back to pending with a fresh attempt budget; 404 if it is not dead.
-Result<void> retry_dead(storage::Database& db, std::int64_t id, const std::string& now);
+Result<void> retry_dead(storage::Executor ex, std::int64_t id, const std::string& now);
 
 }  // namespace griha::notify

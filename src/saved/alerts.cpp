@@ -145,7 +145,6 @@ AlertSweeper::AlertSweeper(storage::Database& db, const listings::Gazetteer& gaz
                            const UnsubscribeTokens& tokens, AlertOptions options, Clock clock,
                            std::function<void()> wake)
     : db_(db),
-      repo_(db),
       gazetteer_(gazetteer),
       tokens_(tokens),
       options_(std::move(options)),
@@ -157,7 +156,7 @@ Result<int> AlertSweeper::sweep() {
   const DueCutoffs cutoffs = due_cutoffs(now);
   int enqueued = 0;
   for (std::int64_t after_id = 0;;) {
-    auto rows = repo_.due_searches(cutoffs, after_id, static_cast<int>(options_.batch));
+    auto rows = repo::due_searches(db_, cutoffs, after_id, static_cast<int>(options_.batch));
     if (!rows) return rows.error();
     if (rows->empty()) break;
     after_id = rows->back().id;
@@ -261,10 +260,10 @@ Result<bool> AlertSweeper::deliver(Due& d, std::int64_t now) {
   auto tx = db_.begin();
   if (!tx) return tx.error();
   // Another node's sweep, an edit or an unsubscribe got here first: leave it to them.
-  auto advanced = repo_.advance(*tx, d.search.id, d.search.checked_at, now_iso);
+  auto advanced = repo::advance(*tx, d.search.id, d.search.checked_at, now_iso);
   if (!advanced) return advanced.error();
   if (!*advanced) return false;
-  auto alerted = repo_.alerted(*tx, d.search.id);
+  auto alerted = repo::alerted(*tx, d.search.id);
   if (!alerted) return alerted.error();
   std::vector<AlertListing> fresh;
   for (auto& m : d.matches)
@@ -277,19 +276,19 @@ Result<bool> AlertSweeper::deliver(Due& d, std::int64_t now) {
     // Remembered even when there is nobody to send to (no verified email yet), so that
     // verifying later does not release a flood of old listings.
     for (const auto& m : fresh)
-      if (auto r = repo_.add_alerted(*tx, d.search.id, m.id, m.published_at); !r) return r.error();
-    auto to = repo_.recipient(*tx, d.search.user_id);
+      if (auto r = repo::add_alerted(*tx, d.search.id, m.id, m.published_at); !r) return r.error();
+    auto to = repo::recipient(*tx, d.search.user_id);
     if (!to) return to.error();
     if (*to) {
       auto email = alert_email(d.search, (*to)->email, fresh, gazetteer_, tokens_, options_);
       if (!email) return email.error();
       if (auto r = notify::enqueue(*tx, *email, now_iso); !r) return r.error();
-      if (auto r = repo_.mark_sent(*tx, d.search.id, now_iso); !r) return r.error();
+      if (auto r = repo::mark_sent(*tx, d.search.id, now_iso); !r) return r.error();
       sent = true;
     }
   }
   // What was published before the next window's start can never be a candidate again.
-  if (auto r = repo_.prune_alerted(*tx, d.search.id,
+  if (auto r = repo::prune_alerted(*tx, d.search.id,
                                    iso_utc(static_cast<std::time_t>(now - k_lookback_seconds)));
       !r)
     return r.error();

@@ -75,7 +75,6 @@ class AlertSweeper {
   Result<bool> deliver(Due& due, std::int64_t now);
 
   storage::Database& db_;
-  SavedRepository repo_;
   const listings::Gazetteer& gazetteer_;
   const UnsubscribeTokens& tokens_;
   AlertOptions options_;

@@ -33,7 +33,7 @@ std::string alert_cancel_key(std::int64_t saved_search_id) {
 
 SavedSearchService::SavedSearchService(storage::Database& db, const UnsubscribeTokens& tokens,
                                        SavedSearchOptions options, Clock clock)
-    : db_(db), repo_(db), tokens_(tokens), options_(options), clock_(std::move(clock)) {}
+    : db_(db), tokens_(tokens), options_(options), clock_(std::move(clock)) {}
 
 Result<SavedSearch> SavedSearchService::create(std::int64_t user_id,
                                                const boost::json::object& body) {
@@ -78,14 +78,14 @@ Result<SavedSearch> SavedSearchService::create(std::int64_t user_id,
   s.created_at = s.updated_at = s.checked_at = s.alerts_since = iso_utc(now);
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  if (auto r = repo_.lock_user(*tx, user_id); !r) return r.error();
-  auto count = repo_.search_count(*tx, user_id);
+  if (auto r = repo::lock_user(*tx, user_id); !r) return r.error();
+  auto count = repo::search_count(*tx, user_id);
   if (!count) return count.error();
   if (*count >= options_.cap)
     return Error::make(ErrorKind::conflict, "saved_searches_full",
                        "You can keep " + std::to_string(options_.cap) +
                            " saved searches at most; delete one to save another.");
-  auto id = repo_.insert_search(*tx, s);
+  auto id = repo::insert_search(*tx, s);
   if (!id) return id.error();
   if (auto r = tx->commit(); !r) return r.error();
   s.id = *id;
@@ -93,12 +93,12 @@ Result<SavedSearch> SavedSearchService::create(std::int64_t user_id,
 }
 
 Result<std::vector<SavedSearch>> SavedSearchService::list(std::int64_t user_id) {
-  return repo_.searches_of(user_id);
+  return repo::searches_of(db_, user_id);
 }
 
 Result<SavedSearch> SavedSearchService::owned(storage::Transaction& tx, std::int64_t user_id,
                                               std::int64_t id) {
-  auto found = repo_.find_search(tx, id);
+  auto found = repo::find_search(tx, id);
   if (!found) return found.error();
   // Someone else's search is "not found": walking ids reveals nothing.
   if (!*found || (*found)->user_id != user_id) return not_found();
@@ -141,7 +141,7 @@ Result<SavedSearch> SavedSearchService::update(std::int64_t user_id, std::int64_
     s->frequency = *frequency;
   }
   s->updated_at = now;
-  if (auto r = repo_.update_search(*tx, *s); !r) return r.error();
+  if (auto r = repo::update_search(*tx, *s); !r) return r.error();
   if (s->frequency == Frequency::off)
     if (auto r = notify::cancel_pending(*tx, alert_cancel_key(id)); !r) return r.error();
   if (auto r = tx->commit(); !r) return r.error();
@@ -153,7 +153,7 @@ Result<void> SavedSearchService::remove(std::int64_t user_id, std::int64_t id) {
   if (!tx) return tx.error();
   auto s = owned(*tx, user_id, id);
   if (!s) return s.error();
-  if (auto r = repo_.delete_search(*tx, id); !r) return r.error();
+  if (auto r = repo::delete_search(*tx, id); !r) return r.error();
   if (auto r = notify::cancel_pending(*tx, alert_cancel_key(id)); !r) return r.error();
   return tx->commit();
 }
@@ -161,7 +161,7 @@ Result<void> SavedSearchService::remove(std::int64_t user_id, std::int64_t id) {
 Result<std::optional<SavedSearch>> SavedSearchService::by_token(std::string_view token) {
   const auto id = tokens_.verify(token);
   if (!id) return invalid_token();
-  return repo_.find_search(*id);
+  return repo::find_search(db_, *id);
 }
 
 Result<void> SavedSearchService::unsubscribe(std::string_view token) {
@@ -169,7 +169,7 @@ Result<void> SavedSearchService::unsubscribe(std::string_view token) {
   if (!id) return invalid_token();
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto found = repo_.find_search(*tx, *id);
+  auto found = repo::find_search(*tx, *id);
   if (!found) return found.error();
   if (!*found) return {};
   SavedSearch& s = **found;
@@ -178,7 +178,7 @@ Result<void> SavedSearchService::unsubscribe(std::string_view token) {
     s.frequency = Frequency::off;
     s.unsubscribed_at = now;
     s.updated_at = now;
-    if (auto r = repo_.update_search(*tx, s); !r) return r.error();
+    if (auto r = repo::update_search(*tx, s); !r) return r.error();
   }
   if (auto r = notify::cancel_pending(*tx, alert_cancel_key(*id)); !r) return r.error();
   return tx->commit();

@@ -45,7 +45,6 @@ class SavedSearchService {
   Result<SavedSearch> owned(storage::Transaction& tx, std::int64_t user_id, std::int64_t id);
 
   storage::Database& db_;
-  SavedRepository repo_;
   const UnsubscribeTokens& tokens_;
   SavedSearchOptions options_;
   Clock clock_;

@@ -110,7 +110,7 @@ boost::json::object compare_json(std::span<const listings::Listing> ls,
 
 ShortlistService::ShortlistService(storage::Database& db, listings::ListingService& listings,
                                    ShortlistOptions options, Clock clock)
-    : db_(db), repo_(db), listings_(listings), options_(options), clock_(std::move(clock)) {}
+    : db_(db), listings_(listings), options_(options), clock_(std::move(clock)) {}
 
 Result<bool> ShortlistService::add(std::int64_t user_id, std::int64_t listing_id) {
   // Public only: the same rule, and the same 404, as anyone reading the listing.
@@ -118,17 +118,17 @@ Result<bool> ShortlistService::add(std::int64_t user_id, std::int64_t listing_id
   if (!listing) return listing.error();
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  if (auto r = repo_.lock_user(*tx, user_id); !r) return r.error();
-  auto present = repo_.shortlist_contains(*tx, user_id, listing_id);
+  if (auto r = repo::lock_user(*tx, user_id); !r) return r.error();
+  auto present = repo::shortlist_contains(*tx, user_id, listing_id);
   if (!present) return present.error();
   if (*present) return false;
-  auto count = repo_.shortlist_count(*tx, user_id);
+  auto count = repo::shortlist_count(*tx, user_id);
   if (!count) return count.error();
   if (*count >= options_.cap)
     return Error::make(ErrorKind::conflict, "shortlist_full",
                        "Your shortlist holds " + std::to_string(options_.cap) +
                            " listings at most; remove some to add more.");
-  if (auto r = repo_.shortlist_insert(*tx, user_id, listing_id, listing->title.value_or(""),
+  if (auto r = repo::shortlist_insert(*tx, user_id, listing_id, listing->title.value_or(""),
                                       iso_utc(clock_()));
       !r)
     return r.error();
@@ -137,11 +137,11 @@ Result<bool> ShortlistService::add(std::int64_t user_id, std::int64_t listing_id
 }
 
 Result<void> ShortlistService::remove(std::int64_t user_id, std::int64_t listing_id) {
-  return repo_.shortlist_delete(user_id, listing_id);
+  return repo::shortlist_delete(db_, user_id, listing_id);
 }
 
 Result<std::vector<ShortlistEntry>> ShortlistService::list(std::int64_t user_id) {
-  auto rows = repo_.shortlist(user_id);
+  auto rows = repo::shortlist(db_, user_id);
   if (!rows) return rows.error();
   std::vector<ShortlistEntry> out;
   out.reserve(rows->size());

@@ -59,7 +59,6 @@ class ShortlistService {
 
  private:
   storage::Database& db_;
-  SavedRepository repo_;
   listings::ListingService& listings_;
   ShortlistOptions options_;
   Clock clock_;

@@ -104,9 +104,8 @@ Result<std::vector<PublishedListing>> load_published_page(storage::Database& db,
                                                           const std::string& after_published_at,
                                                           std::int64_t after_id,
                                                           std::size_t limit) {
-  listings::ListingRepository repo(db);
   auto page =
-      repo.active_by_published(after_published_at, after_id, static_cast<std::int64_t>(limit));
+      listings::repo::active_by_published(db, after_published_at, after_id, static_cast<std::int64_t>(limit));
   if (!page) return page.error();
   std::vector<PublishedListing> out;
   out.reserve(page->size());
@@ -116,10 +115,10 @@ Result<std::vector<PublishedListing>> load_published_page(storage::Database& db,
 
 ListingSearch::ListingSearch(storage::Database& db, const listings::Gazetteer& gazetteer,
                              IndexOptions options)
-    : listings_(db), gazetteer_(gazetteer), index_(std::move(options)) {}
+    : db_(db), gazetteer_(gazetteer), index_(std::move(options)) {}
 
 Result<std::size_t> ListingSearch::load() {
-  auto max_id = listings_.max_id();
+  auto max_id = listings::repo::max_id(db_);
   if (!max_id) return max_id.error();
   const std::int64_t last = *max_id;
 
@@ -132,7 +131,7 @@ Result<std::size_t> ListingSearch::load() {
   auto load_range = [this](std::int64_t from, std::int64_t to, Part& part) {
     constexpr std::int64_t k_page = 50'000;  // bounds the rows held at once
     for (std::int64_t after = from;;) {
-      auto page = listings_.active_by_id(after, to, k_page);
+      auto page = listings::repo::active_by_id(db_, after, to, k_page);
       if (!page) {
         part.error = page.error();
         return;
@@ -157,7 +156,7 @@ Result<std::size_t> ListingSearch::load() {
 }
 
 Result<void> ListingSearch::refresh(std::int64_t listing_id) {
-  auto found = listings_.active(listing_id);
+  auto found = listings::repo::active(db_, listing_id);
   if (!found) return found.error();
   if (!*found) {
     index_.remove(listing_id);

@@ -49,7 +49,7 @@ class ListingSearch {
   const Index& index() const { return index_; }
 
  private:
-  listings::ListingRepository listings_;
+  storage::Database& db_;
   const listings::Gazetteer& gazetteer_;  // city and locality names for the text index
   Index index_;
 };

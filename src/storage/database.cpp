@@ -27,6 +27,31 @@ T parse_number(const std::string& s, std::size_t i, std::string_view wanted) {
 
 }  // namespace
 
+Columns::Columns(std::vector<std::string> names) : names_(std::move(names)) {
+  positions_.reserve(names_.size());
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    auto [it, fresh] = positions_.emplace(names_[i], i);
+    if (!fresh) it->second = std::string_view::npos;
+  }
+}
+
+std::size_t Columns::index(std::string_view name) const {
+  const auto it = positions_.find(name);
+  if (it == positions_.end())
+    throw ErrorException(Error::internal("the result has no column \"" + std::string(name) + "\""));
+  if (it->second == std::string_view::npos)
+    throw ErrorException(
+        Error::internal("the result has two columns called \"" + std::string(name) + "\""));
+  return it->second;
+}
+
+std::size_t Row::index(std::string_view column) const {
+  if (!columns_)
+    throw ErrorException(
+        Error::internal("the row has no column names (reading \"" + std::string(column) + "\")"));
+  return columns_->index(column);
+}
+
 bool Row::is_null(std::size_t i) const {
   return std::holds_alternative<std::monostate>(cells_.at(i));
 }

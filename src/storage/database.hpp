@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -33,23 +34,93 @@ struct Query {
   std::string_view postgres_sql = {};
 };
 
+// The names of a result's columns, shared by its rows.
+class Columns {
+ public:
+  explicit Columns(std::vector<std::string> names);
+  Columns(const Columns&) = delete;  // the index points into names_
+  Columns& operator=(const Columns&) = delete;
+  const std::vector<std::string>& names() const { return names_; }
+  // The position of the column called `name`. No such column, or two of them (a join that
+  // selects `a.id` and `b.id` without aliases), is a bug in the query: ErrorException.
+  std::size_t index(std::string_view name) const;
+
+ private:
+  std::vector<std::string> names_;
+  std::unordered_map<std::string_view, std::size_t> positions_;  // npos: ambiguous
+};
+
+// One result row. Repositories read it by column name (`row.i64("owner_id")`,
+// `row.get<std::optional<std::string>>("email")`), so that a SELECT may list its columns in
+// any order; an expression needs an alias (`COUNT(*) AS n`), as the dialects name it apart.
 class Row {
  public:
   explicit Row(std::vector<Value> cells) : cells_(std::move(cells)) {}
+  Row(std::shared_ptr<const Columns> columns, std::vector<Value> cells)
+      : columns_(std::move(columns)), cells_(std::move(cells)) {}
   std::size_t size() const { return cells_.size(); }
-  bool is_null(std::size_t i) const;
   // Numbers and text convert into each other where exact; anything else (reading "abc" or
-  // 2.5 as an integer) is a bug in the query, so it throws ErrorException.
-  std::int64_t i64(std::size_t i) const;  // NULL -> 0
-  double f64(std::size_t i) const;        // NULL -> 0
-  std::string text(std::size_t i) const;  // NULL -> ""
+  // 2.5 as an integer) is a bug in the query, so it throws ErrorException, as does a column
+  // the row does not have.
+  bool is_null(std::string_view column) const { return is_null(index(column)); }
+  std::int64_t i64(std::string_view column) const { return i64(index(column)); }   // NULL -> 0
+  double f64(std::string_view column) const { return f64(index(column)); }         // NULL -> 0
+  std::string text(std::string_view column) const { return text(index(column)); }  // NULL -> ""
+  bool flag(std::string_view column) const { return i64(column) != 0; }  // booleans are 0/1
+  std::optional<std::int64_t> opt_i64(std::string_view column) const {
+    return opt_i64(index(column));
+  }
+  std::optional<std::string> opt_text(std::string_view column) const {
+    return opt_text(index(column));
+  }
+  // The column as T: std::int64_t, int, double, bool, std::string, or std::optional of one
+  // (NULL -> nullopt; the plain types read NULL as 0, false or "").
+  template <class T>
+  T get(std::string_view column) const;
+
+  // By position: for storage's own code and for a statement whose columns are not named
+  // (PRAGMA). Repositories read by name.
+  bool is_null(std::size_t i) const;
+  std::int64_t i64(std::size_t i) const;
+  double f64(std::size_t i) const;
+  std::string text(std::size_t i) const;
   std::optional<std::int64_t> opt_i64(std::size_t i) const;
   std::optional<std::string> opt_text(std::size_t i) const;
   const Value& operator[](std::size_t i) const { return cells_.at(i); }
 
  private:
+  std::size_t index(std::string_view column) const;
+  template <class T>
+  T at(std::size_t i) const;
+
+  std::shared_ptr<const Columns> columns_;
   std::vector<Value> cells_;
 };
+
+template <class T>
+T Row::get(std::string_view column) const {
+  return at<T>(index(column));
+}
+
+template <class T>
+T Row::at(std::size_t i) const {
+  if constexpr (std::is_same_v<T, std::int64_t>) {
+    return i64(i);
+  } else if constexpr (std::is_same_v<T, int>) {
+    return static_cast<int>(i64(i));
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return i64(i) != 0;
+  } else if constexpr (std::is_same_v<T, double>) {
+    return f64(i);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return text(i);
+  } else {
+    static_assert(std::is_same_v<T, std::optional<typename T::value_type>>,
+                  "Row::get reads integers, doubles, booleans, text, or optionals of them");
+    if (is_null(i)) return std::nullopt;
+    return at<typename T::value_type>(i);
+  }
+}
 
 struct Rows {
   std::vector<std::string> columns;

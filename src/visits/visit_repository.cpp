@@ -1,10 +1,13 @@
 #include "visits/visit_repository.hpp"
 
-namespace griha::visits {
+#include "auth/repository.hpp"
+
+namespace griha::visits::repo {
 namespace {
 
 using storage::params;
 using storage::Query;
+using storage::Row;
 
 constexpr Query k_availability{
     "visits.availability",
@@ -42,7 +45,8 @@ constexpr Query k_lock_seeker{"visits.lock_seeker", "SELECT $1",
                               "'visits.seeker|' || $1::text, 7))"};
 constexpr Query k_live_visits{
     "visits.live_visits",
-    "SELECT COALESCE(SUM(CASE WHEN listing_id = $2 THEN 1 ELSE 0 END), 0), COUNT(*) "
+    "SELECT COALESCE(SUM(CASE WHEN listing_id = $2 THEN 1 ELSE 0 END), 0) AS on_listing, "
+    "COUNT(*) AS total "
     "FROM visits WHERE seeker_id = $1 AND status = 'booked' AND start_at > $3"};
 constexpr Query k_seeker_holds{"visits.seeker_holds",
                                "SELECT id FROM visits WHERE listing_id = $1 AND seeker_id = $2 "
@@ -59,8 +63,10 @@ constexpr Query k_insert{
   "SELECT v.id, v.listing_id, v.lister_id, v.seeker_id, v.start_at, v.end_at, v.status, " \
   "v.note, v.ical_uid, v.ical_sequence, v.cancelled_by, v.cancel_reason, "                \
   "v.reschedule_reason, v.outcome_at, v.created_at, v.updated_at, "                       \
-  "COALESCE(l.title, ''), l.status, COALESCE(l.locality_id, 0), COALESCE(l.city_id, 0), " \
-  "u.name, u.email, u.phone "                                                             \
+  "COALESCE(l.title, '') AS listing_title, l.status AS listing_status, "                  \
+  "COALESCE(l.locality_id, 0) AS listing_locality_id, "                                   \
+  "COALESCE(l.city_id, 0) AS listing_city_id, "                                           \
+  "u.name AS seeker_name, u.email AS seeker_email, u.phone AS seeker_phone "              \
   "FROM visits v JOIN listings l ON l.id = v.listing_id JOIN users u ON u.id = v.seeker_id "
 
 constexpr Query k_find{"visits.find", GRIHA_VISIT_SELECT "WHERE v.id = $1"};
@@ -83,201 +89,157 @@ constexpr Query k_add_event{
     "visits.add_event",
     "INSERT INTO visit_events (visit_id, actor_id, action, from_start, to_start, reason, at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7)"};
-constexpr Query k_contact{"visits.contact",
-                          "SELECT id, name, email, phone, email_verified FROM users WHERE id = $1"};
+constexpr Query k_count_all{"visits.count_all", "SELECT COUNT(*) AS n FROM visits"};
 
-VisitRecord record_of(const storage::Row& r) {
+VisitRecord record_of(const Row& r) {
   VisitRecord v;
-  v.id = r.i64(0);
-  v.listing_id = r.i64(1);
-  v.lister_id = r.i64(2);
-  v.seeker_id = r.i64(3);
-  v.start_at = r.text(4);
-  v.end_at = r.text(5);
-  v.status = r.text(6);
-  v.note = r.text(7);
-  v.ical_uid = r.text(8);
-  v.ical_sequence = r.i64(9);
-  v.cancelled_by = r.opt_text(10);
-  v.cancel_reason = r.text(11);
-  v.reschedule_reason = r.text(12);
-  v.outcome_at = r.opt_text(13);
-  v.created_at = r.text(14);
-  v.updated_at = r.text(15);
-  v.listing_title = r.text(16);
-  v.listing_status = r.text(17);
-  v.listing_locality_id = r.i64(18);
-  v.listing_city_id = r.i64(19);
-  v.seeker_name = r.text(20);
-  v.seeker_email = r.opt_text(21);
-  v.seeker_phone = r.opt_text(22);
+  v.id = r.i64("id");
+  v.listing_id = r.i64("listing_id");
+  v.lister_id = r.i64("lister_id");
+  v.seeker_id = r.i64("seeker_id");
+  v.start_at = r.text("start_at");
+  v.end_at = r.text("end_at");
+  v.status = r.text("status");
+  v.note = r.text("note");
+  v.ical_uid = r.text("ical_uid");
+  v.ical_sequence = r.i64("ical_sequence");
+  v.cancelled_by = r.opt_text("cancelled_by");
+  v.cancel_reason = r.text("cancel_reason");
+  v.reschedule_reason = r.text("reschedule_reason");
+  v.outcome_at = r.opt_text("outcome_at");
+  v.created_at = r.text("created_at");
+  v.updated_at = r.text("updated_at");
+  v.listing_title = r.text("listing_title");
+  v.listing_status = r.text("listing_status");
+  v.listing_locality_id = r.i64("listing_locality_id");
+  v.listing_city_id = r.i64("listing_city_id");
+  v.seeker_name = r.text("seeker_name");
+  v.seeker_email = r.opt_text("seeker_email");
+  v.seeker_phone = r.opt_text("seeker_phone");
   return v;
-}
-
-Result<std::optional<Availability>> availability_of(Result<storage::Rows> rows) {
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<Availability>();
-  const auto& r = rows->rows.front();
-  auto a = availability_from_text(r.text(0), static_cast<int>(r.i64(1)), static_cast<int>(r.i64(2)),
-                                  r.text(3), r.text(4));
-  if (!a) return a.error();
-  a->updated_at = r.text(5);
-  return std::optional<Availability>(std::move(*a));
-}
-
-Result<std::vector<VisitRecord>> records_of(Result<storage::Rows> rows) {
-  if (!rows) return rows.error();
-  std::vector<VisitRecord> out;
-  out.reserve(rows->rows.size());
-  for (const auto& r : rows->rows) out.push_back(record_of(r));
-  return out;
-}
-
-Result<std::optional<VisitRecord>> one_record(Result<storage::Rows> rows) {
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<VisitRecord>();
-  return std::optional<VisitRecord>(record_of(rows->rows.front()));
 }
 
 }  // namespace
 
-Result<std::optional<Availability>> VisitRepository::availability(std::int64_t listing_id) {
-  return availability_of(db_.exec(k_availability, params(listing_id)));
+Result<std::optional<Availability>> availability(Executor ex, std::int64_t listing_id) {
+  auto rows = ex.exec(k_availability, params(listing_id));
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<Availability>();
+  const auto& r = rows->rows.front();
+  auto a = availability_from_text(r.text("timezone"), r.get<int>("slot_minutes"),
+                                  r.get<int>("visitors_per_slot"), r.text("windows"),
+                                  r.text("blackout_dates"));
+  if (!a) return a.error();
+  a->updated_at = r.text("updated_at");
+  return std::optional<Availability>(std::move(*a));
 }
 
-Result<std::optional<Availability>> VisitRepository::availability(storage::Transaction& tx,
-                                                                  std::int64_t listing_id) {
-  return availability_of(tx.exec(k_availability, params(listing_id)));
-}
-
-Result<Availability> VisitRepository::put_availability(std::int64_t listing_id,
-                                                       const Availability& a, std::int64_t actor_id,
-                                                       const std::string& now) {
-  auto r = db_.exec(k_put_availability, params(listing_id, a.timezone, a.slot_minutes,
-                                               a.visitors_per_slot, windows_to_text(a.windows),
-                                               blackout_to_text(a.blackout), actor_id, now));
+Result<Availability> put_availability(Executor ex, std::int64_t listing_id, const Availability& a,
+                                      std::int64_t actor_id, const std::string& now) {
+  auto r = ex.execute(k_put_availability, params(listing_id, a.timezone, a.slot_minutes,
+                                                 a.visitors_per_slot, windows_to_text(a.windows),
+                                                 blackout_to_text(a.blackout), actor_id, now));
   if (!r) return r.error();
   Availability out = a;
   out.updated_at = now;
   return out;
 }
 
-Result<std::map<std::string, std::int64_t>> VisitRepository::booked(std::int64_t listing_id,
-                                                                    const std::string& from,
-                                                                    const std::string& to) {
-  auto rows = db_.exec(k_booked, params(listing_id, from, to));
+Result<std::map<std::string, std::int64_t>> booked(Executor ex, std::int64_t listing_id,
+                                                   const std::string& from, const std::string& to) {
+  auto rows = ex.exec(k_booked, params(listing_id, from, to));
   if (!rows) return rows.error();
   std::map<std::string, std::int64_t> out;
-  for (const auto& r : rows->rows) out[r.text(0)] = r.i64(1);
+  for (const auto& r : rows->rows) out[r.text("start_at")] = r.i64("booked");
   return out;
 }
 
-Result<void> VisitRepository::ensure_slot(storage::Transaction& tx, std::int64_t listing_id,
-                                          const std::string& start_at, int capacity) {
-  auto r = tx.exec(k_ensure_slot, params(listing_id, start_at, capacity));
-  if (!r) return r.error();
-  return {};
+Result<void> ensure_slot(Executor ex, std::int64_t listing_id, const std::string& start_at,
+                         int capacity) {
+  return storage::done(ex.execute(k_ensure_slot, params(listing_id, start_at, capacity)));
 }
 
-Result<bool> VisitRepository::take_slot(storage::Transaction& tx, std::int64_t listing_id,
-                                        const std::string& start_at, int capacity) {
-  auto r = tx.exec(k_take_slot, params(listing_id, start_at, capacity));
-  if (!r) return r.error();
-  return r->affected == 1;
+Result<bool> take_slot(Executor ex, std::int64_t listing_id, const std::string& start_at,
+                       int capacity) {
+  auto changed = ex.execute(k_take_slot, params(listing_id, start_at, capacity));
+  if (!changed) return changed.error();
+  return *changed == 1;
 }
 
-Result<void> VisitRepository::release_slot(storage::Transaction& tx, std::int64_t listing_id,
-                                           const std::string& start_at) {
-  auto r = tx.exec(k_release_slot, params(listing_id, start_at));
-  if (!r) return r.error();
-  return {};
+Result<void> release_slot(Executor ex, std::int64_t listing_id, const std::string& start_at) {
+  return storage::done(ex.execute(k_release_slot, params(listing_id, start_at)));
 }
 
-Result<void> VisitRepository::lock_seeker(storage::Transaction& tx, std::int64_t seeker_id) {
-  auto r = tx.exec(k_lock_seeker, params(seeker_id));
-  if (!r) return r.error();
-  return {};
+Result<void> lock_seeker(Executor ex, std::int64_t seeker_id) {
+  return storage::done(ex.exec(k_lock_seeker, params(seeker_id)));
 }
 
-Result<LiveVisits> VisitRepository::live_visits(storage::Transaction& tx, std::int64_t seeker_id,
-                                                std::int64_t listing_id, const std::string& now) {
-  auto r = tx.exec(k_live_visits, params(seeker_id, listing_id, now));
-  if (!r) return r.error();
-  return LiveVisits{r->rows.at(0).i64(0), r->rows.at(0).i64(1)};
+Result<LiveVisits> live_visits(Executor ex, std::int64_t seeker_id, std::int64_t listing_id,
+                               const std::string& now) {
+  return ex.one(k_live_visits, params(seeker_id, listing_id, now), [](const Row& r) {
+    return LiveVisits{r.i64("on_listing"), r.i64("total")};
+  });
 }
 
-Result<bool> VisitRepository::seeker_holds(storage::Transaction& tx, std::int64_t listing_id,
-                                           std::int64_t seeker_id, const std::string& start_at) {
-  auto r = tx.exec(k_seeker_holds, params(listing_id, seeker_id, start_at));
-  if (!r) return r.error();
-  return !r->empty();
+Result<bool> seeker_holds(Executor ex, std::int64_t listing_id, std::int64_t seeker_id,
+                          const std::string& start_at) {
+  auto held =
+      ex.maybe_value<std::int64_t>(k_seeker_holds, params(listing_id, seeker_id, start_at), "id");
+  if (!held) return held.error();
+  return held->has_value();
 }
 
-Result<std::int64_t> VisitRepository::insert(storage::Transaction& tx, const VisitRecord& v) {
-  auto r = tx.exec(k_insert, params(v.listing_id, v.lister_id, v.seeker_id, v.start_at, v.end_at,
-                                    v.status, v.note, v.ical_uid, v.ical_sequence, v.created_at));
-  if (!r) return r.error();
-  return r->rows.at(0).i64(0);
+Result<std::int64_t> insert(Executor ex, const VisitRecord& v) {
+  return ex.one_value<std::int64_t>(
+      k_insert,
+      params(v.listing_id, v.lister_id, v.seeker_id, v.start_at, v.end_at, v.status, v.note,
+             v.ical_uid, v.ical_sequence, v.created_at),
+      "id");
 }
 
-Result<std::optional<VisitRecord>> VisitRepository::find_for_update(storage::Transaction& tx,
-                                                                    std::int64_t id) {
-  return one_record(tx.exec(k_find_for_update, params(id)));
+Result<std::optional<VisitRecord>> find_for_update(Executor ex, std::int64_t id) {
+  return ex.maybe(k_find_for_update, params(id), record_of);
 }
 
-Result<std::optional<VisitRecord>> VisitRepository::find(std::int64_t id) {
-  return one_record(db_.exec(k_find, params(id)));
+Result<std::optional<VisitRecord>> find(Executor ex, std::int64_t id) {
+  return ex.maybe(k_find, params(id), record_of);
 }
 
-Result<void> VisitRepository::update(storage::Transaction& tx, const VisitRecord& v) {
-  auto r = tx.exec(k_update,
-                   params(v.id, v.start_at, v.end_at, v.status, v.ical_sequence, v.cancelled_by,
-                          v.cancel_reason, v.reschedule_reason, v.outcome_at, v.updated_at));
-  if (!r) return r.error();
-  return {};
+Result<void> update(Executor ex, const VisitRecord& v) {
+  return storage::done(ex.execute(
+      k_update, params(v.id, v.start_at, v.end_at, v.status, v.ical_sequence, v.cancelled_by,
+                       v.cancel_reason, v.reschedule_reason, v.outcome_at, v.updated_at)));
 }
 
-Result<void> VisitRepository::add_event(storage::Transaction& tx, std::int64_t visit_id,
-                                        std::int64_t actor_id, const std::string& action,
-                                        const std::optional<std::string>& from_start,
-                                        const std::optional<std::string>& to_start,
-                                        const std::string& reason, const std::string& at) {
-  auto r =
-      tx.exec(k_add_event, params(visit_id, actor_id, action, from_start, to_start, reason, at));
-  if (!r) return r.error();
-  return {};
+Result<void> add_event(Executor ex, std::int64_t visit_id, std::int64_t actor_id,
+                       const std::string& action, const std::optional<std::string>& from_start,
+                       const std::optional<std::string>& to_start, const std::string& reason,
+                       const std::string& at) {
+  return storage::done(ex.execute(
+      k_add_event, params(visit_id, actor_id, action, from_start, to_start, reason, at)));
 }
 
-Result<std::vector<VisitRecord>> VisitRepository::by_seeker(std::int64_t seeker_id,
-                                                            const std::string& from,
-                                                            const std::string& to, int limit) {
-  return records_of(db_.exec(k_by_seeker, params(seeker_id, from, to, limit)));
+Result<std::vector<VisitRecord>> by_seeker(Executor ex, std::int64_t seeker_id,
+                                           const std::string& from, const std::string& to,
+                                           int limit) {
+  return ex.all(k_by_seeker, params(seeker_id, from, to, limit), record_of);
 }
 
-Result<std::vector<VisitRecord>> VisitRepository::by_lister(std::int64_t lister_id,
-                                                            const std::string& from,
-                                                            const std::string& to,
-                                                            std::optional<std::int64_t> listing_id,
-                                                            int limit) {
-  return records_of(
-      db_.exec(k_by_lister, params(lister_id, from, to, listing_id.value_or(0), limit)));
+Result<std::vector<VisitRecord>> by_lister(Executor ex, std::int64_t lister_id,
+                                           const std::string& from, const std::string& to,
+                                           std::optional<std::int64_t> listing_id, int limit) {
+  return ex.all(k_by_lister, params(lister_id, from, to, listing_id.value_or(0), limit), record_of);
 }
 
-namespace {
-Result<Contact> contact_of(Result<storage::Rows> r, std::int64_t user_id) {
-  if (!r) return r.error();
-  if (r->empty()) return Error::internal("visit party " + std::to_string(user_id) + " not found");
-  const auto& row = r->rows.front();
-  return Contact{row.i64(0), row.text(1), row.opt_text(2), row.opt_text(3), row.i64(4) != 0};
-}
-}  // namespace
-
-Result<Contact> VisitRepository::contact(storage::Transaction& tx, std::int64_t user_id) {
-  return contact_of(tx.exec(k_contact, params(user_id)), user_id);
+Result<std::int64_t> count_all(Executor ex) {
+  return ex.one_value<std::int64_t>(k_count_all, {}, "n");
 }
 
-Result<Contact> VisitRepository::contact(std::int64_t user_id) {
-  return contact_of(db_.exec(k_contact, params(user_id)), user_id);
+Result<Contact> contact(Executor ex, std::int64_t user_id) {
+  auto m = auth::repo::member(ex, user_id);
+  if (!m) return m.error();
+  if (!*m) return Error::internal("visit party " + std::to_string(user_id) + " not found");
+  return Contact{(*m)->id, (*m)->name, (*m)->email, (*m)->phone, (*m)->email_verified};
 }
 
-}  // namespace griha::visits
+}  // namespace griha::visits::repo

@@ -1,5 +1,7 @@
-// SQL for site visits: availability, slot capacity and the visits themselves. Every query runs
-// unchanged on SQLite and PostgreSQL; the one difference (row locks) is a postgres_sql variant.
+// SQL for site visits (visit_availability, visit_slots, visits, visit_events): availability,
+// slot capacity and the visits themselves. Every query runs unchanged on SQLite and
+// PostgreSQL; the one difference (row locks) is a postgres_sql variant. Each function runs where
+// its Executor says.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "storage/database.hpp"
+#include "storage/executor.hpp"
 #include "visits/availability.hpp"
 
 namespace griha::visits {
@@ -43,59 +45,55 @@ struct LiveVisits {
   std::int64_t on_listing = 0, total = 0;
 };
 
-class VisitRepository {
- public:
-  explicit VisitRepository(storage::Database& db) : db_(db) {}
+namespace repo {
 
-  Result<std::optional<Availability>> availability(std::int64_t listing_id);
-  Result<std::optional<Availability>> availability(storage::Transaction& tx,
-                                                   std::int64_t listing_id);
-  Result<Availability> put_availability(std::int64_t listing_id, const Availability& a,
-                                        std::int64_t actor_id, const std::string& now);
+using storage::Executor;
 
-  // start_at -> places taken, for the listing's slots in [from, to).
-  Result<std::map<std::string, std::int64_t>> booked(std::int64_t listing_id,
-                                                     const std::string& from,
-                                                     const std::string& to);
-  // Makes the slot's row if it has none (a no-op when another request just made it).
-  Result<void> ensure_slot(storage::Transaction& tx, std::int64_t listing_id,
-                           const std::string& start_at, int capacity);
-  // Takes one place if fewer than `capacity` are taken: false when the slot is full.
-  Result<bool> take_slot(storage::Transaction& tx, std::int64_t listing_id,
-                         const std::string& start_at, int capacity);
-  Result<void> release_slot(storage::Transaction& tx, std::int64_t listing_id,
-                            const std::string& start_at);
+Result<std::optional<Availability>> availability(Executor ex, std::int64_t listing_id);
+Result<Availability> put_availability(Executor ex, std::int64_t listing_id, const Availability& a,
+                                      std::int64_t actor_id, const std::string& now);
 
-  // Makes concurrent bookings by one seeker queue up until the first commits, so that the
-  // counts below cannot be read stale by both (PostgreSQL; SQLite has one writer anyway).
-  Result<void> lock_seeker(storage::Transaction& tx, std::int64_t seeker_id);
-  Result<LiveVisits> live_visits(storage::Transaction& tx, std::int64_t seeker_id,
-                                 std::int64_t listing_id, const std::string& now);
-  Result<bool> seeker_holds(storage::Transaction& tx, std::int64_t listing_id,
-                            std::int64_t seeker_id, const std::string& start_at);
-  Result<std::int64_t> insert(storage::Transaction& tx, const VisitRecord& v);
-  // With a row lock on PostgreSQL, so that two changes to one visit queue up.
-  Result<std::optional<VisitRecord>> find_for_update(storage::Transaction& tx, std::int64_t id);
-  Result<std::optional<VisitRecord>> find(std::int64_t id);
-  // Writes the mutable columns of `v`.
-  Result<void> update(storage::Transaction& tx, const VisitRecord& v);
-  Result<void> add_event(storage::Transaction& tx, std::int64_t visit_id, std::int64_t actor_id,
-                         const std::string& action, const std::optional<std::string>& from_start,
-                         const std::optional<std::string>& to_start, const std::string& reason,
-                         const std::string& at);
+// start_at -> places taken, for the listing's slots in [from, to).
+Result<std::map<std::string, std::int64_t>> booked(Executor ex, std::int64_t listing_id,
+                                                   const std::string& from, const std::string& to);
+// Makes the slot's row if it has none (a no-op when another request just made it).
+Result<void> ensure_slot(Executor ex, std::int64_t listing_id, const std::string& start_at,
+                         int capacity);
+// Takes one place if fewer than `capacity` are taken: false when the slot is full.
+Result<bool> take_slot(Executor ex, std::int64_t listing_id, const std::string& start_at,
+                       int capacity);
+Result<void> release_slot(Executor ex, std::int64_t listing_id, const std::string& start_at);
 
-  // Visits starting in [from, to), soonest first.
-  Result<std::vector<VisitRecord>> by_seeker(std::int64_t seeker_id, const std::string& from,
-                                             const std::string& to, int limit);
-  Result<std::vector<VisitRecord>> by_lister(std::int64_t lister_id, const std::string& from,
-                                             const std::string& to,
-                                             std::optional<std::int64_t> listing_id, int limit);
+// Makes concurrent bookings by one seeker queue up until the first commits, so that the
+// counts below cannot be read stale by both (PostgreSQL; SQLite has one writer anyway).
+Result<void> lock_seeker(Executor ex, std::int64_t seeker_id);
+Result<LiveVisits> live_visits(Executor ex, std::int64_t seeker_id, std::int64_t listing_id,
+                               const std::string& now);
+Result<bool> seeker_holds(Executor ex, std::int64_t listing_id, std::int64_t seeker_id,
+                          const std::string& start_at);
+Result<std::int64_t> insert(Executor ex, const VisitRecord& v);
+// With a row lock on PostgreSQL, so that two changes to one visit queue up.
+Result<std::optional<VisitRecord>> find_for_update(Executor ex, std::int64_t id);
+Result<std::optional<VisitRecord>> find(Executor ex, std::int64_t id);
+// Writes the mutable columns of `v`.
+Result<void> update(Executor ex, const VisitRecord& v);
+Result<void> add_event(Executor ex, std::int64_t visit_id, std::int64_t actor_id,
+                       const std::string& action, const std::optional<std::string>& from_start,
+                       const std::optional<std::string>& to_start, const std::string& reason,
+                       const std::string& at);
 
-  Result<Contact> contact(storage::Transaction& tx, std::int64_t user_id);
-  Result<Contact> contact(std::int64_t user_id);
+// Visits starting in [from, to), soonest first.
+Result<std::vector<VisitRecord>> by_seeker(Executor ex, std::int64_t seeker_id,
+                                           const std::string& from, const std::string& to,
+                                           int limit);
+Result<std::vector<VisitRecord>> by_lister(Executor ex, std::int64_t lister_id,
+                                           const std::string& from, const std::string& to,
+                                           std::optional<std::int64_t> listing_id, int limit);
+// Every visit ever booked, whatever became of it (the admin funnel).
+Result<std::int64_t> count_all(Executor ex);
 
- private:
-  storage::Database& db_;
-};
+// A party to a visit, from the auth module.
+Result<Contact> contact(Executor ex, std::int64_t user_id);
 
+}  // namespace repo
 }  // namespace griha::visits

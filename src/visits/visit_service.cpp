@@ -63,9 +63,9 @@ std::optional<Party> party_of(const Principal& actor, const VisitRecord& v) {
 
 // The visit, locked for a change, and the caller's side of it; 404 unless the caller is its
 // seeker or its lister.
-Result<std::pair<VisitRecord, Party>> locked_visit(storage::Transaction& tx, VisitRepository& repo,
-                                                   const Principal& actor, std::int64_t visit_id) {
-  auto found = repo.find_for_update(tx, visit_id);
+Result<std::pair<VisitRecord, Party>> locked_visit(storage::Transaction& tx, const Principal& actor,
+                                                   std::int64_t visit_id) {
+  auto found = repo::find_for_update(tx, visit_id);
   if (!found) return found.error();
   if (!*found) return visit_not_found();
   const auto party = party_of(actor, **found);
@@ -168,7 +168,6 @@ VisitService::VisitService(storage::Database& db, listings::ListingService& list
                            const listings::Gazetteer& gazetteer, VisitOptions options, Clock clock,
                            std::function<void()> wake)
     : db_(db),
-      repo_(db),
       listings_(listings),
       gazetteer_(gazetteer),
       options_(std::move(options)),
@@ -201,13 +200,13 @@ Result<Listing> VisitService::listing_for_lister(const Principal& actor, std::in
 Result<std::optional<Availability>> VisitService::availability(const Principal& actor,
                                                                std::int64_t listing_id) {
   if (auto l = listing_for_lister(actor, listing_id); !l) return l.error();
-  return repo_.availability(listing_id);
+  return repo::availability(db_, listing_id);
 }
 
 Result<Availability> VisitService::set_availability(const Principal& actor, std::int64_t listing_id,
                                                     const Availability& availability) {
   if (auto l = listing_for_lister(actor, listing_id); !l) return l.error();
-  return repo_.put_availability(listing_id, availability, actor.user_id, iso_utc(clock_()));
+  return repo::put_availability(db_, listing_id, availability, actor.user_id, iso_utc(clock_()));
 }
 
 std::optional<Error> VisitService::check_offered(const std::optional<Availability>& a,
@@ -226,7 +225,7 @@ Result<std::vector<SlotView>> VisitService::slots(std::int64_t listing_id,
                                                   std::optional<LocalDate> from, int days) {
   auto l = listings_.get(std::nullopt, listing_id);  // public: active listings only
   if (!l) return l.error();
-  auto a = repo_.availability(listing_id);
+  auto a = repo::availability(db_, listing_id);
   if (!a) return a.error();
   std::vector<SlotView> out;
   if (!*a) return out;
@@ -236,8 +235,8 @@ Result<std::vector<SlotView>> VisitService::slots(std::int64_t listing_id,
   for (const Slot& s : generate_slots(**a, from.value_or(local_date(now)), days))
     if (s.start >= earliest && s.start <= latest) out.push_back({s, 0});
   if (out.empty()) return out;
-  auto booked =
-      repo_.booked(listing_id, iso_utc(out.front().slot.start), iso_utc(out.back().slot.start + 1));
+  auto booked = repo::booked(db_, listing_id, iso_utc(out.front().slot.start),
+                             iso_utc(out.back().slot.start + 1));
   if (!booked) return booked.error();
   for (auto& s : out) {
     const auto it = booked->find(iso_utc(s.slot.start));
@@ -250,9 +249,9 @@ Result<std::vector<SlotView>> VisitService::slots(std::int64_t listing_id,
 Result<VisitService::Parties> VisitService::parties(storage::Transaction& tx,
                                                     const VisitRecord& v) {
   // Both read afresh: whether an address is verified decides whether it is sent mail.
-  auto seeker = repo_.contact(tx, v.seeker_id);
+  auto seeker = repo::contact(tx, v.seeker_id);
   if (!seeker) return seeker.error();
-  auto lister = repo_.contact(tx, v.lister_id);
+  auto lister = repo::contact(tx, v.lister_id);
   if (!lister) return lister.error();
   return Parties{std::move(*seeker), std::move(*lister)};
 }
@@ -384,12 +383,12 @@ Result<VisitRecord> VisitService::book(const Principal& actor, std::int64_t list
   // Everything that needs no lock comes first: a start that names no slot is refused without
   // touching the write lock, and the messages (templates, calendar invites) are rendered
   // before it is taken, since SQLite has one writer at a time.
-  auto hours = repo_.availability(listing_id);
+  auto hours = repo::availability(db_, listing_id);
   if (!hours) return hours.error();
   if (auto why = check_offered(*hours, start, now_t)) return *why;
-  auto seeker = repo_.contact(actor.user_id);
+  auto seeker = repo::contact(db_, actor.user_id);
   if (!seeker) return seeker.error();
-  auto lister = repo_.contact(l->owner_id);
+  auto lister = repo::contact(db_, l->owner_id);
   if (!lister) return lister.error();
   const Parties p{std::move(*seeker), std::move(*lister)};
 
@@ -426,7 +425,7 @@ Result<VisitRecord> VisitService::book(const Principal& actor, std::int64_t list
   auto tx = db_.begin();
   if (!tx) return tx.error();
   // The hours again, under the lock: the lister may have changed them meanwhile.
-  auto a = repo_.availability(*tx, listing_id);
+  auto a = repo::availability(*tx, listing_id);
   if (!a) return a.error();
   if (auto why = check_offered(*a, start, now_t)) return *why;
   if (const Slot now_slot = *slot_starting_at(**a, start); now_slot.end != slot.end) {
@@ -436,11 +435,11 @@ Result<VisitRecord> VisitService::book(const Principal& actor, std::int64_t list
 
   // The caps are counted under a per-seeker lock, so that concurrent requests of one seeker
   // queue here and each sees the bookings committed before it.
-  if (auto r = repo_.lock_seeker(*tx, actor.user_id); !r) return r.error();
-  auto held = repo_.seeker_holds(*tx, listing_id, actor.user_id, v.start_at);
+  if (auto r = repo::lock_seeker(*tx, actor.user_id); !r) return r.error();
+  auto held = repo::seeker_holds(*tx, listing_id, actor.user_id, v.start_at);
   if (!held) return held.error();
   if (*held) return conflict("already_booked", "You have already booked this slot.");
-  auto live = repo_.live_visits(*tx, actor.user_id, listing_id, now);
+  auto live = repo::live_visits(*tx, actor.user_id, listing_id, now);
   if (!live) return live.error();
   if (live->on_listing >= options_.max_per_listing)
     return conflict("visit_limit_per_listing",
@@ -452,13 +451,13 @@ Result<VisitRecord> VisitService::book(const Principal& actor, std::int64_t list
                     fmt::format("You already have {} upcoming site visits booked; cancel one to "
                                 "book another.",
                                 live->total));
-  if (auto r = repo_.ensure_slot(*tx, listing_id, v.start_at, (*a)->visitors_per_slot); !r)
+  if (auto r = repo::ensure_slot(*tx, listing_id, v.start_at, (*a)->visitors_per_slot); !r)
     return r.error();
-  auto taken = repo_.take_slot(*tx, listing_id, v.start_at, (*a)->visitors_per_slot);
+  auto taken = repo::take_slot(*tx, listing_id, v.start_at, (*a)->visitors_per_slot);
   if (!taken) return taken.error();
   if (!*taken) return conflict("slot_full", "That slot is fully booked; choose another.");
 
-  auto id = repo_.insert(*tx, v);
+  auto id = repo::insert(*tx, v);
   if (!id) {
     // The unique index: the same seeker's other request for this slot committed first.
     if (id.error().kind == ErrorKind::conflict)
@@ -467,7 +466,7 @@ Result<VisitRecord> VisitService::book(const Principal& actor, std::int64_t list
   }
   v.id = *id;
   if (auto r =
-          repo_.add_event(*tx, v.id, actor.user_id, "booked", std::nullopt, v.start_at, "", now);
+          repo::add_event(*tx, v.id, actor.user_id, "booked", std::nullopt, v.start_at, "", now);
       !r)
     return r.error();
   for (auto& m : messages) {
@@ -489,9 +488,8 @@ Result<VisitRecord> VisitService::book(const Principal& actor, std::int64_t list
   return v;
 }
 
-Result<std::pair<VisitRecord, Party>> VisitService::get(const Principal& actor,
-                                                        std::int64_t visit_id) {
-  auto v = repo_.find(visit_id);
+Result<std::pair<VisitRecord, Party>> VisitService::get(const Principal& actor, std::int64_t visit_id) {
+  auto v = repo::find(db_, visit_id);
   if (!v) return v.error();
   if (!*v) return visit_not_found();
   const auto party = party_of(actor, **v);
@@ -509,7 +507,7 @@ Result<std::pair<VisitRecord, Party>> VisitService::reschedule(const Principal& 
   const std::string now = iso_utc(now_t);
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto locked = locked_visit(*tx, repo_, actor, visit_id);
+  auto locked = locked_visit(*tx, actor, visit_id);
   if (!locked) return locked.error();
   auto [v, party] = std::move(*locked);
   if (v.status != "booked")
@@ -521,20 +519,20 @@ Result<std::pair<VisitRecord, Party>> VisitService::reschedule(const Principal& 
     return conflict("listing_not_active", "The listing is no longer on the market.");
   if (start == old_start) return Error::field("start", "unchanged", "is the visit's current time");
 
-  auto a = repo_.availability(*tx, v.listing_id);
+  auto a = repo::availability(*tx, v.listing_id);
   if (!a) return a.error();
   if (auto why = check_offered(*a, start, now_t)) return *why;
   const Slot slot = *slot_starting_at(**a, start);
   const std::string start_at = iso_utc(slot.start);
-  auto held = repo_.seeker_holds(*tx, v.listing_id, v.seeker_id, start_at);
+  auto held = repo::seeker_holds(*tx, v.listing_id, v.seeker_id, start_at);
   if (!held) return held.error();
   if (*held) return conflict("already_booked", "The visitor already has that slot booked.");
-  if (auto r = repo_.ensure_slot(*tx, v.listing_id, start_at, (*a)->visitors_per_slot); !r)
+  if (auto r = repo::ensure_slot(*tx, v.listing_id, start_at, (*a)->visitors_per_slot); !r)
     return r.error();
-  auto taken = repo_.take_slot(*tx, v.listing_id, start_at, (*a)->visitors_per_slot);
+  auto taken = repo::take_slot(*tx, v.listing_id, start_at, (*a)->visitors_per_slot);
   if (!taken) return taken.error();
   if (!*taken) return conflict("slot_full", "That slot is fully booked; choose another.");
-  if (auto r = repo_.release_slot(*tx, v.listing_id, v.start_at); !r) return r.error();
+  if (auto r = repo::release_slot(*tx, v.listing_id, v.start_at); !r) return r.error();
 
   const std::string old_at = v.start_at;
   const std::string old_when = when_text(old_start, from_iso_utc(v.end_at));
@@ -543,13 +541,13 @@ Result<std::pair<VisitRecord, Party>> VisitService::reschedule(const Principal& 
   v.ical_sequence += 1;  // calendars replace the event only for a higher SEQUENCE
   v.reschedule_reason = reason;
   v.updated_at = now;
-  if (auto r = repo_.update(*tx, v); !r) {
+  if (auto r = repo::update(*tx, v); !r) {
     if (r.error().kind == ErrorKind::conflict)
       return conflict("already_booked", "The visitor already has that slot booked.");
     return r.error();
   }
   if (auto r =
-          repo_.add_event(*tx, v.id, actor.user_id, "rescheduled", old_at, start_at, reason, now);
+          repo::add_event(*tx, v.id, actor.user_id, "rescheduled", old_at, start_at, reason, now);
       !r)
     return r.error();
   auto p = parties(*tx, v);
@@ -585,21 +583,21 @@ Result<std::pair<VisitRecord, Party>> VisitService::cancel(const Principal& acto
   const std::string now = iso_utc(now_t);
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto locked = locked_visit(*tx, repo_, actor, visit_id);
+  auto locked = locked_visit(*tx, actor, visit_id);
   if (!locked) return locked.error();
   auto [v, party] = std::move(*locked);
   if (v.status != "booked")
     return conflict("visit_not_booked", "Only a booked visit can be cancelled.");
   if (from_iso_utc(v.start_at) <= now_t)
     return conflict("visit_started", "The visit has already started; record its outcome instead.");
-  if (auto r = repo_.release_slot(*tx, v.listing_id, v.start_at); !r) return r.error();
+  if (auto r = repo::release_slot(*tx, v.listing_id, v.start_at); !r) return r.error();
   v.status = "cancelled";
   v.cancelled_by = party_name(party);
   v.cancel_reason = reason;
   v.ical_sequence += 1;
   v.updated_at = now;
-  if (auto r = repo_.update(*tx, v); !r) return r.error();
-  if (auto r = repo_.add_event(*tx, v.id, actor.user_id, "cancelled", v.start_at, std::nullopt,
+  if (auto r = repo::update(*tx, v); !r) return r.error();
+  if (auto r = repo::add_event(*tx, v.id, actor.user_id, "cancelled", v.start_at, std::nullopt,
                                reason, now);
       !r)
     return r.error();
@@ -632,7 +630,7 @@ Result<VisitRecord> VisitService::record_outcome(const Principal& actor, std::in
   const std::string now = iso_utc(now_t);
   auto tx = db_.begin();
   if (!tx) return tx.error();
-  auto locked = locked_visit(*tx, repo_, actor, visit_id);
+  auto locked = locked_visit(*tx, actor, visit_id);
   if (!locked) return locked.error();
   auto [v, party] = std::move(*locked);
   if (party != Party::lister)
@@ -644,9 +642,9 @@ Result<VisitRecord> VisitService::record_outcome(const Principal& actor, std::in
   v.status = outcome;
   v.outcome_at = now;
   v.updated_at = now;
-  if (auto r = repo_.update(*tx, v); !r) return r.error();
+  if (auto r = repo::update(*tx, v); !r) return r.error();
   if (auto r =
-          repo_.add_event(*tx, v.id, actor.user_id, outcome, std::nullopt, std::nullopt, "", now);
+          repo::add_event(*tx, v.id, actor.user_id, outcome, std::nullopt, std::nullopt, "", now);
       !r)
     return r.error();
   if (outcome == "visited")
@@ -673,7 +671,7 @@ Result<std::vector<VisitRecord>> VisitService::mine(const Principal& actor,
                                                     std::optional<LocalDate> to) {
   auto range = list_range(from, to);
   if (!range) return range.error();
-  return repo_.by_seeker(actor.user_id, range->first, range->second, k_list_limit);
+  return repo::by_seeker(db_, actor.user_id, range->first, range->second, k_list_limit);
 }
 
 Result<std::vector<VisitRecord>> VisitService::hosted(const Principal& actor,
@@ -682,7 +680,7 @@ Result<std::vector<VisitRecord>> VisitService::hosted(const Principal& actor,
                                                       std::optional<std::int64_t> listing_id) {
   auto range = list_range(from, to);
   if (!range) return range.error();
-  return repo_.by_lister(actor.user_id, range->first, range->second, listing_id, k_list_limit);
+  return repo::by_lister(db_, actor.user_id, range->first, range->second, listing_id, k_list_limit);
 }
 
 }  // namespace griha::visits

@@ -114,7 +114,6 @@ class VisitService {
                                                          std::optional<LocalDate> to) const;
 
   storage::Database& db_;
-  VisitRepository repo_;
   listings::ListingService& listings_;
   const listings::Gazetteer& gazetteer_;
   VisitOptions options_;

@@ -25,10 +25,10 @@ struct Seeded {
     seed_demo_listings(*db, gazetteer, n, seed).value();
   }
   std::vector<Listing> all() {
-    ListingRepository repo(*db);
     std::vector<Listing> out;
     static constexpr storage::Query k_ids{"test.ids", "SELECT id FROM listings ORDER BY id"};
-    for (const auto& r : db->exec(k_ids).value().rows) out.push_back(*repo.find(r.i64(0)).value());
+    for (const auto& r : db->exec(k_ids).value().rows)
+      out.push_back(*repo::find(*db, r.i64("id")).value());
     return out;
   }
 };

@@ -1,5 +1,6 @@
 #include "listing_service_contract.hpp"
 
 namespace griha::listings {
-INSTANTIATE_TEST_SUITE_P(Postgres, ListingServiceContract, ::testing::Values("postgres"));
+INSTANTIATE_TEST_SUITE_P(Postgres, ListingServiceContract,
+                         ::testing::Values("postgres", "postgres/pool=1"));
 }  // namespace griha::listings

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/executor.hpp"
 #include "storage/migrations.hpp"
 #include "support/storage_support.hpp"
 
@@ -373,6 +374,133 @@ TEST_P(StorageContract, WaitingCallerGetsTheReleasedConnection) {
   ASSERT_TRUE(waited) << waited.error().detail;
   EXPECT_EQ(waited->rows.at(0).i64(0), 1);
   EXPECT_EQ(db().stats().timeouts, 0);
+}
+
+// --- reading rows by name, and the Executor ---------------------------------------------
+
+TEST_P(StorageContract, RowsReadByColumnNameInAnyOrder) {
+  must(Query{"create",
+             "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, age BIGINT, "
+             "score DOUBLE PRECISION, nick TEXT)"});
+  must(Query{"insert", "INSERT INTO people VALUES ($1, $2, $3, $4, $5)"},
+       params(7, "Asha", 31, 2.5, std::nullopt));
+  // The SELECT lists its columns in an order unlike the reads below: names, not positions.
+  Rows got = must(Query{"select", "SELECT nick, score, age, name, id FROM people"});
+  ASSERT_EQ(got.rows.size(), 1u);
+  const Row& r = got.rows[0];
+  EXPECT_EQ(r.i64("id"), 7);
+  EXPECT_EQ(r.text("name"), "Asha");
+  EXPECT_EQ(r.get<int>("age"), 31);
+  EXPECT_EQ(r.f64("score"), 2.5);
+  EXPECT_TRUE(r.is_null("nick"));
+  EXPECT_EQ(r.opt_text("nick"), std::nullopt);
+  EXPECT_EQ(r.get<std::optional<std::string>>("nick"), std::nullopt);
+  EXPECT_EQ(r.get<std::optional<std::int64_t>>("age"), 31);
+  EXPECT_EQ(r.get<std::string>("name"), "Asha");
+  EXPECT_TRUE(r.flag("id"));
+}
+
+TEST_P(StorageContract, QualifiedColumnsAndAliasesReadByTheirNames) {
+  must(Query{"create_a", "CREATE TABLE owners (id INTEGER PRIMARY KEY, name TEXT)"});
+  must(Query{"create_b", "CREATE TABLE pets (id INTEGER PRIMARY KEY, owner_id BIGINT, name TEXT)"});
+  must(Query{"insert_a", "INSERT INTO owners VALUES (1, 'Ravi')"});
+  must(Query{"insert_b", "INSERT INTO pets VALUES (5, 1, 'Moti')"});
+  Rows got = must(Query{"join",
+                        "SELECT p.id, p.name, o.name AS owner_name, COUNT(*) AS n FROM pets p "
+                        "JOIN owners o ON o.id = p.owner_id GROUP BY p.id, p.name, o.name"});
+  ASSERT_EQ(got.rows.size(), 1u);
+  EXPECT_EQ(got.rows[0].i64("id"), 5);  // "p.id" is read as "id" on both back ends
+  EXPECT_EQ(got.rows[0].text("name"), "Moti");
+  EXPECT_EQ(got.rows[0].text("owner_name"), "Ravi");
+  EXPECT_EQ(got.rows[0].i64("n"), 1);
+}
+
+TEST_P(StorageContract, MissingOrAmbiguousColumnIsAnErrorNotAGuess) {
+  Rows got = must(Query{"two_ids", "SELECT 1 AS id, 2 AS id, 3 AS other"});
+  ASSERT_EQ(got.rows.size(), 1u);
+  const Row& r = got.rows[0];
+  try {
+    (void)r.i64("nope");
+    ADD_FAILURE() << "reading a column the row does not have must throw";
+  } catch (const ErrorException& e) {
+    EXPECT_EQ(e.error().kind, ErrorKind::internal);
+    EXPECT_NE(e.error().detail.find("nope"), std::string::npos);
+  }
+  EXPECT_THROW((void)r.text("ID "), ErrorException);  // names are exact
+  EXPECT_THROW((void)r.i64("id"), ErrorException);    // two columns called id
+  EXPECT_THROW((void)r.get<std::optional<std::int64_t>>("missing"), ErrorException);
+  EXPECT_EQ(r.i64("other"), 3);
+  // A row built without names (storage's own positional use) refuses names too.
+  EXPECT_THROW((void)Row(std::vector<Value>{std::int64_t{1}}).i64("id"), ErrorException);
+  // A failed read in a mapper surfaces as the exception, not as a default value.
+  Executor ex(db());
+  EXPECT_THROW(
+      (void)ex.all(Query{"one", "SELECT 1 AS a"}, {}, [](const Row& row) { return row.i64("b"); }),
+      ErrorException);
+}
+
+TEST_P(StorageContract, ExecutorMapsRowsAndCountsWrites) {
+  make_items_table();
+  Executor ex(db());
+  EXPECT_FALSE(ex.in_transaction());
+  const Query insert{"insert", "INSERT INTO items (id, label) VALUES ($1, $2)"};
+  for (int i = 1; i <= 3; ++i)
+    ASSERT_EQ(ex.execute(insert, params(i, "item" + std::to_string(i))).value(), 1);
+  const Query relabel{"relabel", "UPDATE items SET label = 'x' WHERE id >= $1"};
+  EXPECT_EQ(ex.execute(relabel, params(2)).value(), 2);
+
+  const Query by_id{"by_id", "SELECT id, label FROM items WHERE id >= $1 ORDER BY id"};
+  auto labels = ex.all(by_id, params(1), [](const Row& r) { return r.text("label"); });
+  ASSERT_TRUE(labels);
+  EXPECT_EQ(*labels, (std::vector<std::string>{"item1", "x", "x"}));
+  auto none = ex.maybe(by_id, params(9), [](const Row& r) { return r.i64("id"); });
+  ASSERT_TRUE(none);
+  EXPECT_EQ(*none, std::nullopt);
+  EXPECT_EQ(ex.maybe_value<std::int64_t>(by_id, params(3), "id").value(), 3);
+  EXPECT_EQ(
+      ex.one_value<std::int64_t>(Query{"n", "SELECT COUNT(*) AS n FROM items"}, {}, "n").value(),
+      3);
+  // one() promises a row: none is an error, not a default.
+  auto missing = ex.one(by_id, params(9), [](const Row& r) { return r.i64("id"); });
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, ErrorKind::internal);
+  // A failing statement comes back as the error it was.
+  auto bad = ex.execute(insert, params(1, "again"));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind, ErrorKind::conflict);
+}
+
+TEST_P(StorageContract, ExecutorOnATransactionRunsInsideIt) {
+  make_items_table();
+  auto tx = db().begin();
+  ASSERT_TRUE(tx);
+  Executor in_tx(*tx);
+  Executor on_pool(db());
+  EXPECT_TRUE(in_tx.in_transaction());
+  ASSERT_TRUE(in_tx.execute(Query{"insert", "INSERT INTO items (id, label) VALUES (1, 'a')"}));
+  const Query n{"n", "SELECT COUNT(*) AS n FROM items"};
+  // The transaction sees its own write; the pool, on another connection, does not yet.
+  EXPECT_EQ(in_tx.one_value<std::int64_t>(n, {}, "n").value(), 1);
+  EXPECT_EQ(on_pool.one_value<std::int64_t>(n, {}, "n").value(), 0);
+  ASSERT_TRUE(tx->commit());
+  EXPECT_EQ(on_pool.one_value<std::int64_t>(n, {}, "n").value(), 1);
+}
+
+TEST_P(StorageContract, ExecutorOnTheTransactionNeedsNoSecondConnection) {
+  // A read that goes to the pool while the caller holds a transaction needs a second
+  // connection: with one, it waits and fails busy. On the transaction it just runs.
+  db_ = open(1, std::chrono::milliseconds(50));
+  ASSERT_NE(db_, nullptr);
+  make_items_table();
+  auto tx = db().begin();
+  ASSERT_TRUE(tx);
+  const Query n{"n", "SELECT COUNT(*) AS n FROM items"};
+  EXPECT_EQ(Executor(*tx).one_value<std::int64_t>(n, {}, "n").value(), 0);
+  auto from_pool = Executor(db()).one_value<std::int64_t>(n, {}, "n");
+  ASSERT_FALSE(from_pool);
+  EXPECT_EQ(from_pool.error().code, "database_busy");
+  ASSERT_TRUE(tx->commit());
+  EXPECT_EQ(Executor(db()).one_value<std::int64_t>(n, {}, "n").value(), 0);
 }
 
 }  // namespace griha::storage

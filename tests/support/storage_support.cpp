@@ -119,9 +119,12 @@ std::unique_ptr<ScratchDatabase> scratch_database(const std::string& backend) {
   return backend == "postgres" ? scratch_postgres() : scratch_sqlite();
 }
 
-std::unique_ptr<storage::Database> open_migrated(const ScratchDatabase& scratch) {
+std::unique_ptr<storage::Database> open_migrated(const ScratchDatabase& scratch, int pool_size,
+                                                 std::chrono::milliseconds acquire_timeout) {
   storage::DatabaseOptions o;
   o.url = scratch.url();
+  o.pool_size = pool_size;
+  o.acquire_timeout = acquire_timeout;
   auto db = storage::Database::open(o);
   if (!db) throw std::runtime_error("cannot open " + scratch.url() + ": " + db.error().detail);
   if (auto m = storage::migrate(**db); !m)

@@ -3,6 +3,7 @@
 // Setup failures throw std::runtime_error with a message that says what to fix.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -43,7 +44,11 @@ std::unique_ptr<ScratchDatabase> scratch_sqlite();
 std::unique_ptr<ScratchDatabase> scratch_postgres();  // needs GRIHA_TEST_PG_URL
 // "sqlite" or "postgres" (the parameter of the contract tests).
 std::unique_ptr<ScratchDatabase> scratch_database(const std::string& backend);
-// Opens the scratch database with every migration applied; throws if it cannot.
-std::unique_ptr<storage::Database> open_migrated(const ScratchDatabase& scratch);
+// Opens the scratch database with every migration applied; throws if it cannot. A pool of one
+// connection shows code that takes a second connection while holding a transaction: it
+// waits `acquire_timeout` and fails busy.
+std::unique_ptr<storage::Database> open_migrated(
+    const ScratchDatabase& scratch, int pool_size = 8,
+    std::chrono::milliseconds acquire_timeout = std::chrono::milliseconds(5000));
 
 }  // namespace griha::test

@@ -126,12 +126,13 @@ class PgConnection final : public Connection {
     const int nrows = PQntuples(res.get());
     out.columns.reserve(ncols);
     for (int c = 0; c < ncols; ++c) out.columns.emplace_back(PQfname(res.get(), c));
+    const auto names = std::make_shared<const Columns>(out.columns);
     out.rows.reserve(nrows);
     for (int r = 0; r < nrows; ++r) {
       std::vector<Value> cells;
       cells.reserve(ncols);
       for (int c = 0; c < ncols; ++c) cells.push_back(cell(res.get(), r, c));
-      out.rows.emplace_back(std::move(cells));
+      out.rows.emplace_back(names, std::move(cells));
     }
     // PQcmdTuples also counts the rows a SELECT returned; `affected` means rows changed.
     if (!std::string_view(PQcmdStatus(res.get())).starts_with("SELECT"))

@@ -122,6 +122,7 @@ class SqliteConnection final : public Connection {
     const int ncols = sqlite3_column_count(stmt);
     out.columns.reserve(ncols);
     for (int c = 0; c < ncols; ++c) out.columns.emplace_back(sqlite3_column_name(stmt, c));
+    const auto names = std::make_shared<const Columns>(out.columns);
 
     const sqlite3_int64 changes_before = sqlite3_total_changes64(db_.get());
     int rc;
@@ -129,7 +130,7 @@ class SqliteConnection final : public Connection {
       std::vector<Value> cells;
       cells.reserve(ncols);
       for (int c = 0; c < ncols; ++c) cells.push_back(column(stmt, c));
-      out.rows.emplace_back(std::move(cells));
+      out.rows.emplace_back(names, std::move(cells));
     }
     if (rc != SQLITE_DONE) return sqlite_error(rc, db_.get(), q.name);
     // sqlite3_changes64() still reports the last INSERT/UPDATE/DELETE after a statement
