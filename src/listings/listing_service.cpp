@@ -53,7 +53,7 @@ Result<Listing> ListingService::create(const Principal& actor, const boost::json
   return l;
 }
 
-Result<Listing> ListingService::get(const std::optional<Actor>& actor, std::int64_t id) {
+Result<Listing> ListingService::get(const std::optional<Principal>& actor, std::int64_t id) {
   auto found = repo::find(db_, id);
   if (!found) return found.error();
   if (!*found) return not_found();
