@@ -33,8 +33,8 @@ void tag_of(const std::string& key, const unsigned char* payload, unsigned char*
 }
 
 Error bad_cursor(std::string detail) {
-  Error e = Error::field("cursor", "invalid_cursor",
-                         "The cursor is not one this server issued for this sort.");
+  Error e = Error::field("/cursor", FieldCode::invalid_value,
+                         "The cursor is not one this server issued for this sort.", FieldIn::query);
   e.detail = std::move(detail);
   return e;
 }

@@ -18,7 +18,7 @@ class Parser {
 
   void add(const std::string& key, const std::string& value) {
     if (!seen_.insert(key).second && !is_list(key)) {
-      return bad(key, "repeated", key + " may be given once.");
+      return bad(key, FieldCode::too_many_values, key + " may be given once.");
     }
     values_[key].push_back(value);
   }
@@ -27,7 +27,7 @@ class Parser {
     for (const auto& [key, values] : values_) apply(key, values);
     if (circle_lat_ || circle_lng_ || radius_) {
       if (!circle_lat_ || !circle_lng_) {
-        bad(circle_lat_ ? "lng" : "lat", "required", "lat and lng go together.");
+        bad(circle_lat_ ? "lng" : "lat", FieldCode::required, "lat and lng go together.");
       } else if (radius_) {
         q_.circle = Circle{{*circle_lat_, *circle_lng_}, *radius_};
       } else {
@@ -51,11 +51,13 @@ class Parser {
     return lists.contains(key);
   }
 
-  void bad(const std::string& field, std::string code, std::string message) {
+  // Problems name query parameters: "/price_max", in the query.
+  void bad(const std::string& field, FieldCode code, std::string message) {
+    const std::string at = json_pointer(field);
     for (const auto& f : errors_.fields) {
-      if (f.field == field) return;  // the first problem with a field is enough
+      if (f.field == at) return;  // the first problem with a field is enough
     }
-    errors_.fields.push_back({field, std::move(code), std::move(message)});
+    errors_.fields.push_back({at, code, std::move(message), FieldIn::query});
   }
 
   static std::vector<std::string> split(const std::vector<std::string>& values, char sep) {
@@ -76,11 +78,11 @@ class Parser {
     std::int64_t n = 0;
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || end != v.data() + v.size()) {
-      bad(field, "not_a_number", field + " must be a whole number.");
+      bad(field, FieldCode::invalid_type, field + " must be a whole number.");
       return std::nullopt;
     }
     if (n < lo || n > hi) {
-      bad(field, "out_of_range",
+      bad(field, FieldCode::out_of_range,
           field + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ".");
       return std::nullopt;
     }
@@ -92,11 +94,11 @@ class Parser {
     double d = 0;
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
     if (ec != std::errc() || end != v.data() + v.size() || !std::isfinite(d)) {
-      bad(field, "not_a_number", field + " must be a number.");
+      bad(field, FieldCode::invalid_type, field + " must be a number.");
       return std::nullopt;
     }
     if (d < lo || d > hi) {
-      bad(field, "out_of_range", field + " is out of range.");
+      bad(field, FieldCode::out_of_range, field + " is out of range.");
       return std::nullopt;
     }
     return d;
@@ -105,7 +107,7 @@ class Parser {
   std::optional<bool> boolean(const std::string& field, const std::string& v) {
     if (v == "true" || v == "1") return true;
     if (v == "false" || v == "0") return false;
-    bad(field, "not_a_boolean", field + " must be true or false.");
+    bad(field, FieldCode::invalid_type, field + " must be true or false.");
     return std::nullopt;
   }
 
@@ -114,7 +116,7 @@ class Parser {
              std::span<const std::string_view> known, std::vector<E>& out) {
     for (const auto& v : split(values, ',')) {
       const auto i = enum_index(known, v);
-      if (!i) return bad(field, "unknown_value", "Unknown " + field + " '" + v + "'.");
+      if (!i) return bad(field, FieldCode::invalid_value, "Unknown " + field + " '" + v + "'.");
       out.push_back(static_cast<E>(*i));
     }
   }
@@ -133,7 +135,7 @@ class Parser {
         std::from_chars(v.data() + 5, v.data() + 7, m).ptr != v.data() + 7 ||
         std::from_chars(v.data() + 8, v.data() + 10, d).ptr != v.data() + 10 || m < 1 || m > 12 ||
         d < 1 || d > 31) {
-      bad(field, "not_a_date", field + " must be a date, YYYY-MM-DD.");
+      bad(field, FieldCode::invalid_value, field + " must be a date, YYYY-MM-DD.");
       return std::nullopt;
     }
     y -= m <= 2;
@@ -203,7 +205,7 @@ class Parser {
     } else if (key == "rera") {
       if (auto b = boolean(key, v)) q_.rera_only = *b;
     } else if (key == "q") {
-      if (v.size() > 200) return bad(key, "too_long", "q is at most 200 characters.");
+      if (v.size() > 200) return bad(key, FieldCode::too_long, "q is at most 200 characters.");
       q_.text = v;
     } else if (key == "lat") {
       circle_lat_ = number(key, v, -90, 90);
@@ -214,38 +216,38 @@ class Parser {
     } else if (key == "bbox") {
       const auto parts = split(values, ',');
       if (parts.size() != 4)
-        return bad(key, "malformed", "bbox is min_lat,min_lng,max_lat,max_lng.");
+        return bad(key, FieldCode::invalid_value, "bbox is min_lat,min_lng,max_lat,max_lng.");
       const auto a = number(key, parts[0], -90, 90), b = number(key, parts[1], -180, 180),
                  c = number(key, parts[2], -90, 90), d = number(key, parts[3], -180, 180);
       if (a && b && c && d) q_.bbox = BBox{*a, *b, *c, *d};
     } else if (key == "polygon") {
       const auto points = split(values, ';');
       if (points.size() > static_cast<std::size_t>(k_max_polygon_points)) {
-        return bad(key, "too_many_points", "A polygon has at most 200 points.");
+        return bad(key, FieldCode::too_many_values, "A polygon has at most 200 points.");
       }
       for (const auto& p : points) {
         const auto ll = split({p}, ',');
-        if (ll.size() != 2) return bad(key, "malformed", "polygon is lat,lng;lat,lng;...");
+        if (ll.size() != 2) return bad(key, FieldCode::invalid_value, "polygon is lat,lng;lat,lng;...");
         const auto a = number(key, ll[0], -90, 90), b = number(key, ll[1], -180, 180);
         if (!a || !b) return;
         q_.polygon.push_back({*a, *b});
       }
     } else if (key == "sort") {
       const auto i = enum_index(names_of_sort(), v);
-      if (!i) return bad(key, "unknown_value", "Unknown sort '" + v + "'.");
+      if (!i) return bad(key, FieldCode::invalid_value, "Unknown sort '" + v + "'.");
       q_.sort = static_cast<Sort>(*i);
     } else if (key == "page_size") {
       if (auto n = integer(key, v, 1, k_max_page_size)) q_.page_size = static_cast<int>(*n);
     } else if (key == "cursor") {
       auto c = cursors_.decode(v);
-      if (!c) return bad(key, "invalid_cursor", c.error().fields.at(0).message);
+      if (!c) return bad(key, FieldCode::invalid_value, c.error().fields.at(0).message);
       q_.cursor = *c;
     } else if (key == "facets") {
       names(key, values, names_of_facet(), q_.facets);
     } else if (key == "locality_top_n") {
       if (auto n = integer(key, v, 1, 100)) q_.locality_top_n = static_cast<int>(*n);
     } else {
-      bad(key, "unknown_parameter", "Unknown parameter '" + key + "'.");
+      bad(key, FieldCode::unknown_field, "Unknown parameter '" + key + "'.");
     }
   }
 
@@ -304,21 +306,24 @@ Result<Query> parse_query_json(const boost::json::object& body, const CursorCode
         joined += (i ? std::string(1, sep) : "") + item;
       }
       if (!ok) {
-        malformed.fields.push_back({k, "malformed", k + " has a value of the wrong type."});
+        malformed.fields.push_back(
+            {json_pointer(k), FieldCode::invalid_type, k + " has a value of the wrong type."});
         continue;
       }
       params.emplace_back(k, joined);
     } else if (auto s = scalar(value)) {
       params.emplace_back(k, *s);
     } else {
-      malformed.fields.push_back({k, "malformed", k + " has a value of the wrong type."});
+      malformed.fields.push_back(
+          {json_pointer(k), FieldCode::invalid_type, k + " has a value of the wrong type."});
     }
   }
   auto q = parse_query(params, cursors, now);
-  if (malformed.fields.empty()) return q;
-  if (!q) {
+  if (!q)
     for (auto& f : q.error().fields) malformed.fields.push_back(f);
-  }
+  if (malformed.fields.empty()) return q;
+  // The same names, but members of the JSON body.
+  for (auto& f : malformed.fields) f.in = FieldIn::body;
   return malformed;
 }
 

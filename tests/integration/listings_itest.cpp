@@ -175,9 +175,9 @@ TEST_F(ListingsApi, ProtectedFieldsChangeNothingAndSaySo) {
   EXPECT_EQ(problem.at("code").as_string(), "validation_failed");
   std::set<std::string> named;
   for (const auto& e : problem.at("errors").as_array())
-    if (e.at("code").as_string() == "field_not_writable")
+    if (e.at("code").as_string() == "not_writable")
       named.insert(std::string(e.at("field").as_string()));
-  EXPECT_EQ(named, (std::set<std::string>{"status", "owner_id", "featured", "verified"}));
+  EXPECT_EQ(named, (std::set<std::string>{"/status", "/owner_id", "/featured", "/verified"}));
   EXPECT_EQ(json_body(call(verb::get, path, &owner_)), before);
 }
 
@@ -238,11 +238,11 @@ TEST_F(ListingsApi, BadInputIsAProblemNamingTheField) {
     std::string code, field;
   };
   for (const auto& c : std::vector<Case>{
-           {R"({"bhk":"two"})", {}, 400, "validation_failed", "bhk"},
-           {R"({"price":-5})", {}, 400, "validation_failed", "price"},
-           {R"({"video_url":"https://evil.example/x"})", {}, 400, "validation_failed", "video_url"},
-           {R"({"locality_id":99999999})", {}, 400, "validation_failed", "locality_id"},
-           {R"({"nonsense":1})", {}, 400, "validation_failed", "nonsense"},
+           {R"({"bhk":"two"})", {}, 400, "validation_failed", "/bhk"},
+           {R"({"price":-5})", {}, 400, "validation_failed", "/price"},
+           {R"({"video_url":"https://evil.example/x"})", {}, 400, "validation_failed", "/video_url"},
+           {R"({"locality_id":99999999})", {}, 400, "validation_failed", "/locality_id"},
+           {R"({"nonsense":1})", {}, 400, "validation_failed", "/nonsense"},
            {"{not json", {}, 400, "invalid_json", ""},
            {"[1,2]", {}, 400, "invalid_json", ""},
        }) {

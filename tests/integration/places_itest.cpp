@@ -84,14 +84,14 @@ TEST_F(PlacesTest, BadParametersAreProblemsNamingTheField) {
     std::string field;
   };
   const std::vector<Case> cases = {
-      {"no q", "/api/v1/places", "q"},
-      {"empty q", "/api/v1/places?q=", "q"},
-      {"blank q", "/api/v1/places?q=%20%20", "q"},
-      {"65-character q", query_of_length(65), "q"},
-      {"limit 0", "/api/v1/places?q=andh&limit=0", "limit"},
-      {"limit 21", "/api/v1/places?q=andh&limit=21", "limit"},
-      {"limit not a number", "/api/v1/places?q=andh&limit=abc", "limit"},
-      {"unknown city", "/api/v1/places?q=andh&city=atlantis", "city"},
+      {"no q", "/api/v1/places", "/q"},
+      {"empty q", "/api/v1/places?q=", "/q"},
+      {"blank q", "/api/v1/places?q=%20%20", "/q"},
+      {"65-character q", query_of_length(65), "/q"},
+      {"limit 0", "/api/v1/places?q=andh&limit=0", "/limit"},
+      {"limit 21", "/api/v1/places?q=andh&limit=21", "/limit"},
+      {"limit not a number", "/api/v1/places?q=andh&limit=abc", "/limit"},
+      {"unknown city", "/api/v1/places?q=andh&city=atlantis", "/city"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -119,7 +119,7 @@ TEST_F(PlacesTest, EveryBadFieldIsReportedAtOnce) {
   const auto body = json_body(res);
   std::vector<std::string> fields;
   for (const auto& e : body.at("errors").as_array()) fields.emplace_back(e.at("field").as_string());
-  EXPECT_EQ(fields, (std::vector<std::string>{"q", "limit", "city"}));
+  EXPECT_EQ(fields, (std::vector<std::string>{"/q", "/limit", "/city"}));
 }
 
 }  // namespace

@@ -94,7 +94,8 @@ TEST_P(ListingServiceContract, LocalityMustBelongToTheCity) {
   body["city_id"] = delhi->id;
   auto l = service_->create(owner_, body);
   ASSERT_FALSE(l);
-  EXPECT_EQ(l.error().fields.at(0).field, "locality_id");
+  EXPECT_EQ(l.error().fields.at(0).field, "/locality_id");
+  EXPECT_EQ(l.error().fields.at(0).code, FieldCode::inconsistent);
   body["city_id"] = 999999;
   EXPECT_FALSE(service_->create(owner_, body));
 }
