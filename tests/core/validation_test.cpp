@@ -44,10 +44,10 @@ TEST(Validation, ReaderReportsEveryProblemOfABodyAtOnce) {
   EXPECT_FALSE(in.integer("age", Need::optional, 0, 120));
   EXPECT_FALSE(in.text("bio", Need::required, {}));
   EXPECT_FALSE(in.choice("city", Need::required, std::vector<std::string_view>{"pune"}));
-  EXPECT_EQ(summary(p), (std::vector<std::string>{
-                            "/extra unknown_field body", "/name invalid_type body",
-                            "/age invalid_type body", "/bio required body",
-                            "/city required body"}));
+  EXPECT_EQ(summary(p),
+            (std::vector<std::string>{"/extra unknown_field body", "/name invalid_type body",
+                                      "/age invalid_type body", "/bio required body",
+                                      "/city required body"}));
   const Error e = p.error();
   EXPECT_EQ(e.code, "validation_failed");
   EXPECT_EQ(e.kind, ErrorKind::invalid);
@@ -56,16 +56,16 @@ TEST(Validation, ReaderReportsEveryProblemOfABodyAtOnce) {
 
 TEST(Validation, TextIsTrimmedAndMeasuredInCharacters) {
   Problems p;
-  const auto body = parse(R"({"a": "  चार घर  ", "b": "ab", "c": "abcdef", "d": "x\ny", "e": "x\ny"})");
+  const auto body =
+      parse(R"({"a": "  चार घर  ", "b": "ab", "c": "abcdef", "d": "x\ny", "e": "x\ny"})");
   JsonReader in(body, p, {"a", "b", "c", "d", "e"});
   EXPECT_EQ(in.text("a", Need::required, {1, 5}).value(), "चार घर");  // 6 bytes a letter
   EXPECT_FALSE(in.text("b", Need::required, {3, 5}));
   EXPECT_FALSE(in.text("c", Need::required, {3, 5}));
   EXPECT_FALSE(in.text("d", Need::required, {}));  // one line only
   EXPECT_EQ(in.text("e", Need::required, {0, 10, true}).value(), "x\ny");
-  EXPECT_EQ(summary(p),
-            (std::vector<std::string>{"/b too_short body", "/c too_long body",
-                                      "/d invalid_value body"}));
+  EXPECT_EQ(summary(p), (std::vector<std::string>{"/b too_short body", "/c too_long body",
+                                                  "/d invalid_value body"}));
 }
 
 TEST(Validation, NumbersAreCheckedForTypeAndRange) {
@@ -108,10 +108,9 @@ TEST(Validation, QueryParametersArePointersInTheQuery) {
   EXPECT_FALSE(q.boolean("unread", false));
   static constexpr std::string_view k_statuses[] = {"sent", "dead"};
   EXPECT_EQ(q.choice("status", "dead", k_statuses), "dead");
-  EXPECT_EQ(summary(p),
-            (std::vector<std::string>{"/limit out_of_range query", "/after invalid_type query",
-                                      "/unread invalid_type query",
-                                      "/status invalid_value query"}));
+  EXPECT_EQ(summary(p), (std::vector<std::string>{
+                            "/limit out_of_range query", "/after invalid_type query",
+                            "/unread invalid_type query", "/status invalid_value query"}));
   EXPECT_FALSE(p.result());
 }
 

@@ -83,8 +83,8 @@ TEST(Problem, EveryKindHasItsStatus) {
 
 TEST(Problem, BodyNamesFieldsAndHidesDetail) {
   Error e = Error::field("/price", FieldCode::out_of_range, "Price must be positive.");
-  e.fields.push_back({"/price_max", FieldCode::invalid_type, "must be a whole number",
-                      FieldIn::query});
+  e.fields.push_back(
+      {"/price_max", FieldCode::invalid_type, "must be a whole number", FieldIn::query});
   e.detail = "SELECT secret FROM internals";
   Response r = problem_response(e, "/api/v1/listings");
   EXPECT_EQ(r[bhttp::field::content_type], "application/problem+json");

@@ -193,8 +193,7 @@ TEST(ImportReport, ErrorsAsCsvOpenInASpreadsheet) {
   auto rows = fields_of(text);
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"row", "column", "code", "message"}));
-  EXPECT_EQ(rows[1],
-            (std::vector<std::string>{"3", "bhk", "out_of_range", "must be from 0 to 5"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"3", "bhk", "out_of_range", "must be from 0 to 5"}));
   EXPECT_EQ(rows[2][3], "has 3 cells; the header has 2");
 }
 

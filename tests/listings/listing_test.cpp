@@ -27,8 +27,8 @@ TEST(ListingModel, ProtectedFieldsAreRefusedByNameAndNothingChanges) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "validation_failed");
   const auto got = fields_of(r.error());
-  for (const char* f : {"/status:not_writable", "/owner_id:not_writable",
-                        "/featured:not_writable", "/verified:not_writable"})
+  for (const char* f : {"/status:not_writable", "/owner_id:not_writable", "/featured:not_writable",
+                        "/verified:not_writable"})
     EXPECT_NE(std::find(got.begin(), got.end(), f), got.end()) << f;
   EXPECT_EQ(to_json(l, View::owner_view), before);  // the valid title did not sneak in
 }

@@ -141,25 +141,24 @@ TEST(AvailabilityValidation, RequiredFieldsAndLimits) {
     dates.push_back(boost::json::string(format_date(date("2027-01-01") + std::chrono::days(i))));
   body["windows"] = boost::json::array{};
   body["blackout_dates"] = dates;
-  EXPECT_EQ(problems(parse_availability(body)),
-            (std::set<std::pair<std::string, std::string>>{{"/blackout_dates", "too_many_values"}}));
+  EXPECT_EQ(
+      problems(parse_availability(body)),
+      (std::set<std::pair<std::string, std::string>>{{"/blackout_dates", "too_many_values"}}));
   dates.pop_back();
   body["blackout_dates"] = dates;
   EXPECT_TRUE(parse_availability(body));
 }
 
 TEST(AvailabilityValidation, AWindowMustHoldOneSlotAndMidnightOnlyEndsAWindow) {
-  EXPECT_EQ(
-      problems(parse_availability(obj(R"({"slot_minutes":60,"visitors_per_slot":1,
+  EXPECT_EQ(problems(parse_availability(obj(R"({"slot_minutes":60,"visitors_per_slot":1,
       "windows":[{"day":"mon","start":"10:00","end":"10:45"}]})"))),
-      (std::set<std::pair<std::string, std::string>>{{"/windows/0/end", "inconsistent"}}));
+            (std::set<std::pair<std::string, std::string>>{{"/windows/0/end", "inconsistent"}}));
   EXPECT_EQ(problems(parse_availability(obj(R"({"slot_minutes":60,"visitors_per_slot":1,
       "windows":[{"day":"mon","start":"24:00","end":"24:00"}]})"))),
             (std::set<std::pair<std::string, std::string>>{{"/windows/0/start", "invalid_value"}}));
-  EXPECT_EQ(
-      problems(parse_availability(obj(R"({"slot_minutes":60,"visitors_per_slot":1,
+  EXPECT_EQ(problems(parse_availability(obj(R"({"slot_minutes":60,"visitors_per_slot":1,
       "windows":[{"day":"mon","start":"10:00","end":"10:00"}]})"))),
-      (std::set<std::pair<std::string, std::string>>{{"/windows/0/end", "inconsistent"}}));
+            (std::set<std::pair<std::string, std::string>>{{"/windows/0/end", "inconsistent"}}));
 }
 
 TEST(Slots, AreGeneratedInIndiaTimeAndStoredInUtc) {
