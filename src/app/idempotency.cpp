@@ -88,8 +88,8 @@ Result<Claim> claim(storage::Database& db, const std::string& scope, const std::
                     const std::string& hash, std::time_t now) {
   const std::string stamp = iso_utc(now);
   for (int round = 0; round < 2; ++round) {
-    auto inserted = db.exec(
-        k_claim, params(scope, key, hash, stamp, iso_utc(now + k_key_lifetime_seconds)));
+    auto inserted =
+        db.exec(k_claim, params(scope, key, hash, stamp, iso_utc(now + k_key_lifetime_seconds)));
     if (!inserted) return inserted.error();
     if (inserted->affected == 1) return Claim{std::nullopt, stamp};
     auto got = db.exec(k_get, params(scope, key));
@@ -101,8 +101,8 @@ Result<Claim> claim(storage::Database& db, const std::string& scope, const std::
       continue;
     }
     if (row.text(1) == "started" && row.text(6) <= iso_utc(now - k_abandoned_after_seconds)) {
-      auto taken = db.exec(k_take_over, params(scope, key, hash, stamp,
-                                               iso_utc(now - k_abandoned_after_seconds)));
+      auto taken = db.exec(
+          k_take_over, params(scope, key, hash, stamp, iso_utc(now - k_abandoned_after_seconds)));
       if (!taken) return taken.error();
       if (taken->affected == 1) return Claim{std::nullopt, stamp};
       continue;  // someone else took it over first
@@ -124,8 +124,8 @@ template <class Exec>
 Result<void> finish(Exec& exec, const std::string& scope, const std::string& key,
                     const std::string& claimed_at, const http::Response& res) {
   const std::string content_type(res.base()[http::bhttp::field::content_type]);
-  auto r = exec.exec(k_finish, params(scope, key, res.result_int(), content_type, res.body(),
-                                      claimed_at));
+  auto r = exec.exec(k_finish,
+                     params(scope, key, res.result_int(), content_type, res.body(), claimed_at));
   if (!r) return r.error();
   // Our claim was taken over (we ran past k_abandoned_after_seconds): the other request owns
   // the key now, and ours must not commit beside it.

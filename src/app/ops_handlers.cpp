@@ -90,8 +90,7 @@ http::Handler healthz() {
 }
 
 http::Handler readyz(const RouteDeps& deps) {
-  return [&db = deps.db,
-          &workers = deps.workers](http::Request& req) -> http::Reply {
+  return [&db = deps.db, &workers = deps.workers](http::Request& req) -> http::Reply {
     auto status = co_await workers.run([&db]() -> Result<storage::MigrationStatus> {
       if (auto ping = db.ping(); !ping) return ping.error();
       return storage::migration_status(db);
@@ -127,8 +126,7 @@ http::Handler openapi_document() {
 }
 
 http::Handler api_reference_page(const RouteDeps& deps) {
-  return [root = deps.config.web_root,
-          &workers = deps.workers](http::Request& req) -> http::Reply {
+  return [root = deps.config.web_root, &workers = deps.workers](http::Request& req) -> http::Reply {
     auto page = co_await workers.run(
         [&root] { return read_file(std::filesystem::path(root) / "docs.html"); });
     if (!page) co_return not_found();
@@ -143,8 +141,7 @@ http::Handler api_reference_page(const RouteDeps& deps) {
 }
 
 http::Handler static_assets(const RouteDeps& deps) {
-  return [root = deps.config.web_root,
-          &workers = deps.workers](http::Request& req) -> http::Reply {
+  return [root = deps.config.web_root, &workers = deps.workers](http::Request& req) -> http::Reply {
     const std::string rel = req.param("path")->value;
     if (!safe_relative_path(rel)) co_return not_found();
     auto body = co_await workers.run(

@@ -289,7 +289,7 @@ http::Handler verify_otp(HandlerDeps d) {
 }
 
 http::Handler oidc_start(HandlerDeps d) {
-  return [d](http::Request& req) -> http::Reply {
+  return [d](http::Request&) -> http::Reply {
     auto start = co_await on_workers(d, [&] { return d.service->oidc_start(); });
     if (!start) co_return start.error();
     http::Response res{status::found, 11};

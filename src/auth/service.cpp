@@ -43,7 +43,6 @@ Error not_found_user() {
   return Error::make(ErrorKind::not_found, "user_not_found", "No such user.");
 }
 
-
 // A registration's or profile's optional text field: trimmed, bounded.
 std::optional<std::string> clean(const std::optional<std::string>& v) {
   if (!v) return std::nullopt;
@@ -228,7 +227,8 @@ Result<void> AuthService::register_account(const Registration& in, const Caller&
   std::optional<std::string> phone;
   if (in.phone) {
     phone = normalize_indian_mobile(*in.phone);
-    if (!phone) e.add("/phone", FieldCode::invalid_value, "Use an Indian mobile number: +91 and 10 digits.");
+    if (!phone)
+      e.add("/phone", FieldCode::invalid_value, "Use an Indian mobile number: +91 and 10 digits.");
   }
   const std::string role = in.role.value_or("seeker");
   if (!is_self_service_role(role))
@@ -467,7 +467,7 @@ Result<User> AuthService::update_profile(std::int64_t user_id, const ProfileChan
   if (change.agency || change.rera_number) {
     if (u.role != "agent")
       e.add(change.agency ? "/agency" : "/rera_number", FieldCode::not_writable,
-                "Only agents have these.");
+            "Only agents have these.");
     if (change.agency) {
       u.agency = clean(change.agency);
       if (u.agency->size() > 200 || has_control(*u.agency))
@@ -550,7 +550,8 @@ Result<void> AuthService::verify_email(const std::string& token) {
 
 Result<void> AuthService::forgot_password(const std::string& email_in, const Caller& caller) {
   auto email = normalize_email(email_in);
-  if (!email) return Error::field("/email", FieldCode::invalid_value, "This is not a valid email address.");
+  if (!email)
+    return Error::field("/email", FieldCode::invalid_value, "This is not a valid email address.");
   if (auto r = check_rate("reset", caller, *email); !r) return r.error();
   auto tx = db_.begin();
   if (!tx) return tx.error();

@@ -5,8 +5,8 @@
 
 #include <boost/system/result.hpp>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 

@@ -9,9 +9,9 @@ namespace griha {
 namespace {
 
 constexpr FieldCode k_field_codes[] = {
-    FieldCode::required,       FieldCode::unknown_field,   FieldCode::not_writable,
-    FieldCode::invalid_type,   FieldCode::invalid_value,   FieldCode::too_short,
-    FieldCode::too_long,       FieldCode::out_of_range,    FieldCode::too_few_values,
+    FieldCode::required,        FieldCode::unknown_field,   FieldCode::not_writable,
+    FieldCode::invalid_type,    FieldCode::invalid_value,   FieldCode::too_short,
+    FieldCode::too_long,        FieldCode::out_of_range,    FieldCode::too_few_values,
     FieldCode::too_many_values, FieldCode::duplicate_value, FieldCode::not_found,
     FieldCode::inconsistent,
 };
@@ -21,7 +21,11 @@ std::optional<std::size_t> utf8_length(std::string_view s) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    const std::size_t len = c < 0x80         ? 1
+                            : (c >> 5) == 6  ? 2
+                            : (c >> 4) == 14 ? 3
+                            : (c >> 3) == 30 ? 4
+                                             : 0;
     if (len == 0 || i + len > s.size()) return std::nullopt;
     for (std::size_t k = 1; k < len; ++k)
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return std::nullopt;
@@ -149,8 +153,8 @@ Result<void> Problems::result(std::string message) const {
   return error(std::move(message));
 }
 
-std::optional<std::string> read_text(const boost::json::value& v, const TextRule& rule,
-                                     Problems& p, std::string_view at) {
+std::optional<std::string> read_text(const boost::json::value& v, const TextRule& rule, Problems& p,
+                                     std::string_view at) {
   if (v.is_null()) return std::nullopt;
   if (!v.is_string()) {
     p.add(at, FieldCode::invalid_type, "must be a string");
@@ -226,8 +230,8 @@ std::optional<std::int64_t> read_integer(const boost::json::value& v, std::int64
   return n;
 }
 
-std::optional<double> read_number(const boost::json::value& v, double min, double max,
-                                  Problems& p, std::string_view at, std::string_view where) {
+std::optional<double> read_number(const boost::json::value& v, double min, double max, Problems& p,
+                                  std::string_view at, std::string_view where) {
   if (v.is_null()) return std::nullopt;
   if (!v.is_number()) {
     p.add(at, FieldCode::invalid_type, "must be a number");
@@ -290,8 +294,7 @@ std::optional<std::string> JsonReader::string(std::string_view key) {
   return std::string(v->get_string());
 }
 
-std::optional<std::string> JsonReader::text(std::string_view key, Need need,
-                                            const TextRule& rule) {
+std::optional<std::string> JsonReader::text(std::string_view key, Need need, const TextRule& rule) {
   if (absent(key, need)) return std::nullopt;
   const auto& v = *get(key);
   // Blank text is no text: absent when optional, `required` when not.

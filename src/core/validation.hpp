@@ -63,8 +63,8 @@ struct TextRule {
 
 // Value checks: each reads `v` or records one problem at `at` and returns nullopt. A JSON null
 // reads as absent (nullopt, no problem) — callers that need a value check for it.
-std::optional<std::string> read_text(const boost::json::value& v, const TextRule& rule,
-                                     Problems& p, std::string_view at);
+std::optional<std::string> read_text(const boost::json::value& v, const TextRule& rule, Problems& p,
+                                     std::string_view at);
 std::optional<std::string> read_text(std::string_view s, const TextRule& rule, Problems& p,
                                      std::string_view at);
 std::optional<std::string> read_choice(const boost::json::value& v,
@@ -72,8 +72,8 @@ std::optional<std::string> read_choice(const boost::json::value& v,
                                        std::string_view at);
 std::optional<std::int64_t> read_integer(const boost::json::value& v, std::int64_t min,
                                          std::int64_t max, Problems& p, std::string_view at);
-std::optional<double> read_number(const boost::json::value& v, double min, double max,
-                                  Problems& p, std::string_view at, std::string_view where = {});
+std::optional<double> read_number(const boost::json::value& v, double min, double max, Problems& p,
+                                  std::string_view at, std::string_view where = {});
 std::optional<bool> read_boolean(const boost::json::value& v, Problems& p, std::string_view at);
 
 // "a, b or c".

@@ -99,7 +99,8 @@ Result<LeadFilter> filter_of(const http::Request& req, bool paged) {
   if (auto from = query.text("from")) {
     auto start = day_start_utc(*from);
     if (!start)
-      query.fail("from", FieldCode::invalid_value, "must be a date (2026-11-24) or a UTC timestamp");
+      query.fail("from", FieldCode::invalid_value,
+                 "must be a date (2026-11-24) or a UTC timestamp");
     f.from = start.value_or("");
   }
   if (auto to = query.text("to")) {
@@ -141,8 +142,7 @@ http::Handler list_leads(LeadService& service, WorkerPool& workers, bool all) {
 }  // namespace
 
 http::Handler LeadHandlers::inquire() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     InquiryInput in;
@@ -174,8 +174,7 @@ http::Handler LeadHandlers::inquire() const {
 }
 
 http::Handler LeadHandlers::request_contact_code() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     Problems problems;
@@ -191,8 +190,7 @@ http::Handler LeadHandlers::request_contact_code() const {
 }
 
 http::Handler LeadHandlers::verify_contact_code() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     Problems problems;
@@ -212,8 +210,7 @@ http::Handler LeadHandlers::verify_contact_code() const {
 }
 
 http::Handler LeadHandlers::my_inquiries() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     Problems problems(FieldIn::query);
     QueryReader query(req.query_params(), problems);
     const std::int64_t limit = query.integer("limit", 20, 1, 100);
@@ -243,8 +240,7 @@ http::Handler LeadHandlers::admin_leads() const {
 }
 
 http::Handler LeadHandlers::my_lead_stats() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto filter = filter_of(req, false);
     if (!filter) co_return filter.error();
     const Viewer viewer = viewer_of(req);
@@ -262,8 +258,7 @@ http::Handler LeadHandlers::my_lead_stats() const {
 }
 
 http::Handler LeadHandlers::export_leads() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto filter = filter_of(req, false);
     if (!filter) co_return filter.error();
     const Viewer viewer = viewer_of(req);
@@ -277,8 +272,7 @@ http::Handler LeadHandlers::export_leads() const {
 }
 
 http::Handler LeadHandlers::get() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Viewer viewer = viewer_of(req);
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.get(viewer, id); });
@@ -290,8 +284,7 @@ http::Handler LeadHandlers::get() const {
 }
 
 http::Handler LeadHandlers::update() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     const Viewer viewer = viewer_of(req);
@@ -305,8 +298,7 @@ http::Handler LeadHandlers::update() const {
 }
 
 http::Handler LeadHandlers::add_note() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     Problems problems;
@@ -328,8 +320,7 @@ http::Handler LeadHandlers::add_note() const {
 }
 
 http::Handler LeadHandlers::agency_agents() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Viewer viewer = viewer_of(req);
     auto r = co_await workers.run([&] { return service.agency_agents(viewer.user_id); });
     if (!r) co_return r.error();
@@ -343,8 +334,7 @@ http::Handler LeadHandlers::agency_agents() const {
 }
 
 http::Handler LeadHandlers::create_agency() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     Problems problems;
@@ -362,8 +352,7 @@ http::Handler LeadHandlers::create_agency() const {
 }
 
 http::Handler LeadHandlers::set_user_agency() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     Problems problems;
@@ -371,7 +360,8 @@ http::Handler LeadHandlers::set_user_agency() const {
     // null leaves the agency, so the member must be there.
     if (!fields.has("agency_id"))
       fields.fail("agency_id", FieldCode::required, "is required: an agency id, or null");
-    const std::optional<std::int64_t> agency = fields.integer("agency_id", Need::optional, 1, INT64_MAX);
+    const std::optional<std::int64_t> agency =
+        fields.integer("agency_id", Need::optional, 1, INT64_MAX);
     if (!problems.empty()) co_return problems.error();
     const std::int64_t user_id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.set_user_agency(user_id, agency); });
@@ -381,8 +371,7 @@ http::Handler LeadHandlers::set_user_agency() const {
 }
 
 http::Handler LeadHandlers::admin_stats() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto r = co_await workers.run([&] { return service.admin_stats(); });
     if (!r) co_return r.error();
     json::array listings;

@@ -73,8 +73,8 @@ std::optional<std::string> text_field(Problems& problems, std::string_view field
 Result<std::string> contact_of(const std::optional<std::string>& phone,
                                const std::optional<std::string>& email) {
   if (phone.has_value() == email.has_value())
-    return Error::field(phone ? "/email" : "/phone", phone ? FieldCode::inconsistent
-                                                           : FieldCode::required,
+    return Error::field(phone ? "/email" : "/phone",
+                        phone ? FieldCode::inconsistent : FieldCode::required,
                         "give either a phone number or an email address");
   if (phone) {
     auto p = auth::normalize_indian_mobile(*phone);

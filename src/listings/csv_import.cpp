@@ -260,8 +260,8 @@ Result<std::vector<Column>> read_header(const std::vector<csv::Record>& records)
     std::optional<FieldError> problem;
     if (std::any_of(columns.begin(), columns.end(),
                     [&](const Column& other) { return other.name == col.name; })) {
-      problem = FieldError{json_pointer(col.name), FieldCode::duplicate_value,
-                           "appears more than once"};
+      problem =
+          FieldError{json_pointer(col.name), FieldCode::duplicate_value, "appears more than once"};
     } else if (col.name != "amenities") {
       for (const auto& f : listing_fields())
         if (f.name == col.name) col.spec = &f;
@@ -315,10 +315,11 @@ Result<std::vector<ImportRow>> read_import_csv(std::string_view text) {
       continue;
     ImportRow row{r + 1, (*records)[r].line, {}, {}};
     if (cells.size() != columns->size()) {
-      row.problems.push_back({"", cells.size() < columns->size() ? FieldCode::too_few_values
-                                                                  : FieldCode::too_many_values,
-                              "has " + std::to_string(cells.size()) + " cells; the header has " +
-                                  std::to_string(columns->size())});
+      row.problems.push_back(
+          {"",
+           cells.size() < columns->size() ? FieldCode::too_few_values : FieldCode::too_many_values,
+           "has " + std::to_string(cells.size()) + " cells; the header has " +
+               std::to_string(columns->size())});
     } else {
       for (std::size_t c = 0; c < cells.size(); ++c) {
         const Column& col = (*columns)[c];

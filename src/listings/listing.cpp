@@ -152,8 +152,8 @@ bool valid_month(const std::string& s) {
 // Reads one JSON value into `out` per its spec, with the checks every body gets
 // (core/validation.hpp) plus the field's own rules; records a problem at `at` otherwise.
 template <class T>
-void read_value(const FieldSpec& f, const boost::json::value& v, std::optional<T>& out,
-                Problems& p, const std::string& at) {
+void read_value(const FieldSpec& f, const boost::json::value& v, std::optional<T>& out, Problems& p,
+                const std::string& at) {
   if (v.is_null()) {
     out.reset();
     return;
@@ -245,8 +245,8 @@ Result<void> apply_patch(Listing& listing, const boost::json::object& patch,
                                                   std::string_view(a.as_string()))
                                       : std::end(k_amenities);
         if (it == std::end(k_amenities)) {
-          problems.add(at + json_pointer(i), a.is_string() ? FieldCode::invalid_value
-                                                           : FieldCode::invalid_type,
+          problems.add(at + json_pointer(i),
+                       a.is_string() ? FieldCode::invalid_value : FieldCode::invalid_type,
                        "must be a known amenity: " + choices_text(k_amenities));
           continue;
         }

@@ -75,8 +75,7 @@ struct NoBody {
 }  // namespace
 
 http::Handler ListingHandlers::create() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     const Actor actor = signed_in_actor(req);
@@ -89,22 +88,22 @@ http::Handler ListingHandlers::create() const {
 }
 
 http::Handler ListingHandlers::get() const {
-  return [&service = service, &workers = workers,
-          &views = views](http::Request& req) -> http::Reply {
-    const auto actor = actor_of(req);
-    const std::int64_t id = req.int_param("id");
-    auto r = co_await workers.run([&] { return service.get(actor, id); });
-    if (!r) co_return r.error();
-    // A view is someone other than the lister (or a moderator) reading the live listing.
-    if (view_for(actor, *r) == View::public_view) views.record(id);
-    const std::string tag = etag(*r, view_for(actor, *r));
-    if (req.raw[field::if_none_match] == tag) {
-      http::Response res{status::not_modified, 11};
-      res.set(field::etag, tag);
-      co_return res;
-    }
-    co_return listing_response(req, *r);
-  };
+  return
+      [&service = service, &workers = workers, &views = views](http::Request& req) -> http::Reply {
+        const auto actor = actor_of(req);
+        const std::int64_t id = req.int_param("id");
+        auto r = co_await workers.run([&] { return service.get(actor, id); });
+        if (!r) co_return r.error();
+        // A view is someone other than the lister (or a moderator) reading the live listing.
+        if (view_for(actor, *r) == View::public_view) views.record(id);
+        const std::string tag = etag(*r, view_for(actor, *r));
+        if (req.raw[field::if_none_match] == tag) {
+          http::Response res{status::not_modified, 11};
+          res.set(field::etag, tag);
+          co_return res;
+        }
+        co_return listing_response(req, *r);
+      };
 }
 
 http::Handler ListingHandlers::my_views() const {
@@ -119,8 +118,7 @@ http::Handler ListingHandlers::my_views() const {
 }
 
 http::Handler ListingHandlers::update() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     const Actor actor = signed_in_actor(req);
@@ -139,8 +137,7 @@ http::Handler ListingHandlers::update() const {
 }
 
 http::Handler ListingHandlers::remove() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Actor actor = signed_in_actor(req);
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.remove(actor, id); });
@@ -150,16 +147,15 @@ http::Handler ListingHandlers::remove() const {
 }
 
 http::Handler ListingHandlers::mine() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     Problems problems(FieldIn::query);
     QueryReader query(req.query_params(), problems);
     const std::int64_t limit = query.integer("limit", 20, 1, 100);
     const std::int64_t before = query.integer("before", 0, 0, INT64_MAX);
     if (!problems.empty()) co_return problems.error();
     const Actor actor = signed_in_actor(req);
-    auto r = co_await workers.run(
-        [&] { return service.mine(actor, before, static_cast<int>(limit)); });
+    auto r =
+        co_await workers.run([&] { return service.mine(actor, before, static_cast<int>(limit)); });
     if (!r) co_return r.error();
     boost::json::array items;
     for (const auto& l : *r) items.push_back(to_json(l, View::owner_view));
@@ -171,8 +167,7 @@ http::Handler ListingHandlers::mine() const {
 }
 
 http::Handler ListingHandlers::history() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Actor actor = signed_in_actor(req);
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.history(actor, id); });
@@ -190,15 +185,13 @@ http::Handler ListingHandlers::history() const {
 }
 
 http::Handler ListingHandlers::submit() const {
-  return action(workers, NoBody{}, [&s = service](const Actor& a, std::int64_t id, bool) {
-    return s.submit(a, id);
-  });
+  return action(workers, NoBody{},
+                [&s = service](const Actor& a, std::int64_t id, bool) { return s.submit(a, id); });
 }
 
 http::Handler ListingHandlers::renew() const {
-  return action(workers, NoBody{}, [&s = service](const Actor& a, std::int64_t id, bool) {
-    return s.renew(a, id);
-  });
+  return action(workers, NoBody{},
+                [&s = service](const Actor& a, std::int64_t id, bool) { return s.renew(a, id); });
 }
 
 http::Handler ListingHandlers::withdraw() const {
@@ -216,17 +209,16 @@ http::Handler ListingHandlers::close() const {
       return in.choice("outcome", Need::required, k_outcomes);
     }
   };
-  return action(workers, Read{},
-                [&s = service](const Actor& a, std::int64_t id,
-                               const std::optional<std::string>& outcome) {
-                  return s.close(a, id, *status_from_string(*outcome));
-                });
+  return action(
+      workers, Read{},
+      [&s = service](const Actor& a, std::int64_t id, const std::optional<std::string>& outcome) {
+        return s.close(a, id, *status_from_string(*outcome));
+      });
 }
 
 http::Handler ListingHandlers::approve() const {
-  return action(workers, NoBody{}, [&s = service](const Actor& a, std::int64_t id, bool) {
-    return s.approve(a, id);
-  });
+  return action(workers, NoBody{},
+                [&s = service](const Actor& a, std::int64_t id, bool) { return s.approve(a, id); });
 }
 
 http::Handler ListingHandlers::reject() const {
@@ -259,8 +251,7 @@ http::Handler ListingHandlers::set_flags() const {
 }
 
 http::Handler ListingHandlers::moderation_queue() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto limit = http::int_query_param(req, "limit", 50, 1, 100);
     if (!limit) co_return limit.error();
     const Actor actor = signed_in_actor(req);

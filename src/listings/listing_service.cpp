@@ -389,8 +389,8 @@ Result<ImportReport> ListingService::import(const Actor& actor, const std::vecto
     if (!problems.empty()) {
       ++report.failed;
       for (auto& p : problems)
-        report.errors.push_back({row.row, row.line, column_of(p.field), std::string(to_string(p.code)),
-                                 p.message});
+        report.errors.push_back(
+            {row.row, row.line, column_of(p.field), std::string(to_string(p.code)), p.message});
       continue;
     }
     place_from_gazetteer(l, gazetteer_);

@@ -43,7 +43,8 @@ Result<UploadForm> read_form(const http::Request& req) {
       form.files.push_back({"/files" + json_pointer(form.files.size()), part.body});
     } else if (part.name == "kind") {
       const auto kind = media_kind_from_string(part.body);
-      if (!kind) return Error::field("/kind", FieldCode::invalid_value, "must be photo or floor_plan");
+      if (!kind)
+        return Error::field("/kind", FieldCode::invalid_value, "must be photo or floor_plan");
       form.kind = *kind;
     } else {
       return Error::field(json_pointer(part.name), FieldCode::unknown_field,
@@ -69,7 +70,8 @@ Result<Arrangement> read_arrangement(const boost::json::object& body) {
       a.order.emplace();
       const auto& ids = order->as_array();
       for (std::size_t i = 0; i < ids.size(); ++i)
-        if (auto id = read_integer(ids[i], 1, INT64_MAX, problems, in.at("order") + json_pointer(i)))
+        if (auto id =
+                read_integer(ids[i], 1, INT64_MAX, problems, in.at("order") + json_pointer(i)))
           a.order->push_back(*id);
     }
   }
@@ -81,8 +83,7 @@ Result<Arrangement> read_arrangement(const boost::json::object& body) {
 }  // namespace
 
 http::Handler MediaHandlers::upload() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Actor actor = *actor_of(req);
     const std::int64_t id = req.int_param("id");
     // Parsing scans up to 11 MiB: worker-pool work like the decoding that follows.
@@ -97,8 +98,7 @@ http::Handler MediaHandlers::upload() const {
 }
 
 http::Handler MediaHandlers::list() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const auto actor = actor_of(req);
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.list(actor, id); });
@@ -108,8 +108,7 @@ http::Handler MediaHandlers::list() const {
 }
 
 http::Handler MediaHandlers::arrange() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     auto arrangement = read_arrangement(*body);
@@ -124,8 +123,7 @@ http::Handler MediaHandlers::arrange() const {
 }
 
 http::Handler MediaHandlers::remove() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Actor actor = *actor_of(req);
     const std::int64_t id = req.int_param("id");
     const std::int64_t photo_id = req.int_param("photo_id");
@@ -136,8 +134,7 @@ http::Handler MediaHandlers::remove() const {
 }
 
 http::Handler MediaHandlers::serve_file() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const std::string name = req.param("path")->value;
     auto r = co_await workers.run([&] { return service.file(name); });
     if (!r) co_return r.error();

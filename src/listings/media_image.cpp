@@ -23,8 +23,8 @@ std::string vips_error_text() {
 
 // `code` is the problem's code unless the kind is `invalid` (then validation_failed); the
 // file's own problem is `field_code`.
-Error field_error(ErrorKind kind, const std::string& field, std::string code,
-                  FieldCode field_code, std::string message, std::string detail = {}) {
+Error field_error(ErrorKind kind, const std::string& field, std::string code, FieldCode field_code,
+                  std::string message, std::string detail = {}) {
   Error e = Error::make(kind, kind == ErrorKind::invalid ? "validation_failed" : std::move(code),
                         message, std::move(detail));
   e.fields.push_back({field, field_code, std::move(message)});
@@ -88,8 +88,8 @@ Result<ProcessedImage> ImageProcessor::process(std::string_view bytes,
                                                const std::string& field) const {
   const auto type = sniff_image_type(bytes);
   if (!type)
-    return field_error(ErrorKind::unsupported, field, "unsupported_image_type", FieldCode::invalid_value,
-                       "Upload a JPEG, PNG or WebP image.");
+    return field_error(ErrorKind::unsupported, field, "unsupported_image_type",
+                       FieldCode::invalid_value, "Upload a JPEG, PNG or WebP image.");
 
   decodes_.acquire();
   struct Release {

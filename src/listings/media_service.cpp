@@ -76,7 +76,8 @@ void MediaService::remove_files(const std::vector<std::string>& keys) {
 Result<std::vector<Media>> MediaService::upload(const Actor& actor, std::int64_t listing_id,
                                                 MediaKind kind,
                                                 std::span<const UploadedFile> files) {
-  if (files.empty()) return Error::field("/files", FieldCode::required, "attach at least one image file");
+  if (files.empty())
+    return Error::field("/files", FieldCode::required, "attach at least one image file");
   for (const auto& f : files)
     if (f.bytes.size() > options_.max_file_bytes) {
       Error e = Error::make(ErrorKind::too_large, "file_too_large", "A file is too large.");

@@ -71,8 +71,7 @@ http::Handler NotifyHandlers::my_notifications() const {
 }
 
 http::Handler NotifyHandlers::mark_read() const {
-  return [&db = db, &workers = workers,
-          clock = clock](http::Request& req) -> http::Reply {
+  return [&db = db, &workers = workers, clock = clock](http::Request& req) -> http::Reply {
     const auto id = req.int_param("id");
     const auto user = req.principal->user_id;
     auto r = co_await workers.run([&]() -> Result<void> {
@@ -89,8 +88,7 @@ http::Handler NotifyHandlers::mark_read() const {
 }
 
 http::Handler NotifyHandlers::mark_all_read() const {
-  return [&db = db, &workers = workers,
-          clock = clock](http::Request& req) -> http::Reply {
+  return [&db = db, &workers = workers, clock = clock](http::Request& req) -> http::Reply {
     const auto user = req.principal->user_id;
     auto r =
         co_await workers.run([&] { return db.exec(k_read_all, params(user, iso_utc(clock()))); });

@@ -71,8 +71,7 @@ http::Handler SavedHandlers::shortlist_list() const {
 }
 
 http::Handler SavedHandlers::compare() const {
-  return [&s = shortlist, &g = gazetteer,
-          &w = workers](http::Request& req) -> http::Reply {
+  return [&s = shortlist, &g = gazetteer, &w = workers](http::Request& req) -> http::Reply {
     auto ids = parse_compare_ids(req.query_param("ids").value_or(""));
     if (!ids) co_return ids.error();
     auto r = co_await w.run([&] { return s.compare(*ids); });

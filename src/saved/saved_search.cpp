@@ -82,8 +82,8 @@ boost::json::object to_json(const SavedSearch& s) {
 
 Result<std::string> clean_name(const boost::json::value& v) {
   Problems problems;
-  auto name = v.is_null() ? std::nullopt
-                          : read_text(v, TextRule{1, k_name_max_chars}, problems, "/name");
+  auto name =
+      v.is_null() ? std::nullopt : read_text(v, TextRule{1, k_name_max_chars}, problems, "/name");
   if (!name) {
     if (problems.empty()) problems.add("/name", FieldCode::required, "is required");
     return problems.error();

@@ -959,9 +959,11 @@ Result<void> validate(const Query& q) {
     bad("sort", FieldCode::inconsistent, "Sorting by distance needs a point: lat and lng.");
   }
   if (q.cursor && q.cursor->sort != q.sort) {
-    bad("cursor", FieldCode::invalid_value, "The cursor is not one this server issued for this sort.");
+    bad("cursor", FieldCode::invalid_value,
+        "The cursor is not one this server issued for this sort.");
   } else if (q.cursor && q.cursor->filters != filters_hash(q)) {
-    bad("cursor", FieldCode::invalid_value, "The cursor was issued for a search with other filters.");
+    bad("cursor", FieldCode::invalid_value,
+        "The cursor was issued for a search with other filters.");
   }
   if (q.locality_top_n < 1 || q.locality_top_n > 100) {
     bad("locality_top_n", FieldCode::out_of_range, "locality_top_n must be between 1 and 100.");
@@ -1243,7 +1245,8 @@ Result<SearchResult> Index::search(const Query& q) const {
 }
 
 Result<MapResult> Index::map(const Query& query, const BBox& viewport, int zoom) const {
-  if (zoom < 0 || zoom > 22) return Error::field("/zoom", FieldCode::out_of_range, "zoom is 0 to 22.", FieldIn::query);
+  if (zoom < 0 || zoom > 22)
+    return Error::field("/zoom", FieldCode::out_of_range, "zoom is 0 to 22.", FieldIn::query);
   Query q = query;
   q.bbox = viewport;
   q.facets.clear();

@@ -227,7 +227,8 @@ class Parser {
       }
       for (const auto& p : points) {
         const auto ll = split({p}, ',');
-        if (ll.size() != 2) return bad(key, FieldCode::invalid_value, "polygon is lat,lng;lat,lng;...");
+        if (ll.size() != 2)
+          return bad(key, FieldCode::invalid_value, "polygon is lat,lng;lat,lng;...");
         const auto a = number(key, ll[0], -90, 90), b = number(key, ll[1], -180, 180);
         if (!a || !b) return;
         q_.polygon.push_back({*a, *b});

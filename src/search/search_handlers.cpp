@@ -104,15 +104,13 @@ Result<http::Response> run(const Result<Query>& q, const ListingSearch& search,
 }  // namespace
 
 http::Handler SearchHandlers::get() const {
-  return [&s = search, &g = gazetteer,
-          clock = clock](http::Request& req) -> http::Reply {
+  return [&s = search, &g = gazetteer, clock = clock](http::Request& req) -> http::Reply {
     co_return run(parse_query(req.query_params(), s.index().cursors(), clock()), s, g);
   };
 }
 
 http::Handler SearchHandlers::post() const {
-  return [&s = search, &g = gazetteer,
-          clock = clock](http::Request& req) -> http::Reply {
+  return [&s = search, &g = gazetteer, clock = clock](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     co_return run(parse_query_json(*body, s.index().cursors(), clock()), s, g);

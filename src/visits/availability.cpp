@@ -116,9 +116,9 @@ Result<Availability> parse_availability(const json::object& body) {
         if (v && v->is_string()) t = parse_hhmm(v->as_string(), std::string_view(key) == "end");
         if (!t) {
           window.fail(key, v ? FieldCode::invalid_value : FieldCode::required,
-                std::string_view(key) == "end"
-                    ? "must be a time HH:MM from 00:01 to 24:00 (India time)"
-                    : "must be a time HH:MM from 00:00 to 23:59 (India time)");
+                      std::string_view(key) == "end"
+                          ? "must be a time HH:MM from 00:01 to 24:00 (India time)"
+                          : "must be a time HH:MM from 00:00 to 23:59 (India time)");
           ok = false;
         }
         (std::string_view(key) == "start" ? start : end) = t;
@@ -128,9 +128,9 @@ Result<Availability> parse_availability(const json::object& body) {
           window.fail("end", FieldCode::inconsistent, "must be later than start");
           ok = false;
         } else if (slot && *end - *start < *slot) {
-          window.fail("end", FieldCode::inconsistent,
-                      "the window must be at least one slot (" + std::to_string(*slot) +
-                          " minutes) long");
+          window.fail(
+              "end", FieldCode::inconsistent,
+              "the window must be at least one slot (" + std::to_string(*slot) + " minutes) long");
           ok = false;
         }
       }

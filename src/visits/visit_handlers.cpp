@@ -74,8 +74,7 @@ http::Response list_response(const std::vector<VisitRecord>& visits, Party viewe
 }  // namespace
 
 http::Handler VisitHandlers::get_availability() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Actor actor = signed_in_actor(req);
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.availability(actor, id); });
@@ -89,8 +88,7 @@ http::Handler VisitHandlers::get_availability() const {
 }
 
 http::Handler VisitHandlers::put_availability() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     auto parsed = parse_availability(*body);
@@ -104,8 +102,7 @@ http::Handler VisitHandlers::put_availability() const {
 }
 
 http::Handler VisitHandlers::slots() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     Problems problems(FieldIn::query);
     QueryReader query(req.query_params(), problems);
     const auto from = date_param(query, "from");
@@ -125,8 +122,7 @@ http::Handler VisitHandlers::slots() const {
 }
 
 http::Handler VisitHandlers::book() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     Problems problems;
@@ -137,17 +133,15 @@ http::Handler VisitHandlers::book() const {
     const Actor actor = signed_in_actor(req);
     const std::int64_t id = req.int_param("id");
     const auto keep = http::keep_answer<VisitRecord>(req, booked_response);
-    auto r = co_await workers.run([&] {
-      return service.book(actor, id, *start, note.value_or(""), req.remote_ip, keep);
-    });
+    auto r = co_await workers.run(
+        [&] { return service.book(actor, id, *start, note.value_or(""), req.remote_ip, keep); });
     if (!r) co_return r.error();
     co_return booked_response(*r);
   };
 }
 
 http::Handler VisitHandlers::get() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Actor actor = signed_in_actor(req);
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.get(actor, id); });
@@ -157,8 +151,7 @@ http::Handler VisitHandlers::get() const {
 }
 
 http::Handler VisitHandlers::reschedule() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     Problems problems;
@@ -176,8 +169,7 @@ http::Handler VisitHandlers::reschedule() const {
 }
 
 http::Handler VisitHandlers::cancel() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     Problems problems;
@@ -193,8 +185,7 @@ http::Handler VisitHandlers::cancel() const {
 }
 
 http::Handler VisitHandlers::outcome() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
     if (!body) co_return body.error();
     Problems problems;
@@ -211,8 +202,7 @@ http::Handler VisitHandlers::outcome() const {
 }
 
 http::Handler VisitHandlers::mine() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     Problems problems(FieldIn::query);
     QueryReader query(req.query_params(), problems);
     const auto from = date_param(query, "from");
@@ -226,8 +216,7 @@ http::Handler VisitHandlers::mine() const {
 }
 
 http::Handler VisitHandlers::hosted() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> http::Reply {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     Problems problems(FieldIn::query);
     QueryReader query(req.query_params(), problems);
     const auto from = date_param(query, "from");
