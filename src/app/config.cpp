@@ -12,7 +12,7 @@ namespace {
 
 Error config_error(const std::string& key, const std::string& message) {
   Error e = Error::make(ErrorKind::invalid, "config_invalid", key + ": " + message);
-  e.fields.push_back({key, "config_invalid", message});
+  e.fields.push_back({key, FieldCode::invalid_value, message});  // a config key, not a pointer
   return e;
 }
 

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <exception>
 
-#include "http/problem.hpp"
+#include "storage/database.hpp"
 #include "storage/executor.hpp"
 
 namespace griha::app {
@@ -31,11 +31,15 @@ FROM idempotency_keys WHERE scope = $1 AND idem_key = $2)"};
 constexpr Query k_take_over{"idempotency_take_over", R"(
 UPDATE idempotency_keys SET request_hash = $3, created_at = $4
 WHERE scope = $1 AND idem_key = $2 AND state = 'started' AND created_at <= $5)"};
+// A claim is known by its created_at: a take-over needs the claim to be a minute old and
+// stamps it anew, so two claims on one key never share one. Finishing and letting go act only
+// on our own claim, never on the one that took ours over, nor on an answer stored already.
 constexpr Query k_finish{"idempotency_finish", R"(
 UPDATE idempotency_keys SET state = 'done', status = $3, content_type = $4, body = $5
-WHERE scope = $1 AND idem_key = $2)"};
+WHERE scope = $1 AND idem_key = $2 AND state = 'started' AND created_at = $6)"};
 constexpr Query k_forget{"idempotency_forget", R"(
-DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2)"};
+DELETE FROM idempotency_keys
+WHERE scope = $1 AND idem_key = $2 AND state = 'started' AND created_at = $3)"};
 constexpr Query k_forget_expired_one{"idempotency_forget_expired_one", R"(
 DELETE FROM idempotency_keys WHERE scope = $1 AND idem_key = $2 AND expires_at <= $3)"};
 constexpr Query k_purge{"idempotency_purge", R"(
@@ -67,39 +71,70 @@ struct Kept {
   std::string content_type, body;
 };
 
-// Claims the key for this request (nullopt: ours now, run the handler) or returns what an
-// earlier request with it left.
-Result<std::optional<Kept>> claim(storage::Executor db, const std::string& scope,
-                                  const std::string& key, const std::string& hash,
-                                  std::time_t now) {
+// What claim() found: the key is ours (claimed_at names our claim), or an earlier request
+// with it left `kept`.
+struct Claim {
+  std::optional<Kept> kept;
+  std::string claimed_at;
+};
+
+Error in_progress() {
+  auto e = Error::make(ErrorKind::conflict, "idempotency_request_in_progress",
+                       "A request with this Idempotency-Key is being processed; retry shortly.");
+  e.retry_after_seconds = 1;
+  return e;
+}
+
+Result<Claim> claim(storage::Executor db, const std::string& scope, const std::string& key,
+                    const std::string& hash, std::time_t now) {
+  const std::string stamp = iso_utc(now);
   for (int round = 0; round < 2; ++round) {
-    auto inserted = db.exec(
-        k_claim, params(scope, key, hash, iso_utc(now), iso_utc(now + k_key_lifetime_seconds)));
+    auto inserted =
+        db.exec(k_claim, params(scope, key, hash, stamp, iso_utc(now + k_key_lifetime_seconds)));
     if (!inserted) return inserted.error();
-    if (inserted->affected == 1) return std::optional<Kept>{};
+    if (inserted->affected == 1) return Claim{std::nullopt, stamp};
     auto got = db.exec(k_get, params(scope, key));
     if (!got) return got.error();
     if (got->empty()) continue;  // deleted in between: claim again
     const auto& row = got->rows.front();
-    if (row.text("expires_at") <= iso_utc(now)) {  // expired: the key is free again
-      if (auto r = db.exec(k_forget_expired_one, params(scope, key, iso_utc(now))); !r)
-        return r.error();
+    if (row.text("expires_at") <= stamp) {  // expired: the key is free again
+      if (auto r = db.exec(k_forget_expired_one, params(scope, key, stamp)); !r) return r.error();
       continue;
     }
     if (row.text("state") == "started" &&
         row.text("created_at") <= iso_utc(now - k_abandoned_after_seconds)) {
-      auto taken = db.exec(k_take_over, params(scope, key, hash, iso_utc(now),
-                                               iso_utc(now - k_abandoned_after_seconds)));
+      auto taken = db.exec(
+          k_take_over, params(scope, key, hash, stamp, iso_utc(now - k_abandoned_after_seconds)));
       if (!taken) return taken.error();
-      if (taken->affected == 1) return std::optional<Kept>{};
+      if (taken->affected == 1) return Claim{std::nullopt, stamp};
       continue;  // someone else took it over first
     }
-    return std::optional<Kept>(Kept{row.text("request_hash"), row.text("state"),
-                                    row.get<int>("status"), row.text("content_type"),
-                                    row.text("body")});
+    return Claim{Kept{row.text("request_hash"), row.text("state"), row.get<int>("status"),
+                      row.text("content_type"), row.text("body")},
+                 {}};
   }
-  return Error::make(ErrorKind::conflict, "idempotency_request_in_progress",
-                     "A request with this Idempotency-Key is being processed; retry shortly.");
+  return in_progress();
+}
+
+// Only successes are kept: an error answer (validation, a full slot, a rate limit) did
+// nothing, so the key is let go and a corrected or later retry can run.
+bool keepable(const http::Response& res) {
+  const auto status = res.result_int();
+  return status >= 200 && status < 300 && res.body().size() <= k_max_kept_body;
+}
+
+// Stores `res` as the answer of our claim, in `exec`'s transaction or on its own.
+template <class Exec>
+Result<void> finish(Exec& exec, const std::string& scope, const std::string& key,
+                    const std::string& claimed_at, const http::Response& res) {
+  const std::string content_type(res.base()[http::bhttp::field::content_type]);
+  auto r = exec.exec(k_finish,
+                     params(scope, key, res.result_int(), content_type, res.body(), claimed_at));
+  if (!r) return r.error();
+  // Our claim was taken over (we ran past k_abandoned_after_seconds): the other request owns
+  // the key now, and ours must not commit beside it.
+  if (r->affected != 1) return in_progress();
+  return {};
 }
 
 }  // namespace
@@ -107,64 +142,61 @@ Result<std::optional<Kept>> claim(storage::Executor db, const std::string& scope
 http::Handler idempotent(storage::Database& db, WorkerPool& workers, Clock clock,
                          http::Handler inner) {
   return [&db, &workers, clock = std::move(clock),
-          inner = std::move(inner)](http::Request& req) -> boost::asio::awaitable<http::Response> {
+          inner = std::move(inner)](http::Request& req) -> http::Reply {
     const auto header = req.raw.find("Idempotency-Key");
     if (header == req.raw.end()) co_return co_await inner(req);
     const std::string key(header->value());
     if (!valid_key(key))
-      co_return http::problem_response(
-          Error::field("Idempotency-Key", "invalid_idempotency_key",
-                       "Idempotency-Key must be 1 to 255 visible ASCII characters."),
-          req.path);
+      co_return Error::field("/Idempotency-Key", FieldCode::invalid_value,
+                             "must be 1 to 255 visible ASCII characters", FieldIn::header);
     const std::string scope =
         req.principal ? "user:" + std::to_string(req.principal->user_id) : "ip:" + req.remote_ip;
     const std::string hash = request_hash(req);
-    auto kept = co_await workers.run([&] { return claim(db, scope, key, hash, clock()); });
-    if (!kept) co_return http::problem_response(kept.error(), req.path);
-    if (*kept) {
-      const auto& k = **kept;
+    auto claimed = co_await workers.run([&] { return claim(db, scope, key, hash, clock()); });
+    if (!claimed) co_return claimed.error();
+    if (claimed->kept) {
+      const auto& k = *claimed->kept;
       if (k.hash != hash)
-        co_return http::problem_response(
-            Error::make(ErrorKind::invalid, "idempotency_key_reused",
-                        "This Idempotency-Key was used with a different request."),
-            req.path, http::bhttp::status::unprocessable_entity);
-      if (k.state != "done") {
-        auto e = Error::make(ErrorKind::conflict, "idempotency_request_in_progress",
-                             "A request with this Idempotency-Key is being processed; retry "
-                             "shortly.");
-        e.retry_after_seconds = 1;
-        co_return http::problem_response(e, req.path);
-      }
+        co_return Error::make(ErrorKind::unprocessable, "idempotency_key_reused",
+                              "This Idempotency-Key was used with a different request.");
+      if (k.state != "done") co_return in_progress();
       auto res = http::text_response(k.body, k.content_type, http::bhttp::status(k.status));
       res.set("Idempotent-Replayed", "true");
       co_return res;
     }
-    std::optional<http::Response> res;
+    const std::string claimed_at = claimed->claimed_at;
+    // A handler that writes stores its answer in its own transaction (http::keep_answer), so
+    // that a crash after its commit leaves the answer, not a key to run again.
+    bool kept_in_handler = false;
+    req.keep_answer = [&](storage::Transaction& tx, const http::Response& res) -> Result<void> {
+      if (!keepable(res)) return {};
+      if (auto r = finish(tx, scope, key, claimed_at, res); !r) return r.error();
+      kept_in_handler = true;
+      return {};
+    };
+    Result<http::Response> res = Error::internal("no answer");
     std::exception_ptr failed;
     try {
       res = co_await inner(req);
     } catch (...) {
       failed = std::current_exception();  // no co_await inside a handler: clean up below
     }
-    if (failed) {
-      co_await workers.run([&] { return db.exec(k_forget, params(scope, key)); });
-      std::rethrow_exception(failed);
-    }
-    // Only successes are kept. An error answer (validation, a full slot, a rate limit) did
-    // nothing, so the key is let go and a corrected or later retry can run.
-    const auto status = res->result_int();
-    const bool keep = status >= 200 && status < 300 && res->body().size() <= k_max_kept_body;
-    const std::string content_type(res->base()[http::bhttp::field::content_type]);
-    auto stored = co_await workers.run([&]() -> Result<storage::Rows> {
+    req.keep_answer = nullptr;
+    const bool keep = !failed && res && keepable(*res);
+    if (keep && kept_in_handler) co_return res;  // committed with the handler's writes
+    auto stored = co_await workers.run([&]() -> Result<void> {
       if (keep) {
-        auto r = db.exec(k_finish, params(scope, key, status, content_type, res->body()));
-        if (r) return r;
-        spdlog::error("idempotency key not recorded: {}", r.error().detail);
+        // A handler that does not write through a transaction: the answer on its own.
+        if (auto r = finish(db, scope, key, claimed_at, *res); r) return r;
+        spdlog::error("idempotency key not recorded for {}", req.path);
       }
-      return db.exec(k_forget, params(scope, key));
+      auto r = db.exec(k_forget, params(scope, key, claimed_at));
+      if (!r) return r.error();
+      return {};
     });
     if (!stored) spdlog::error("idempotency key not released: {}", stored.error().detail);
-    co_return std::move(*res);
+    if (failed) std::rethrow_exception(failed);
+    co_return res;
   };
 }
 

@@ -7,6 +7,13 @@
 // so a retry runs afresh. Keys belong to the caller (their account, or their IP address when
 // signed out) and expire after 24 hours; one left "started" by a request that died is taken
 // over after a minute.
+//
+// The claim is a short transaction of its own, so that a concurrent retry sees it (409) and a
+// dead request's claim can be taken over. The answer is stored in the handler's own write
+// transaction (the handler passes http::keep_answer() to its service, which runs it before
+// it commits): the writes and the stored answer commit together, so a crash after the
+// commit replays the answer instead of running the POST again, and a claim taken over
+// meanwhile rolls the late request's writes back.
 #pragma once
 
 #include "core/time.hpp"

@@ -9,7 +9,6 @@
 #include <sstream>
 
 #include "core/resources.hpp"
-#include "http/problem.hpp"
 #include "listings/listing.hpp"
 #include "storage/migrations.hpp"
 
@@ -85,24 +84,21 @@ Error not_found() {
 }  // namespace
 
 http::Handler healthz() {
-  return [](http::Request&) -> asio::awaitable<http::Response> {
+  return [](http::Request&) -> http::Reply {
     co_return http::text_response(R"({"status":"ok"})", "application/json");
   };
 }
 
 http::Handler readyz(const RouteDeps& deps) {
-  return [&db = deps.db,
-          &workers = deps.workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&db = deps.db, &workers = deps.workers](http::Request& req) -> http::Reply {
     auto status = co_await workers.run([&db]() -> Result<storage::MigrationStatus> {
       if (auto ping = db.ping(); !ping) return ping.error();
       return storage::migration_status(db);
     });
-    if (!status) co_return http::problem_response(status.error(), req.path);
+    if (!status) co_return status.error();
     if (!status->up_to_date())
-      co_return http::problem_response(
-          Error::make(ErrorKind::unavailable, "migrations_pending",
-                      "The database schema is not at the version this binary expects."),
-          req.path);
+      co_return Error::make(ErrorKind::unavailable, "migrations_pending",
+                            "The database schema is not at the version this binary expects.");
     const auto pool = db.stats();
     co_return http::json_response(
         {{"status", "ready"},
@@ -115,13 +111,13 @@ http::Handler readyz(const RouteDeps& deps) {
 }
 
 http::Handler metrics(const RouteDeps& deps) {
-  return [text = deps.metrics_text](http::Request&) -> asio::awaitable<http::Response> {
+  return [text = deps.metrics_text](http::Request&) -> http::Reply {
     co_return http::text_response(text(), "text/plain; version=0.0.4; charset=utf-8");
   };
 }
 
 http::Handler openapi_document() {
-  return [](http::Request&) -> asio::awaitable<http::Response> {
+  return [](http::Request&) -> http::Reply {
     auto doc = resources::find("api/openapi.json");
     http::Response res = http::text_response(std::string(doc.value_or("{}")), "application/json");
     res.set(http::bhttp::field::cache_control, "no-cache");
@@ -130,11 +126,10 @@ http::Handler openapi_document() {
 }
 
 http::Handler api_reference_page(const RouteDeps& deps) {
-  return [root = deps.config.web_root,
-          &workers = deps.workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [root = deps.config.web_root, &workers = deps.workers](http::Request& req) -> http::Reply {
     auto page = co_await workers.run(
         [&root] { return read_file(std::filesystem::path(root) / "docs.html"); });
-    if (!page) co_return http::problem_response(not_found(), req.path);
+    if (!page) co_return not_found();
     http::Response res = http::text_response(std::move(*page), "text/html; charset=utf-8");
     // Redoc renders in the page and needs its own script, styles, workers and fonts.
     res.set("Content-Security-Policy",
@@ -146,13 +141,12 @@ http::Handler api_reference_page(const RouteDeps& deps) {
 }
 
 http::Handler static_assets(const RouteDeps& deps) {
-  return [root = deps.config.web_root,
-          &workers = deps.workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [root = deps.config.web_root, &workers = deps.workers](http::Request& req) -> http::Reply {
     const std::string rel = req.param("path")->value;
-    if (!safe_relative_path(rel)) co_return http::problem_response(not_found(), req.path);
+    if (!safe_relative_path(rel)) co_return not_found();
     auto body = co_await workers.run(
         [&] { return read_file(std::filesystem::path(root) / "assets" / rel); });
-    if (!body) co_return http::problem_response(not_found(), req.path);
+    if (!body) co_return not_found();
     const std::string tag = content_etag(*body);
     // The web app's own modules have no version in their names (there is no build step), so
     // browsers check them on every load and a new release is picked up at once; the ETag makes
@@ -191,10 +185,10 @@ std::string web_app_csp(const std::string& tile_url) {
 
 http::Handler web_app_page(const RouteDeps& deps) {
   return [root = deps.config.web_root, csp = web_app_csp(deps.config.web_tile_url),
-          &workers = deps.workers](http::Request& req) -> asio::awaitable<http::Response> {
+          &workers = deps.workers](http::Request& req) -> http::Reply {
     auto page = co_await workers.run(
         [&root] { return read_file(std::filesystem::path(root) / "index.html"); });
-    if (!page) co_return http::problem_response(not_found(), req.path);
+    if (!page) co_return not_found();
     http::Response res = http::text_response(std::move(*page), "text/html; charset=utf-8");
     res.set(http::bhttp::field::cache_control, "no-cache");
     res.set("Content-Security-Policy", csp);
@@ -222,7 +216,7 @@ boost::json::object web_config_body(const Config& config) {
 
 http::Handler web_config(const RouteDeps& deps) {
   boost::json::object body = web_config_body(deps.config);
-  return [body = std::move(body)](http::Request&) -> asio::awaitable<http::Response> {
+  return [body = std::move(body)](http::Request&) -> http::Reply {
     http::Response res = http::json_response(body);
     res.set(http::bhttp::field::cache_control, "public, max-age=300");
     co_return res;
@@ -230,7 +224,7 @@ http::Handler web_config(const RouteDeps& deps) {
 }
 
 http::Handler debug_sleep() {
-  return [](http::Request& req) -> asio::awaitable<http::Response> {
+  return [](http::Request& req) -> http::Reply {
     const auto ms = std::clamp(std::atoi(req.query_param("ms").value_or("0").c_str()), 0, 60'000);
     asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(ms));
     co_await timer.async_wait(asio::use_awaitable);

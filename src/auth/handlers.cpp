@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/text.hpp"
+#include "core/validation.hpp"
 #include "http/problem.hpp"
 
 namespace griha::auth {
@@ -12,11 +13,10 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using http::bhttp::field;
 using http::bhttp::status;
-using Awaitable = asio::awaitable<http::Response>;
 
-// A JSON object body whose fields are all in `allowed`: anything else is refused rather
-// than ignored, so that a client can never set what it was not offered (mass assignment).
-// The body as http::json_object_body reads it, with only `allowed` fields, all strings.
+// The body of an auth call: a JSON object whose members are all in `allowed` (anything else
+// is refused rather than ignored, so that a client can never set what it was not offered),
+// all strings; the service checks their values.
 Result<json::object> json_body(const http::Request& req,
                                std::initializer_list<std::string_view> allowed) {
   // Every auth call carries fields, so an empty body is not read as {} here.
@@ -27,14 +27,14 @@ Result<json::object> json_body(const http::Request& req,
                              "Send the body as application/json.");
   auto body = http::json_object_body(req);
   if (!body) return body.error();
-  Error e = Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
+  Problems problems;
   for (const auto& [key, value] : *body) {
     if (std::find(allowed.begin(), allowed.end(), std::string_view(key)) == allowed.end())
-      e.fields.push_back({std::string(key), "not_allowed", "This field cannot be set here."});
+      problems.add(json_pointer(key), FieldCode::not_writable, "cannot be set here");
     else if (!value.is_string() && !value.is_null())
-      e.fields.push_back({std::string(key), "type", "Must be a string."});
+      problems.add(json_pointer(key), FieldCode::invalid_type, "must be a string");
   }
-  if (!e.fields.empty()) return e;
+  if (!problems.empty()) return problems.error();
   return std::move(*body);
 }
 
@@ -44,15 +44,18 @@ std::optional<std::string> opt(const json::object& o, std::string_view key) {
   return std::string(v->as_string());
 }
 
-Result<std::string> required(const json::object& o, std::string_view key) {
-  auto v = opt(o, key);
-  if (!v || v->empty())
-    return Error::field(std::string(key), "required", "This field is required.");
-  return *v;
-}
-
-http::Response problem(const http::Request& req, const Error& e) {
-  return http::problem_response(e, req.path);
+// The members a call cannot do without, all checked at once.
+Result<std::vector<std::string>> required(const json::object& o,
+                                          std::initializer_list<std::string_view> keys) {
+  Problems problems;
+  std::vector<std::string> out;
+  for (auto key : keys) {
+    auto v = opt(o, key);
+    if (!v || v->empty()) problems.add(json_pointer(key), FieldCode::required, "is required");
+    out.push_back(v.value_or(""));
+  }
+  if (!problems.empty()) return problems.error();
+  return out;
 }
 
 json::value nullable(const std::optional<std::string>& v) {
@@ -144,7 +147,7 @@ http::Authenticator make_authenticator(AuthService& service) {
 }
 
 http::Handler jwks(HandlerDeps d) {
-  return [d](http::Request&) -> Awaitable {
+  return [d](http::Request&) -> http::Reply {
     auto res = http::json_response(d.service->jwks());
     res.set(field::content_type, "application/jwk-set+json");
     res.set(field::cache_control, "public, max-age=300");
@@ -153,132 +156,131 @@ http::Handler jwks(HandlerDeps d) {
 }
 
 http::Handler register_account(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     auto body =
         json_body(req, {"email", "password", "name", "phone", "role", "agency", "rera_number"});
-    if (!body) co_return problem(req, body.error());
+    if (!body) co_return body.error();
     Registration r{opt(*body, "email"),      opt(*body, "password"), opt(*body, "name"),
                    opt(*body, "phone"),      opt(*body, "role"),     opt(*body, "agency"),
                    opt(*body, "rera_number")};
     auto done =
         co_await on_workers(d, [&] { return d.service->register_account(r, req.caller()); });
-    if (!done) co_return problem(req, done.error());
+    if (!done) co_return done.error();
     co_return accepted("If the address can be used, a verification email is on its way.");
   };
 }
 
 http::Handler sign_in(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     auto body = json_body(req, {"email", "phone", "password"});
-    if (!body) co_return problem(req, body.error());
+    if (!body) co_return body.error();
     const auto id = opt(*body, "email").value_or(opt(*body, "phone").value_or(""));
     const auto password = opt(*body, "password").value_or("");
     auto t = co_await on_workers(d, [&] { return d.service->sign_in(id, password, req.caller()); });
-    if (!t) co_return problem(req, t.error());
+    if (!t) co_return t.error();
     co_return tokens_response(*t);
   };
 }
 
 http::Handler refresh(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     auto body = json_body(req, {"refresh_token"});
-    if (!body) co_return problem(req, body.error());
+    if (!body) co_return body.error();
     const auto token = opt(*body, "refresh_token").value_or("");
     auto t = co_await on_workers(d, [&] { return d.service->refresh(token, req.caller()); });
-    if (!t) co_return problem(req, t.error());
+    if (!t) co_return t.error();
     co_return tokens_response(*t);
   };
 }
 
 http::Handler sign_out(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     const auto& p = *req.principal;
     auto done =
         co_await on_workers(d, [&] { return d.service->sign_out(p.user_id, p.session_id); });
-    if (!done) co_return problem(req, done.error());
+    if (!done) co_return done.error();
     co_return http::no_content();
   };
 }
 
 http::Handler verify_email(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     auto body = json_body(req, {"token"});
-    if (!body) co_return problem(req, body.error());
-    auto token = required(*body, "token");
-    if (!token) co_return problem(req, token.error());
-    auto done = co_await on_workers(d, [&] { return d.service->verify_email(*token); });
-    if (!done) co_return problem(req, done.error());
+    if (!body) co_return body.error();
+    auto token = required(*body, {"token"});
+    if (!token) co_return token.error();
+    auto done = co_await on_workers(d, [&] { return d.service->verify_email(token->at(0)); });
+    if (!done) co_return done.error();
     co_return http::json_response(json::object{{"status", "verified"}});
   };
 }
 
 http::Handler resend_verification(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     const auto id = req.principal->user_id;
     auto done = co_await on_workers(d, [&] { return d.service->send_email_verification(id); });
-    if (!done) co_return problem(req, done.error());
+    if (!done) co_return done.error();
     co_return accepted("A verification email is on its way.");
   };
 }
 
 http::Handler forgot_password(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     auto body = json_body(req, {"email"});
-    if (!body) co_return problem(req, body.error());
-    auto email = required(*body, "email");
-    if (!email) co_return problem(req, email.error());
-    auto done =
-        co_await on_workers(d, [&] { return d.service->forgot_password(*email, req.caller()); });
-    if (!done) co_return problem(req, done.error());
+    if (!body) co_return body.error();
+    auto email = required(*body, {"email"});
+    if (!email) co_return email.error();
+    auto done = co_await on_workers(
+        d, [&] { return d.service->forgot_password(email->at(0), req.caller()); });
+    if (!done) co_return done.error();
     co_return accepted("If an account has this address, a reset link is on its way.");
   };
 }
 
 http::Handler reset_password(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     auto body = json_body(req, {"token", "password"});
-    if (!body) co_return problem(req, body.error());
-    auto token = required(*body, "token");
-    if (!token) co_return problem(req, token.error());
+    if (!body) co_return body.error();
+    auto token = required(*body, {"token"});
+    if (!token) co_return token.error();
     const auto password = opt(*body, "password").value_or("");
-    auto done = co_await on_workers(d, [&] { return d.service->reset_password(*token, password); });
-    if (!done) co_return problem(req, done.error());
+    auto done =
+        co_await on_workers(d, [&] { return d.service->reset_password(token->at(0), password); });
+    if (!done) co_return done.error();
     co_return http::no_content();
   };
 }
 
 http::Handler request_otp(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     auto body = json_body(req, {"phone"});
-    if (!body) co_return problem(req, body.error());
-    auto phone = required(*body, "phone");
-    if (!phone) co_return problem(req, phone.error());
-    auto done =
-        co_await on_workers(d, [&] { return d.service->request_otp(*phone, req.caller()); });
-    if (!done) co_return problem(req, done.error());
+    if (!body) co_return body.error();
+    auto phone = required(*body, {"phone"});
+    if (!phone) co_return phone.error();
+    auto done = co_await on_workers(
+        d, [&] { return d.service->request_otp(phone->at(0), req.caller()); });
+    if (!done) co_return done.error();
     co_return accepted("A code is on its way by SMS.");
   };
 }
 
 http::Handler verify_otp(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     auto body = json_body(req, {"phone", "code"});
-    if (!body) co_return problem(req, body.error());
-    auto phone = required(*body, "phone");
-    if (!phone) co_return problem(req, phone.error());
-    auto code = required(*body, "code");
-    if (!code) co_return problem(req, code.error());
-    auto t =
-        co_await on_workers(d, [&] { return d.service->verify_otp(*phone, *code, req.caller()); });
-    if (!t) co_return problem(req, t.error());
+    if (!body) co_return body.error();
+    auto given = required(*body, {"phone", "code"});
+    if (!given) co_return given.error();
+    auto t = co_await on_workers(
+        d, [&] { return d.service->verify_otp(given->at(0), given->at(1), req.caller()); });
+    if (!t) co_return t.error();
     co_return tokens_response(*t);
   };
 }
 
 http::Handler oidc_start(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request&) -> http::Reply {
     auto start = co_await on_workers(d, [&] { return d.service->oidc_start(); });
-    if (!start) co_return problem(req, start.error());
+    if (!start) co_return start.error();
     http::Response res{status::found, 11};
     res.set(field::location, start->url);
     res.set(field::set_cookie, state_cookie(*d.service, start->state, 600));
@@ -288,18 +290,19 @@ http::Handler oidc_start(HandlerDeps d) {
 }
 
 http::Handler oidc_callback(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     if (auto err = req.query_param("error"))
-      co_return problem(req, Error::make(ErrorKind::forbidden, "oidc_denied",
-                                         "The identity provider did not sign you in.", *err));
+      co_return Error::make(ErrorKind::forbidden, "oidc_denied",
+                            "The identity provider did not sign you in.", *err);
     const auto code = req.query_param("code").value_or("");
     const auto state = req.query_param("state").value_or("");
     const auto browser_state = cookie_value(req.raw[field::cookie], k_state_cookie);
     if (code.empty() || code.size() > 2048)
-      co_return problem(req, Error::field("code", "required", "The provider sent no code."));
+      co_return Error::field("/code", FieldCode::required, "the provider sent no code",
+                             FieldIn::query);
     auto t = co_await on_workers(
         d, [&] { return d.service->oidc_finish(code, state, browser_state, req.caller()); });
-    if (!t) co_return problem(req, t.error());
+    if (!t) co_return t.error();
     auto res = tokens_response(*t);
     res.set(field::set_cookie, state_cookie(*d.service, "", 0));
     co_return res;
@@ -307,47 +310,47 @@ http::Handler oidc_callback(HandlerDeps d) {
 }
 
 http::Handler me(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     const auto id = req.principal->user_id;
     auto u = co_await on_workers(d, [&] { return d.service->user(id); });
-    if (!u) co_return problem(req, u.error());
+    if (!u) co_return u.error();
     co_return http::json_response(user_json(*u));
   };
 }
 
 http::Handler update_me(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     // The allowlist: role, status, email and the verified flags are not offered.
     auto body = json_body(req, {"name", "phone", "agency", "rera_number"});
-    if (!body) co_return problem(req, body.error());
+    if (!body) co_return body.error();
     ProfileChange c{opt(*body, "name"), opt(*body, "phone"), opt(*body, "agency"),
                     opt(*body, "rera_number")};
     const auto id = req.principal->user_id;
     auto u = co_await on_workers(d, [&] { return d.service->update_profile(id, c); });
-    if (!u) co_return problem(req, u.error());
+    if (!u) co_return u.error();
     co_return http::json_response(user_json(*u));
   };
 }
 
 http::Handler change_password(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     auto body = json_body(req, {"current_password", "new_password"});
-    if (!body) co_return problem(req, body.error());
+    if (!body) co_return body.error();
     const auto current = opt(*body, "current_password").value_or("");
     const auto next = opt(*body, "new_password").value_or("");
     const auto id = req.principal->user_id;
     auto done =
         co_await on_workers(d, [&] { return d.service->change_password(id, current, next); });
-    if (!done) co_return problem(req, done.error());
+    if (!done) co_return done.error();
     co_return http::no_content();
   };
 }
 
 http::Handler list_sessions(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     const auto& p = *req.principal;
     auto list = co_await on_workers(d, [&] { return d.service->sessions(p.user_id); });
-    if (!list) co_return problem(req, list.error());
+    if (!list) co_return list.error();
     json::array items;
     for (const auto& s : *list)
       items.push_back({{"id", s.id},
@@ -362,28 +365,25 @@ http::Handler list_sessions(HandlerDeps d) {
 }
 
 http::Handler revoke_session(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     const auto user_id = req.principal->user_id;
     const std::string id = req.param("id")->value;
     auto done = co_await on_workers(d, [&] { return d.service->revoke_session(user_id, id); });
-    if (!done) co_return problem(req, done.error());
+    if (!done) co_return done.error();
     co_return http::no_content();
   };
 }
 
 http::Handler admin_list_users(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
-    const auto q = req.query_param("q").value_or("");
-    std::int64_t after = 0;
-    int limit = 20;
-    try {
-      if (auto a = req.query_param("after")) after = std::stoll(*a);
-      if (auto l = req.query_param("limit")) limit = std::stoi(*l);
-    } catch (const std::exception&) {
-      co_return problem(req, Error::field("after", "invalid", "after and limit are integers."));
-    }
+  return [d](http::Request& req) -> http::Reply {
+    Problems problems(FieldIn::query);
+    QueryReader query(req.query_params(), problems);
+    const auto q = query.text("q").value_or("");
+    const std::int64_t after = query.integer("after", 0, 0, INT64_MAX);
+    const int limit = static_cast<int>(query.integer("limit", 20, 1, 100));
+    if (!problems.empty()) co_return problems.error();
     auto page = co_await on_workers(d, [&] { return d.service->list_users(q, after, limit); });
-    if (!page) co_return problem(req, page.error());
+    if (!page) co_return page.error();
     json::array items;
     for (const auto& u : page->users) items.push_back(user_json(u));
     json::object body{{"items", std::move(items)}};
@@ -393,21 +393,21 @@ http::Handler admin_list_users(HandlerDeps d) {
 }
 
 http::Handler admin_get_user(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     const auto id = req.int_param("id");
     auto u = co_await on_workers(d, [&] { return d.service->user(id); });
-    if (!u) co_return problem(req, u.error());
+    if (!u) co_return u.error();
     co_return http::json_response(user_json(*u));
   };
 }
 
 namespace {
 http::Handler admin_status(HandlerDeps d, std::string status_to) {
-  return [d, status_to](http::Request& req) -> Awaitable {
+  return [d, status_to](http::Request& req) -> http::Reply {
     const auto admin = req.principal->user_id;
     const auto id = req.int_param("id");
     auto u = co_await on_workers(d, [&] { return d.service->set_status(admin, id, status_to); });
-    if (!u) co_return problem(req, u.error());
+    if (!u) co_return u.error();
     co_return http::json_response(user_json(*u));
   };
 }
@@ -421,21 +421,21 @@ http::Handler admin_unlock_user(HandlerDeps d) {
 }
 
 http::Handler admin_set_role(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     auto body = json_body(req, {"role"});
-    if (!body) co_return problem(req, body.error());
-    auto role = required(*body, "role");
-    if (!role) co_return problem(req, role.error());
+    if (!body) co_return body.error();
+    auto role = required(*body, {"role"});
+    if (!role) co_return role.error();
     const auto admin = req.principal->user_id;
     const auto id = req.int_param("id");
-    auto u = co_await on_workers(d, [&] { return d.service->set_role(admin, id, *role); });
-    if (!u) co_return problem(req, u.error());
+    auto u = co_await on_workers(d, [&] { return d.service->set_role(admin, id, role->at(0)); });
+    if (!u) co_return u.error();
     co_return http::json_response(user_json(*u));
   };
 }
 
 http::Handler verify_email_page(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     const auto token = req.query_param("token").value_or("");
     auto done = co_await on_workers(d, [&] { return d.service->verify_email(token); });
     if (!done)
@@ -449,7 +449,7 @@ http::Handler verify_email_page(HandlerDeps d) {
 }
 
 http::Handler reset_password_page(HandlerDeps) {
-  return [](http::Request& req) -> Awaitable {
+  return [](http::Request& req) -> http::Reply {
     const auto token = req.query_param("token").value_or("");
     if (token.empty())
       co_return http::link_page(
@@ -467,7 +467,7 @@ http::Handler reset_password_page(HandlerDeps) {
 }
 
 http::Handler reset_password_form(HandlerDeps d) {
-  return [d](http::Request& req) -> Awaitable {
+  return [d](http::Request& req) -> http::Reply {
     std::string token, password;
     for (auto& [key, value] : parse_form(req.raw.body())) {
       if (key == "token")

@@ -1,5 +1,7 @@
 #include "auth/jwt.hpp"
 
+#include <charconv>
+
 #include <sodium.h>
 
 #include <boost/json.hpp>
@@ -137,13 +139,9 @@ Result<AccessClaims> verify_access_token(const KeySet& keys, const TokenPolicy& 
   const auto* sid = string_at(p, "sid");
   if (!sub || !jti || !role || !sid) return invalid("missing claim");
   AccessClaims c;
-  try {
-    std::size_t used = 0;
-    c.user_id = std::stoll(std::string(*sub), &used);
-    if (used != sub->size() || c.user_id <= 0) return invalid("bad sub");
-  } catch (const std::exception&) {
+  const auto [end, ec] = std::from_chars(sub->data(), sub->data() + sub->size(), c.user_id);
+  if (ec != std::errc{} || end != sub->data() + sub->size() || c.user_id <= 0)
     return invalid("bad sub");
-  }
   const auto known_role = role_from_string(*role);
   if (!known_role) return invalid("unknown role");
   c.role = *known_role;

@@ -71,11 +71,12 @@ bool PasswordHasher::needs_rehash(std::string_view stored_hash) const {
 
 std::optional<FieldError> check_password_policy(std::string_view password, std::string_view field) {
   const auto n = code_points(password);
-  if (n < 12) return FieldError{std::string(field), "too_short", "Use at least 12 characters."};
+  if (n < 12)
+    return FieldError{json_pointer(field), FieldCode::too_short, "Use at least 12 characters."};
   if (n > 128 || password.size() > 512)
-    return FieldError{std::string(field), "too_long", "Use at most 128 characters."};
+    return FieldError{json_pointer(field), FieldCode::too_long, "Use at most 128 characters."};
   if (is_common_password(password))
-    return FieldError{std::string(field), "too_common",
+    return FieldError{json_pointer(field), FieldCode::invalid_value,
                       "This password is too common or has appeared in a breach; choose another."};
   return std::nullopt;
 }

@@ -10,6 +10,7 @@
 #include "core/crypto.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "core/validation.hpp"
 #include "notify/outbox.hpp"
 #include "notify/templates.hpp"
 
@@ -40,15 +41,6 @@ Error too_many(std::string code, std::int64_t seconds) {
 
 Error not_found_user() {
   return Error::make(ErrorKind::not_found, "user_not_found", "No such user.");
-}
-
-void add_field(Error& e, std::string field, std::string code, std::string message) {
-  e.fields.push_back({std::move(field), std::move(code), std::move(message)});
-}
-
-// A validation error to add field problems to; returned only when it has some.
-Error validation() {
-  return Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
 }
 
 // A registration's or profile's optional text field: trimmed, bounded.
@@ -219,36 +211,37 @@ Result<std::string> AuthService::issue_link_token(storage::Transaction& tx, std:
 }
 
 Result<void> AuthService::register_account(const Registration& in, const Principal& caller) {
-  Error e = validation();
+  Problems e;
   auto email = in.email ? normalize_email(*in.email) : std::nullopt;
   if (!in.email)
-    add_field(e, "email", "required", "An email address is required.");
+    e.add("/email", FieldCode::required, "An email address is required.");
   else if (!email)
-    add_field(e, "email", "invalid", "This is not a valid email address.");
+    e.add("/email", FieldCode::invalid_value, "This is not a valid email address.");
   if (!in.password)
-    add_field(e, "password", "required", "A password is required.");
+    e.add("/password", FieldCode::required, "A password is required.");
   else if (auto f = check_password_policy(*in.password))
-    e.fields.push_back(*f);
+    e.add(*f);
   const auto name = clean(in.name).value_or("");
   if (name.size() > 100 || has_control(name))
-    add_field(e, "name", "invalid", "Use at most 100 printable characters.");
+    e.add("/name", FieldCode::invalid_value, "Use at most 100 printable characters.");
   std::optional<std::string> phone;
   if (in.phone) {
     phone = normalize_indian_mobile(*in.phone);
-    if (!phone) add_field(e, "phone", "invalid", "Use an Indian mobile number: +91 and 10 digits.");
+    if (!phone)
+      e.add("/phone", FieldCode::invalid_value, "Use an Indian mobile number: +91 and 10 digits.");
   }
   const std::string role = in.role.value_or("seeker");
   if (!is_self_service_role(role))
-    add_field(e, "role", "invalid", "Choose seeker, owner, agent or builder.");
+    e.add("/role", FieldCode::invalid_value, "Choose seeker, owner, agent or builder.");
   const auto agency = clean(in.agency);
   const auto rera = clean(in.rera_number);
   if (agency && (agency->size() > 200 || has_control(*agency)))
-    add_field(e, "agency", "invalid", "Use at most 200 printable characters.");
+    e.add("/agency", FieldCode::invalid_value, "Use at most 200 printable characters.");
   if (rera && !plausible_rera_number(*rera))
-    add_field(e, "rera_number", "invalid", "This is not a RERA registration number.");
+    e.add("/rera_number", FieldCode::invalid_value, "This is not a RERA registration number.");
   if ((agency || rera) && role != "agent")
-    add_field(e, agency ? "agency" : "rera_number", "not_allowed", "Only agents have these.");
-  if (!e.fields.empty()) return e;
+    e.add(agency ? "/agency" : "/rera_number", FieldCode::not_writable, "Only agents have these.");
+  if (!e.empty()) return e.error();
   if (auto r = check_rate("register", caller, *email); !r) return r.error();
 
   // Hashed before knowing whether the address is taken, so both answers take as long.
@@ -452,40 +445,40 @@ Result<User> AuthService::update_profile(std::int64_t user_id, const ProfileChan
   if (!found) return found.error();
   if (!*found) return not_found_user();
   User u = **found;
-  Error e = validation();
+  Problems e;
   if (change.name) {
     u.name = *clean(change.name);
     if (u.name.size() > 100 || has_control(u.name))
-      add_field(e, "name", "invalid", "Use at most 100 printable characters.");
+      e.add("/name", FieldCode::invalid_value, "Use at most 100 printable characters.");
   }
   if (change.phone) {
     auto phone = normalize_indian_mobile(*change.phone);
     if (!phone) {
-      add_field(e, "phone", "invalid", "Use an Indian mobile number: +91 and 10 digits.");
+      e.add("/phone", FieldCode::invalid_value, "Use an Indian mobile number: +91 and 10 digits.");
     } else if (phone != u.phone) {
       auto taken = repo::user_by_phone(*tx, *phone);
       if (!taken) return taken.error();
-      if (*taken) add_field(e, "phone", "taken", "Another account has this number.");
+      if (*taken) e.add("/phone", FieldCode::duplicate_value, "Another account has this number.");
       u.phone = phone;
       u.phone_verified = false;  // a new number is proven again by OTP
     }
   }
   if (change.agency || change.rera_number) {
     if (u.role != "agent")
-      add_field(e, change.agency ? "agency" : "rera_number", "not_allowed",
-                "Only agents have these.");
+      e.add(change.agency ? "/agency" : "/rera_number", FieldCode::not_writable,
+            "Only agents have these.");
     if (change.agency) {
       u.agency = clean(change.agency);
       if (u.agency->size() > 200 || has_control(*u.agency))
-        add_field(e, "agency", "invalid", "Use at most 200 printable characters.");
+        e.add("/agency", FieldCode::invalid_value, "Use at most 200 printable characters.");
     }
     if (change.rera_number) {
       u.rera_number = clean(change.rera_number);
       if (!plausible_rera_number(*u.rera_number))
-        add_field(e, "rera_number", "invalid", "This is not a RERA registration number.");
+        e.add("/rera_number", FieldCode::invalid_value, "This is not a RERA registration number.");
     }
   }
-  if (!e.fields.empty()) return e;
+  if (!e.empty()) return e.error();
   u.updated_at = iso_utc(now());
   if (auto r = repo::update_profile(*tx, u); !r) return r.error();
   if (auto c = tx->commit(); !c) return c.error();
@@ -495,14 +488,15 @@ Result<User> AuthService::update_profile(std::int64_t user_id, const ProfileChan
 Result<void> AuthService::change_password(std::int64_t user_id, const std::string& current,
                                           const std::string& next) {
   if (auto f = check_password_policy(next, "new_password")) {
-    Error e = validation();
-    e.fields.push_back(*f);
-    return e;
+    Problems e;
+    e.add(*f);
+    return e.error();
   }
   auto u = user(user_id);
   if (!u) return u.error();
   if (!u->password_hash || !hasher_.verify(*u->password_hash, current)) {
-    return Error::field("current_password", "wrong", "The current password is not right.");
+    return Error::field("/current_password", FieldCode::invalid_value,
+                        "The current password is not right.");
   }
   const std::string hash = hasher_.hash(next);
   auto tx = db_.begin();
@@ -555,7 +549,8 @@ Result<void> AuthService::verify_email(const std::string& token) {
 
 Result<void> AuthService::forgot_password(const std::string& email_in, const Principal& caller) {
   auto email = normalize_email(email_in);
-  if (!email) return Error::field("email", "invalid", "This is not a valid email address.");
+  if (!email)
+    return Error::field("/email", FieldCode::invalid_value, "This is not a valid email address.");
   if (auto r = check_rate("reset", caller, *email); !r) return r.error();
   auto tx = db_.begin();
   if (!tx) return tx.error();
@@ -578,9 +573,9 @@ Result<void> AuthService::forgot_password(const std::string& email_in, const Pri
 Result<void> AuthService::reset_password(const std::string& token, const std::string& password) {
   // The password is checked first, so that a weak choice does not use up the link.
   if (auto f = check_password_policy(password)) {
-    Error e = validation();
-    e.fields.push_back(*f);
-    return e;
+    Problems e;
+    e.add(*f);
+    return e.error();
   }
   const std::string hash = hasher_.hash(password);
   auto tx = db_.begin();
@@ -608,7 +603,8 @@ Result<void> AuthService::reset_password(const std::string& token, const std::st
 Result<void> AuthService::request_otp(const std::string& phone_in, const Principal& caller) {
   auto phone = normalize_indian_mobile(phone_in);
   if (!phone)
-    return Error::field("phone", "invalid", "Use an Indian mobile number: +91 and 10 digits.");
+    return Error::field("/phone", FieldCode::invalid_value,
+                        "Use an Indian mobile number: +91 and 10 digits.");
   if (auto r = check_rate("otp", caller, *phone); !r) return r.error();
   const auto t = now();
   auto tx = db_.begin();
@@ -632,7 +628,8 @@ Result<Tokens> AuthService::verify_otp(const std::string& phone_in, const std::s
                                        const Principal& caller) {
   auto phone = normalize_indian_mobile(phone_in);
   if (!phone)
-    return Error::field("phone", "invalid", "Use an Indian mobile number: +91 and 10 digits.");
+    return Error::field("/phone", FieldCode::invalid_value,
+                        "Use an Indian mobile number: +91 and 10 digits.");
   if (auto r = check_rate("otp_verify", caller, *phone); !r) return r.error();
   if (auto r = refresh_keys(false); !r) return r.error();
   const auto t = now();
@@ -764,8 +761,10 @@ Result<Tokens> AuthService::oidc_finish(const std::string& code, const std::stri
 
 Result<UserPage> AuthService::list_users(const std::string& query, std::int64_t after, int limit) {
   if (query.size() > 100)
-    return Error::field("q", "too_long", "Search for at most 100 characters.");
-  if (limit < 1 || limit > 100) return Error::field("limit", "out_of_range", "Use 1 to 100.");
+    return Error::field("/q", FieldCode::too_long, "Search for at most 100 characters.",
+                        FieldIn::query);
+  if (limit < 1 || limit > 100)
+    return Error::field("/limit", FieldCode::out_of_range, "Use 1 to 100.", FieldIn::query);
   auto tx = db_.begin();
   if (!tx) return tx.error();
   auto users = repo::search_users(*tx, query, after, limit + 1);
@@ -782,7 +781,7 @@ Result<UserPage> AuthService::list_users(const std::string& query, std::int64_t 
 Result<User> AuthService::set_status(std::int64_t admin_id, std::int64_t user_id,
                                      const std::string& status) {
   if (status != "active" && status != "locked")
-    return Error::field("status", "invalid", "Use active or locked.");
+    return Error::field("/status", FieldCode::invalid_value, "Use active or locked.");
   if (admin_id == user_id)
     return Error::make(ErrorKind::conflict, "cannot_change_self",
                        "Admins cannot lock or unlock their own account.");
@@ -812,7 +811,8 @@ Result<User> AuthService::set_status(std::int64_t admin_id, std::int64_t user_id
 Result<User> AuthService::set_role(std::int64_t admin_id, std::int64_t user_id,
                                    const std::string& role) {
   if (!is_role(role))
-    return Error::field("role", "invalid", "Use seeker, owner, agent, builder or admin.");
+    return Error::field("/role", FieldCode::invalid_value,
+                        "Use seeker, owner, agent, builder or admin.");
   if (admin_id == user_id)
     return Error::make(ErrorKind::conflict, "cannot_change_self",
                        "Admins cannot change their own role.");
@@ -836,13 +836,13 @@ Result<User> AuthService::set_role(std::int64_t admin_id, std::int64_t user_id,
 
 Result<User> AuthService::create_user(const std::string& email_in, const std::string& password,
                                       const std::string& role, const std::string& name) {
-  Error e = validation();
+  Problems e;
   auto email = normalize_email(email_in);
-  if (!email) add_field(e, "email", "invalid", "This is not a valid email address.");
-  if (auto f = check_password_policy(password)) e.fields.push_back(*f);
+  if (!email) e.add("/email", FieldCode::invalid_value, "This is not a valid email address.");
+  if (auto f = check_password_policy(password)) e.add(*f);
   if (!is_role(role))
-    add_field(e, "role", "invalid", "Use seeker, owner, agent, builder or admin.");
-  if (!e.fields.empty()) return e;
+    e.add("/role", FieldCode::invalid_value, "Use seeker, owner, agent, builder or admin.");
+  if (!e.empty()) return e.error();
   const std::string hash = hasher_.hash(password);
   auto tx = db_.begin();
   if (!tx) return tx.error();

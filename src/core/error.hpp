@@ -4,7 +4,9 @@
 #pragma once
 
 #include <boost/system/result.hpp>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -12,6 +14,7 @@ namespace griha {
 
 enum class ErrorKind {
   invalid,              // the request is malformed or fails validation
+  unprocessable,        // well-formed and valid, but cannot be done as asked (422)
   unauthenticated,      // who is asking is unknown
   forbidden,            // known, but not allowed
   not_found,            // no such thing (or not visible to this caller)
@@ -24,12 +27,44 @@ enum class ErrorKind {
   internal,             // a bug
 };
 
-// One problem with one input field: `field` is a JSON pointer-ish path ("price", "photos/3").
-struct FieldError {
-  std::string field;
-  std::string code;
-  std::string message;
+// The closed list of field error codes: every field problem in every answer is one of these,
+// and api/openapi.json lists the same (tests/app/openapi_test.cpp checks it). The message
+// says the rest ("must be from 1 to 5", "is not a known city"), for people.
+enum class FieldCode {
+  required,         // absent, null or blank where a value is needed
+  unknown_field,    // the request takes no such member or parameter
+  not_writable,     // a real field, but not one this caller may set here
+  invalid_type,     // the wrong JSON type (or, in a query string, not a number / boolean)
+  invalid_value,    // the right type, but not an allowed value or not in the required form
+  too_short,        // text below its minimum length
+  too_long,         // text above its maximum length
+  out_of_range,     // a number, date or size outside its bounds
+  too_few_values,   // a list (or repeated parameter) with too few items
+  too_many_values,  // a list with too many items, or a parameter given more than once
+  duplicate_value,  // an item that appears twice where each may appear once
+  not_found,        // names something that does not exist (a city, a photo, a listing)
+  inconsistent,     // valid alone, but contradicts another field or the current state
 };
+std::string_view to_string(FieldCode code);
+std::span<const FieldCode> all_field_codes();
+
+// Where the field lives: `field` is a JSON Pointer (RFC 6901) into the body ("/price",
+// "/photos/3", "/windows/2/start"); for a query parameter or a header it is "/" and the
+// parameter's name ("/price_max", "/Idempotency-Key") and `in` says which.
+enum class FieldIn { body, query, header };
+std::string_view to_string(FieldIn in);
+
+// One problem with one input field.
+struct FieldError {
+  std::string field;  // a JSON Pointer, see FieldIn
+  FieldCode code = FieldCode::invalid_value;
+  std::string message;
+  FieldIn in = FieldIn::body;
+};
+
+// "price" -> "/price"; "a/b~c" -> "/a~1b~0c" (RFC 6901 escaping).
+std::string json_pointer(std::string_view member);
+std::string json_pointer(std::size_t index);
 
 struct Error {
   ErrorKind kind = ErrorKind::internal;
@@ -43,10 +78,16 @@ struct Error {
                     std::string detail = {}) {
     return Error{kind, std::move(code), std::move(message), std::move(detail), {}, 0};
   }
-  static Error field(std::string field, std::string code, std::string message) {
-    Error e = make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
-    e.fields.push_back({std::move(field), std::move(code), std::move(message)});
+  // validation_failed with one field problem; `field` is a JSON Pointer ("/price").
+  static Error field(std::string field, FieldCode code, std::string message,
+                     FieldIn in = FieldIn::body) {
+    Error e = validation_failed();
+    e.fields.push_back({std::move(field), code, std::move(message), in});
     return e;
+  }
+  // The error every validation answers with; fields are added to it.
+  static Error validation_failed(std::string message = "The request has invalid fields.") {
+    return make(ErrorKind::invalid, "validation_failed", std::move(message));
   }
   static Error internal(std::string detail) {
     return make(ErrorKind::internal, "internal_error", "Something went wrong on our side.",

@@ -10,6 +10,8 @@ bhttp::status status_for(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::invalid:
       return bhttp::status::bad_request;
+    case ErrorKind::unprocessable:
+      return bhttp::status::unprocessable_entity;
     case ErrorKind::unauthenticated:
       return bhttp::status::unauthorized;
     case ErrorKind::forbidden:
@@ -51,7 +53,10 @@ Response problem_response(const Error& error, std::string_view instance,
   if (!error.fields.empty()) {
     boost::json::array errors;
     for (const auto& f : error.fields)
-      errors.push_back({{"field", f.field}, {"code", f.code}, {"message", f.message}});
+      errors.push_back({{"field", f.field},
+                        {"in", to_string(f.in)},
+                        {"code", to_string(f.code)},
+                        {"message", f.message}});
     body["errors"] = std::move(errors);
   }
   Response res = json_response(body, status);

@@ -226,7 +226,8 @@ asio::awaitable<Response> Server::Impl::handle(RawRequest&& raw, const std::stri
           if (denied->kind == ErrorKind::unauthenticated)
             res.set(bhttp::field::www_authenticate, "Bearer");
         } else {
-          res = co_await m.route->handler(req);
+          auto answer = co_await m.route->handler(req);
+          res = answer ? std::move(*answer) : problem_response(answer.error(), req.path);
         }
       } catch (const ErrorException& e) {
         // A Result<T>::value() on an error nobody expected: the code says so, but it is a bug.

@@ -1,5 +1,7 @@
 #include "http/types.hpp"
 
+#include "core/validation.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
@@ -51,14 +53,10 @@ Result<boost::json::object> json_object_body(const Request& req) {
 
 Result<std::int64_t> int_query_param(const Request& req, std::string_view name,
                                      std::int64_t default_value, std::int64_t lo, std::int64_t hi) {
-  const auto text = req.query_param(name);
-  if (!text) return default_value;
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-  if (ec != std::errc{} || p != text->data() + text->size() || v < lo || v > hi)
-    return Error::field(
-        std::string(name), "invalid_value",
-        "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
+  Problems problems(FieldIn::query);
+  QueryReader query(req.query_params(), problems);
+  const std::int64_t v = query.integer(name, default_value, lo, hi);
+  if (!problems.empty()) return problems.error();
   return v;
 }
 

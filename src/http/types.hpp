@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/before_commit.hpp"
 #include "core/error.hpp"
 #include "core/principal.hpp"
 
@@ -48,6 +49,10 @@ struct Request {
   std::string request_id;
   std::string remote_ip;
   std::optional<Principal> principal;  // set when the request carried a valid credential
+  // Set by app::idempotent() on a request with an Idempotency-Key: stores `answer` as the
+  // key's answer inside `tx`. A handler whose service writes passes it down (keep_answer()
+  // below), so that the writes and the stored answer commit together.
+  std::function<Result<void>(storage::Transaction& tx, const Response& answer)> keep_answer;
 
   // Who is asking, as services take it: the principal (or nobody, user_id 0) with the
   // request's IP address and User-Agent.
@@ -61,7 +66,20 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> query_params() const;
 };
 
-using Handler = std::function<boost::asio::awaitable<Response>(Request&)>;
+// A handler answers with a response or an Error; the server renders every Error as
+// problem+json in one place (http/problem.cpp), so handlers never build problems themselves.
+using Reply = boost::asio::awaitable<Result<Response>>;
+using Handler = std::function<Reply(Request&)>;
+
+// The hook a service runs before it commits, storing the response `render` makes of its
+// result as the request's idempotent answer; empty when the request has no Idempotency-Key.
+template <class T, class Render>
+BeforeCommit<T> keep_answer(const Request& req, Render render) {
+  if (!req.keep_answer) return {};
+  return [&req, render](storage::Transaction& tx, const T& result) -> Result<void> {
+    return req.keep_answer(tx, render(result));
+  };
+}
 
 // Turns a request's credentials (the Authorization header) into a Principal: nullopt when it
 // carries none, an error when it carries a bad one. Runs on the I/O thread, so it must not
@@ -72,7 +90,9 @@ using Authenticator = std::function<Result<std::optional<Principal>>(const RawRe
 // code invalid_json when it does not parse or is not an object. An empty body is {}.
 Result<boost::json::object> json_object_body(const Request& req);
 
-// A query parameter as an integer in [lo, hi] (default when absent), or a 400 naming it.
+// A query parameter as an integer in [lo, hi] (default when absent), or a 400 naming it
+// ("/name", in the query). For several parameters, a QueryReader (core/validation.hpp)
+// reports every problem at once.
 Result<std::int64_t> int_query_param(const Request& req, std::string_view name,
                                      std::int64_t default_value, std::int64_t lo, std::int64_t hi);
 

@@ -18,6 +18,10 @@ std::string_view to_string(Stage s) {
   return k_stage_names[static_cast<std::size_t>(s)];
 }
 
+std::span<const std::string_view> stage_names() {
+  return k_stage_names;
+}
+
 std::optional<Stage> stage_from_string(std::string_view s) {
   for (std::size_t i = 0; i < k_stage_names.size(); ++i)
     if (k_stage_names[i] == s) return static_cast<Stage>(i);

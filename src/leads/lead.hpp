@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <ctime>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,7 @@ enum class Stage { fresh, contacted, visit_scheduled, visited, negotiating, won,
 
 std::string_view to_string(Stage s);
 std::optional<Stage> stage_from_string(std::string_view s);
+std::span<const std::string_view> stage_names();
 // won and lost close a lead.
 bool is_final(Stage s);
 // The pipeline's rule: a lister may move an open lead to any stage, backwards too (a visit

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "http/problem.hpp"
+#include "core/validation.hpp"
 
 namespace griha::leads {
 namespace {
@@ -11,11 +11,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using http::bhttp::field;
 using http::bhttp::status;
-
-template <class T>
-http::Response problem(const Result<T>& r, const http::Request& req) {
-  return http::problem_response(r.error(), req.path);
-}
 
 json::value opt(const std::optional<std::string>& v) {
   return v ? json::value(*v) : json::value(nullptr);
@@ -82,68 +77,54 @@ json::object inquiry_json(const repo::SeekerInquiry& i) {
           {"updated_at", i.updated_at}};
 }
 
-// A string member: absent -> nullopt; anything but a string is a field error.
-Result<std::optional<std::string>> string_member(const json::object& body, std::string_view key) {
-  const auto* v = body.if_contains(key);
-  if (!v || v->is_null()) return std::optional<std::string>();
-  if (!v->is_string()) return Error::field(std::string(key), "invalid", "Use a string.");
-  return std::optional<std::string>(std::string(v->get_string()));
-}
-
-// Refuses members a route does not know, so that a misspelt field is not silently ignored.
-Result<void> only_known(const json::object& body, std::initializer_list<std::string_view> known) {
-  for (const auto& [key, value] : body) {
-    bool ok = false;
-    for (auto k : known) ok |= key == k;
-    if (!ok)
-      return Error::field(std::string(key), "unknown_field", "This field is not accepted here.");
-  }
-  return {};
-}
-
 // listing_id, stage, from, to (and, for lists, limit and before_id) from the query string.
 Result<LeadFilter> filter_of(const http::Request& req, bool paged) {
   LeadFilter f;
-  auto listing = http::int_query_param(req, "listing_id", 0, 0, INT64_MAX);
-  if (!listing) return listing.error();
-  f.listing_id = *listing;
-  if (auto stage = req.query_param("stage")) {
+  Problems problems(FieldIn::query);
+  QueryReader query(req.query_params(), problems);
+  f.listing_id = query.integer("listing_id", 0, 0, INT64_MAX);
+  if (auto stage = query.text("stage")) {
     if (!stage_from_string(*stage))
-      return Error::field("stage", "invalid",
-                          "Use one of new, contacted, visit_scheduled, visited, negotiating, won, "
-                          "lost.");
+      query.fail("stage", FieldCode::invalid_value,
+                 "must be one of new, contacted, visit_scheduled, visited, negotiating, won or "
+                 "lost");
     f.stage = *stage;
   }
   // A date is an Asia/Kolkata day and `to` includes it; a UTC timestamp is an exact bound.
-  if (auto from = req.query_param("from")) {
+  if (auto from = query.text("from")) {
     auto start = day_start_utc(*from);
     if (!start)
-      return Error::field("from", "invalid", "Use a date (2026-11-24) or a UTC timestamp.");
-    f.from = *start;
+      query.fail("from", FieldCode::invalid_value,
+                 "must be a date (2026-11-24) or a UTC timestamp");
+    f.from = start.value_or("");
   }
-  if (auto to = req.query_param("to")) {
+  if (auto to = query.text("to")) {
     auto end = to->size() == 10 ? day_start_utc(*to, 1) : day_start_utc(*to);
-    if (!end) return Error::field("to", "invalid", "Use a date (2026-11-24) or a UTC timestamp.");
-    f.to = *end;
+    if (!end)
+      query.fail("to", FieldCode::invalid_value, "must be a date (2026-11-24) or a UTC timestamp");
+    f.to = end.value_or("");
   }
   if (paged) {
-    auto limit = http::int_query_param(req, "limit", 20, 1, 100);
-    if (!limit) return limit.error();
-    f.limit = static_cast<int>(*limit);
-    auto before = http::int_query_param(req, "before_id", 0, 0, INT64_MAX);
-    if (!before) return before.error();
-    f.before_id = *before;
+    f.limit = static_cast<int>(query.integer("limit", 20, 1, 100));
+    f.before_id = query.integer("before_id", 0, 0, INT64_MAX);
   }
+  if (!problems.empty()) return problems.error();
   return f;
 }
 
+http::Response inquiry_response(const InquiryOutcome& r) {
+  json::object out = inquiry_json(r.inquiry);
+  out["created"] = r.created;
+  return http::json_response(out, r.created ? status::created : status::ok);
+}
+
 http::Handler list_leads(LeadService& service, WorkerPool& workers, bool all) {
-  return [&service, &workers, all](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service, &workers, all](http::Request& req) -> http::Reply {
     auto filter = filter_of(req, true);
-    if (!filter) co_return problem(filter, req);
+    if (!filter) co_return filter.error();
     const Principal viewer = req.caller();
     auto r = co_await workers.run([&] { return service.leads(viewer, *filter, all); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     json::array items;
     for (const auto& l : r->items) items.push_back(lead_json(l));
     http::Response res = http::json_response(
@@ -156,76 +137,66 @@ http::Handler list_leads(LeadService& service, WorkerPool& workers, bool all) {
 }  // namespace
 
 http::Handler LeadHandlers::inquire() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return problem(body, req);
+    if (!body) co_return body.error();
     InquiryInput in;
     // The honeypot first: a bot's request is refused whatever else it holds.
     if (const auto* w = body->if_contains("website"); w && !w->is_null())
       in.website = w->is_string() ? std::string(w->get_string()) : json::serialize(*w);
     if (!in.website || in.website->empty()) {
-      if (auto r = only_known(*body, {"message", "preferred_contact_time", "name", "contact_token",
-                                      "phone", "email", "website"});
-          !r)
-        co_return problem(r, req);
-      for (auto [key, slot] :
-           {std::pair{"message", &in.message},
-            std::pair{"preferred_contact_time", &in.preferred_contact_time},
-            std::pair{"name", &in.name}, std::pair{"contact_token", &in.contact_token},
-            std::pair{"phone", &in.phone}, std::pair{"email", &in.email}}) {
-        auto v = string_member(*body, key);
-        if (!v) co_return problem(v, req);
-        *slot = std::move(*v);
-      }
+      Problems problems;
+      JsonReader fields(*body, problems,
+                        {"message", "preferred_contact_time", "name", "contact_token", "phone",
+                         "email", "website"});
+      in.message = fields.string("message");
+      in.preferred_contact_time = fields.string("preferred_contact_time");
+      in.name = fields.string("name");
+      in.contact_token = fields.string("contact_token");
+      in.phone = fields.string("phone");
+      in.email = fields.string("email");
+      if (!problems.empty()) co_return problems.error();
     }
     const std::optional<std::int64_t> user =
         req.principal ? std::optional<std::int64_t>(req.principal->user_id) : std::nullopt;
     const std::int64_t listing_id = req.int_param("id");
-    auto r =
-        co_await workers.run([&] { return service.inquire(listing_id, user, req.remote_ip, in); });
-    if (!r) co_return problem(r, req);
-    json::object out = inquiry_json(r->inquiry);
-    out["created"] = r->created;
-    co_return http::json_response(out, r->created ? status::created : status::ok);
+    const auto keep = http::keep_answer<InquiryOutcome>(req, inquiry_response);
+    auto r = co_await workers.run(
+        [&] { return service.inquire(listing_id, user, req.remote_ip, in, keep); });
+    if (!r) co_return r.error();
+    co_return inquiry_response(*r);
   };
 }
 
 http::Handler LeadHandlers::request_contact_code() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return problem(body, req);
-    if (auto r = only_known(*body, {"phone", "email"}); !r) co_return problem(r, req);
-    auto phone = string_member(*body, "phone");
-    if (!phone) co_return problem(phone, req);
-    auto email = string_member(*body, "email");
-    if (!email) co_return problem(email, req);
+    if (!body) co_return body.error();
+    Problems problems;
+    JsonReader fields(*body, problems, {"phone", "email"});
+    const auto phone = fields.string("phone");
+    const auto email = fields.string("email");
+    if (!problems.empty()) co_return problems.error();
     auto r = co_await workers.run(
-        [&] { return service.request_contact_code(*phone, *email, req.remote_ip); });
-    if (!r) co_return problem(r, req);
+        [&] { return service.request_contact_code(phone, email, req.remote_ip); });
+    if (!r) co_return r.error();
     co_return http::json_response({{"status", "code_sent"}}, status::accepted);
   };
 }
 
 http::Handler LeadHandlers::verify_contact_code() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return problem(body, req);
-    if (auto r = only_known(*body, {"phone", "email", "code"}); !r) co_return problem(r, req);
-    auto phone = string_member(*body, "phone");
-    if (!phone) co_return problem(phone, req);
-    auto email = string_member(*body, "email");
-    if (!email) co_return problem(email, req);
-    auto code = string_member(*body, "code");
-    if (!code) co_return problem(code, req);
-    if (!*code)
-      co_return http::problem_response(Error::field("code", "required", "Give the code."),
-                                       req.path);
+    if (!body) co_return body.error();
+    Problems problems;
+    JsonReader fields(*body, problems, {"phone", "email", "code"});
+    const auto phone = fields.string("phone");
+    const auto email = fields.string("email");
+    const auto code = fields.text("code", Need::required, {});
+    if (!problems.empty()) co_return problems.error();
     auto r = co_await workers.run(
-        [&] { return service.verify_contact_code(*phone, *email, **code, req.remote_ip); });
-    if (!r) co_return problem(r, req);
+        [&] { return service.verify_contact_code(phone, email, *code, req.remote_ip); });
+    if (!r) co_return r.error();
     http::Response res =
         http::json_response({{"contact_token", r->token}, {"expires_at", r->expires_at}});
     res.set(field::cache_control, "no-store");
@@ -234,20 +205,20 @@ http::Handler LeadHandlers::verify_contact_code() const {
 }
 
 http::Handler LeadHandlers::my_inquiries() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    auto limit = http::int_query_param(req, "limit", 20, 1, 100);
-    if (!limit) co_return problem(limit, req);
-    auto before = http::int_query_param(req, "before_id", 0, 0, INT64_MAX);
-    if (!before) co_return problem(before, req);
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
+    Problems problems(FieldIn::query);
+    QueryReader query(req.query_params(), problems);
+    const std::int64_t limit = query.integer("limit", 20, 1, 100);
+    const std::int64_t before = query.integer("before_id", 0, 0, INT64_MAX);
+    if (!problems.empty()) co_return problems.error();
     const Principal viewer = req.caller();
     auto r = co_await workers.run(
-        [&] { return service.my_inquiries(viewer.user_id, *before, static_cast<int>(*limit)); });
-    if (!r) co_return problem(r, req);
+        [&] { return service.my_inquiries(viewer.user_id, before, static_cast<int>(limit)); });
+    if (!r) co_return r.error();
     json::array items;
     for (const auto& i : *r) items.push_back(inquiry_json(i));
     json::value next = nullptr;
-    if (static_cast<std::int64_t>(r->size()) == *limit && !r->empty()) next = r->back().id;
+    if (static_cast<std::int64_t>(r->size()) == limit && !r->empty()) next = r->back().id;
     http::Response res =
         http::json_response({{"items", std::move(items)}, {"next_before_id", next}});
     res.set(field::cache_control, "private, no-store");
@@ -264,13 +235,12 @@ http::Handler LeadHandlers::admin_leads() const {
 }
 
 http::Handler LeadHandlers::my_lead_stats() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto filter = filter_of(req, false);
-    if (!filter) co_return problem(filter, req);
+    if (!filter) co_return filter.error();
     const Principal viewer = req.caller();
     auto r = co_await workers.run([&] { return service.stats(viewer, *filter); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     json::object stages, by_listing;
     for (const auto& [stage, n] : r->stages) stages[stage] = n;
     for (const auto& [listing, n] : r->by_listing) by_listing[std::to_string(listing)] = n;
@@ -283,13 +253,12 @@ http::Handler LeadHandlers::my_lead_stats() const {
 }
 
 http::Handler LeadHandlers::export_leads() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto filter = filter_of(req, false);
-    if (!filter) co_return problem(filter, req);
+    if (!filter) co_return filter.error();
     const Principal viewer = req.caller();
     auto r = co_await workers.run([&] { return service.export_csv(viewer, *filter); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     http::Response res = http::text_response(std::move(*r), "text/csv; charset=utf-8");
     res.set(field::content_disposition, "attachment; filename=\"leads.csv\"");
     res.set(field::cache_control, "private, no-store");
@@ -298,12 +267,11 @@ http::Handler LeadHandlers::export_leads() const {
 }
 
 http::Handler LeadHandlers::get() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Principal viewer = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.get(viewer, id); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     http::Response res = http::json_response(detail_json(*r));
     res.set(field::cache_control, "private, no-store");
     co_return res;
@@ -311,14 +279,13 @@ http::Handler LeadHandlers::get() const {
 }
 
 http::Handler LeadHandlers::update() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return problem(body, req);
+    if (!body) co_return body.error();
     const Principal viewer = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.update(viewer, id, *body); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     http::Response res = http::json_response(detail_json(*r));
     res.set(field::cache_control, "private, no-store");
     co_return res;
@@ -326,18 +293,18 @@ http::Handler LeadHandlers::update() const {
 }
 
 http::Handler LeadHandlers::add_note() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return problem(body, req);
-    if (auto r = only_known(*body, {"body"}); !r) co_return problem(r, req);
-    auto text = string_member(*body, "body");
-    if (!text) co_return problem(text, req);
+    if (!body) co_return body.error();
+    Problems problems;
+    JsonReader fields(*body, problems, {"body"});
+    const auto text = fields.string("body");
+    if (!problems.empty()) co_return problems.error();
     const Principal viewer = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run(
-        [&] { return service.add_note(viewer, id, text->value_or(std::string())); });
-    if (!r) co_return problem(r, req);
+        [&] { return service.add_note(viewer, id, text.value_or(std::string())); });
+    if (!r) co_return r.error();
     co_return http::json_response({{"id", r->id},
                                    {"author_id", r->author_id},
                                    {"author_name", r->author_name},
@@ -348,11 +315,10 @@ http::Handler LeadHandlers::add_note() const {
 }
 
 http::Handler LeadHandlers::agency_agents() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Principal viewer = req.caller();
     auto r = co_await workers.run([&] { return service.agency_agents(viewer.user_id); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     json::array agents;
     for (const auto& a : r->agents)
       agents.push_back({{"id", a.id}, {"name", a.name}, {"email", opt(a.email)}});
@@ -363,16 +329,16 @@ http::Handler LeadHandlers::agency_agents() const {
 }
 
 http::Handler LeadHandlers::create_agency() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return problem(body, req);
-    if (auto r = only_known(*body, {"name"}); !r) co_return problem(r, req);
-    auto name = string_member(*body, "name");
-    if (!name) co_return problem(name, req);
+    if (!body) co_return body.error();
+    Problems problems;
+    JsonReader fields(*body, problems, {"name"});
+    const auto name = fields.string("name");
+    if (!problems.empty()) co_return problems.error();
     auto r =
-        co_await workers.run([&] { return service.create_agency(name->value_or(std::string())); });
-    if (!r) co_return problem(r, req);
+        co_await workers.run([&] { return service.create_agency(name.value_or(std::string())); });
+    if (!r) co_return r.error();
     http::Response res = http::json_response(
         {{"id", r->id}, {"name", r->name}, {"created_at", r->created_at}}, status::created);
     res.set(field::location, "/api/v1/admin/agencies/" + std::to_string(r->id));
@@ -381,30 +347,28 @@ http::Handler LeadHandlers::create_agency() const {
 }
 
 http::Handler LeadHandlers::set_user_agency() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return problem(body, req);
-    if (auto r = only_known(*body, {"agency_id"}); !r) co_return problem(r, req);
-    const auto* v = body->if_contains("agency_id");
-    if (!v || !(v->is_null() || (v->is_int64() && v->get_int64() > 0)))
-      co_return http::problem_response(
-          Error::field("agency_id", "invalid", "Use an agency id, or null to leave the agency."),
-          req.path);
+    if (!body) co_return body.error();
+    Problems problems;
+    JsonReader fields(*body, problems, {"agency_id"});
+    // null leaves the agency, so the member must be there.
+    if (!fields.has("agency_id"))
+      fields.fail("agency_id", FieldCode::required, "is required: an agency id, or null");
     const std::optional<std::int64_t> agency =
-        v->is_null() ? std::nullopt : std::optional<std::int64_t>(v->get_int64());
+        fields.integer("agency_id", Need::optional, 1, INT64_MAX);
+    if (!problems.empty()) co_return problems.error();
     const std::int64_t user_id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.set_user_agency(user_id, agency); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     co_return http::json_response({{"user_id", user_id}, {"agency_id", opt(agency)}});
   };
 }
 
 http::Handler LeadHandlers::admin_stats() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto r = co_await workers.run([&] { return service.admin_stats(); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     json::array listings;
     for (const auto& c : r->listings_by_city_status)
       listings.push_back({{"city", c.city}, {"status", c.status}, {"count", c.count}});

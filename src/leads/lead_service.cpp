@@ -9,6 +9,7 @@
 #include "auth/model.hpp"
 #include "core/crypto.hpp"
 #include "core/text.hpp"
+#include "core/validation.hpp"
 #include "listings/gazetteer.hpp"
 #include "notify/outbox.hpp"
 #include "notify/templates.hpp"
@@ -50,58 +51,34 @@ Error token_invalid(std::string detail) {
                      std::move(detail));
 }
 
-Error validation() {
-  return Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
-}
-
-// Control characters other than line breaks and tabs have no place in text a person typed.
-bool has_control(std::string_view s, bool allow_newlines) {
-  for (unsigned char c : s) {
-    if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) continue;
-    if (c < 0x20 || c == 0x7f) return true;
-  }
-  return false;
-}
-
-// A text field: trimmed, valid UTF-8, 1..max code points; adds a field error otherwise.
-std::optional<std::string> text_field(Error& errors, const std::string& field,
+// A text field: trimmed, plain text, 1..max characters; records a problem otherwise.
+std::optional<std::string> text_field(Problems& problems, std::string_view field,
                                       const std::optional<std::string>& value, std::size_t max,
                                       bool multiline) {
+  const std::string at = json_pointer(field);
   if (!value) {
-    errors.fields.push_back({field, "required", "This field is required."});
+    problems.add(at, FieldCode::required, "is required");
     return std::nullopt;
   }
-  std::string v(trim(*value));
-  const auto len = utf8_length(v);
-  if (!len || has_control(v, multiline)) {
-    errors.fields.push_back({field, "invalid", "Use plain text."});
-    return std::nullopt;
-  }
-  if (*len == 0) {
-    errors.fields.push_back({field, "required", "This field is required."});
-    return std::nullopt;
-  }
-  if (*len > max) {
-    errors.fields.push_back({field, "too_long", "At most " + std::to_string(max) + " characters."});
-    return std::nullopt;
-  }
-  return v;
+  return read_text(*value, TextRule{1, max, multiline}, problems, at);
 }
 
 // "phone:+91…" or "email:…" from exactly one of the two.
 Result<std::string> contact_of(const std::optional<std::string>& phone,
                                const std::optional<std::string>& email) {
   if (phone.has_value() == email.has_value())
-    return Error::field(phone ? "email" : "phone", "required",
-                        "Give either a phone number or an email address.");
+    return Error::field(phone ? "/email" : "/phone",
+                        phone ? FieldCode::inconsistent : FieldCode::required,
+                        "give either a phone number or an email address");
   if (phone) {
     auto p = auth::normalize_indian_mobile(*phone);
     if (!p)
-      return Error::field("phone", "invalid", "Use an Indian mobile number: +91 and 10 digits.");
+      return Error::field("/phone", FieldCode::invalid_value,
+                          "must be an Indian mobile number: +91 and 10 digits");
     return "phone:" + *p;
   }
   auto e = auth::normalize_email(*email);
-  if (!e) return Error::field("email", "invalid", "This is not an email address.");
+  if (!e) return Error::field("/email", FieldCode::invalid_value, "must be an email address");
   return "email:" + *e;
 }
 
@@ -259,25 +236,26 @@ Result<IssuedToken> LeadService::verify_contact_code(const std::optional<std::st
 
 Result<InquiryOutcome> LeadService::inquire(std::int64_t listing_id,
                                             std::optional<std::int64_t> user_id,
-                                            const std::string& ip, const InquiryInput& in) {
+                                            const std::string& ip, const InquiryInput& in,
+                                            const BeforeCommit<InquiryOutcome>& before_commit) {
   // Every attempt counts against the IP, spam included.
   if (auto r = check_rate("inquiry", ip, ""); !r) return r.error();
   if (in.website && !in.website->empty()) {
     // People never see the field; whatever fills it is a bot. Nothing is stored.
     Error e = Error::make(ErrorKind::invalid, "rejected_as_spam", "The inquiry was rejected.");
-    e.fields.push_back({"website", "rejected_as_spam", "This field must be left empty."});
+    e.fields.push_back({"/website", FieldCode::invalid_value, "must be left empty"});
     return e;
   }
 
-  Error errors = validation();
-  auto message = text_field(errors, "message", in.message, k_message_max, true);
+  Problems problems;
+  auto message = text_field(problems, "message", in.message, k_message_max, true);
   const std::string contact_time = in.preferred_contact_time.value_or("anytime");
   if (!is_contact_time(contact_time))
-    errors.fields.push_back(
-        {"preferred_contact_time", "invalid", "Use one of morning, afternoon, evening, anytime."});
+    problems.add("/preferred_contact_time", FieldCode::invalid_value,
+                 "must be one of morning, afternoon, evening or anytime");
   std::optional<std::string> guest_name;
-  if (!user_id) guest_name = text_field(errors, "name", in.name, k_name_max, false);
-  if (!errors.fields.empty()) return errors;
+  if (!user_id) guest_name = text_field(problems, "name", in.name, k_name_max, false);
+  if (!problems.empty()) return problems.error();
 
   const auto t = now();
   const std::string now_iso = iso_utc(t);
@@ -391,9 +369,12 @@ Result<InquiryOutcome> LeadService::inquire(std::int64_t listing_id,
     return r.error();
   if (auto r = notify_lister(*tx, **lister, lead, created, public_url_, now_iso); !r)
     return r.error();
+  InquiryOutcome outcome{seeker_view(lead), created};
+  if (before_commit)
+    if (auto r = before_commit(*tx, outcome); !r) return r.error();
   if (auto c = tx->commit(); !c) return c.error();
   if (wake_) wake_();
-  return InquiryOutcome{seeker_view(lead), created};
+  return outcome;
 }
 
 Result<std::vector<repo::SeekerInquiry>> LeadService::my_inquiries(std::int64_t user_id,
@@ -494,35 +475,25 @@ Result<LeadDetail> LeadService::update(const Principal& viewer, std::int64_t id,
     if (key != "stage" && key != "lost_reason" && key != "assigned_to") {
       Error e = Error::make(ErrorKind::invalid, "field_not_writable",
                             "Only stage, lost_reason and assigned_to can be changed.");
-      e.fields.push_back({std::string(key), "not_writable", "This field cannot be changed."});
+      e.fields.push_back({json_pointer(key), FieldCode::not_writable, "cannot be changed"});
       return e;
     }
-  Error errors = validation();
+  Problems problems;
+  JsonReader fields(patch, problems, {"stage", "lost_reason", "assigned_to"});
   std::optional<Stage> to_stage;
-  if (const auto* v = patch.if_contains("stage")) {
-    if (v->is_string()) to_stage = stage_from_string(v->get_string());
-    if (!to_stage)
-      errors.fields.push_back({"stage", "invalid",
-                               "Use one of new, contacted, visit_scheduled, visited, "
-                               "negotiating, won, lost."});
+  if (const auto stage = fields.choice("stage", Need::optional, stage_names())) {
+    to_stage = stage_from_string(*stage);
+  } else if (fields.has("stage") && !problems.has("/stage")) {
+    fields.fail("stage", FieldCode::invalid_value, "must be a stage, not null");
   }
   std::optional<std::string> reason;
-  if (const auto* v = patch.if_contains("lost_reason")) {
-    if (!v->is_string())
-      errors.fields.push_back({"lost_reason", "invalid", "Use text."});
-    else
-      reason = text_field(errors, "lost_reason", std::string(v->get_string()), k_reason_max, false);
-  }
-  bool assign = false;
-  std::optional<std::int64_t> assignee;
-  if (const auto* v = patch.if_contains("assigned_to")) {
-    assign = true;
-    if (v->is_int64() && v->get_int64() > 0)
-      assignee = v->get_int64();
-    else if (!v->is_null())
-      errors.fields.push_back({"assigned_to", "invalid", "Use a user id, or null to unassign."});
-  }
-  if (!errors.fields.empty()) return errors;
+  if (fields.has("lost_reason"))
+    reason = fields.text("lost_reason", Need::required, TextRule{1, k_reason_max});
+  const bool assign = fields.has("assigned_to");
+  // null unassigns.
+  const std::optional<std::int64_t> assignee =
+      fields.integer("assigned_to", Need::optional, 1, INT64_MAX);
+  if (!problems.empty()) return problems.error();
 
   const auto t = now();
   const std::string now_iso = iso_utc(t);
@@ -541,12 +512,12 @@ Result<LeadDetail> LeadService::update(const Principal& viewer, std::int64_t id,
                        "A won or lost lead is closed; only an admin can reopen it.");
   if (target == Stage::lost) {
     if (from != Stage::lost && !reason)
-      return Error::field("lost_reason", "required", "Say why the lead was lost.");
+      return Error::field("/lost_reason", FieldCode::required, "say why the lead was lost");
     if (reason) lead.lost_reason = *reason;
   } else {
     if (reason)
-      return Error::field("lost_reason", "only_when_lost",
-                          "A reason is given only when the stage is lost.");
+      return Error::field("/lost_reason", FieldCode::inconsistent,
+                          "is given only when the stage is lost");
     lead.lost_reason.clear();
   }
   lead.stage = target;
@@ -565,8 +536,8 @@ Result<LeadDetail> LeadService::update(const Principal& viewer, std::int64_t id,
       if (!*lister || !*agent || !works_for(**agent, **lister)) {
         Error e = Error::make(ErrorKind::invalid, "assignee_not_in_agency",
                               "A lead can be assigned only to an agent of the lister's agency.");
-        e.fields.push_back(
-            {"assigned_to", "not_in_agency", "Not an active agent of the lister's agency."});
+        e.fields.push_back({"/assigned_to", FieldCode::inconsistent,
+                            "is not an active agent of the lister's agency"});
         return e;
       }
     }
@@ -607,9 +578,9 @@ Result<LeadDetail> LeadService::update(const Principal& viewer, std::int64_t id,
 
 Result<LeadNote> LeadService::add_note(const Principal& viewer, std::int64_t id,
                                        const std::string& body) {
-  Error errors = validation();
-  auto text = text_field(errors, "body", body, k_note_max, true);
-  if (!text) return errors;
+  Problems problems;
+  auto text = text_field(problems, "body", body, k_note_max, true);
+  if (!text) return problems.error();
   const std::string now_iso = iso_utc(now());
   auto tx = db_.begin();
   if (!tx) return tx.error();
@@ -625,9 +596,9 @@ Result<LeadNote> LeadService::add_note(const Principal& viewer, std::int64_t id,
 }
 
 Result<repo::Agency> LeadService::create_agency(const std::string& name_in) {
-  Error errors = validation();
-  auto name = text_field(errors, "name", name_in, k_agency_name_max, false);
-  if (!name) return errors;
+  Problems problems;
+  auto name = text_field(problems, "name", name_in, k_agency_name_max, false);
+  if (!name) return problems.error();
   const std::string now_iso = iso_utc(now());
   auto tx = db_.begin();
   if (!tx) return tx.error();

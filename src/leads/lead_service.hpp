@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "auth/rate_limiter.hpp"
+#include "core/before_commit.hpp"
 #include "core/error.hpp"
 #include "core/principal.hpp"
 #include "core/time.hpp"
@@ -99,9 +100,11 @@ class LeadService {
                                           const std::optional<std::string>& email,
                                           const std::string& code, const std::string& ip);
 
-  // `user_id` is the signed-in seeker, nullopt for a guest.
+  // `user_id` is the signed-in seeker, nullopt for a guest. `before_commit` runs in the
+  // inquiry's transaction with its outcome (the idempotency layer stores its answer there).
   Result<InquiryOutcome> inquire(std::int64_t listing_id, std::optional<std::int64_t> user_id,
-                                 const std::string& ip, const InquiryInput& input);
+                                 const std::string& ip, const InquiryInput& input,
+                                 const BeforeCommit<InquiryOutcome>& before_commit = {});
   Result<std::vector<repo::SeekerInquiry>> my_inquiries(std::int64_t user_id,
                                                         std::int64_t before_id, int limit);
 

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "core/text.hpp"
+#include "core/validation.hpp"
 #include "listings/listing.hpp"
 
 namespace griha::listings {
@@ -96,7 +97,9 @@ Result<std::vector<Column>> read_header(const std::vector<csv::Record>& records)
       });
       if (!col.ignored) {
         const std::string which = "column " + std::to_string(c + 1);
-        refused.fields.push_back({which, "unnamed_column", "has cells but no name in the header"});
+        // A column with no name is addressed by its place in the row (from 0).
+        refused.fields.push_back(
+            {json_pointer(c), FieldCode::required, which + " has cells but no name in the header"});
         named += (named.empty() ? "" : ", ") + which;
       }
       columns.push_back(std::move(col));
@@ -105,7 +108,8 @@ Result<std::vector<Column>> read_header(const std::vector<csv::Record>& records)
     std::optional<FieldError> problem;
     if (std::any_of(columns.begin(), columns.end(),
                     [&](const Column& other) { return other.name == col.name; })) {
-      problem = FieldError{col.name, "duplicate_column", "appears more than once"};
+      problem =
+          FieldError{json_pointer(col.name), FieldCode::duplicate_value, "appears more than once"};
     } else if (col.name != "amenities") {
       for (const auto& f : listing_fields())
         if (f.name == col.name) col.spec = &f;
@@ -114,7 +118,8 @@ Result<std::vector<Column>> read_header(const std::vector<csv::Record>& records)
         // that a CSV column is refused exactly as the same JSON field would be.
         Listing scratch;
         auto probe = apply_patch(scratch, boost::json::object{{col.name, nullptr}});
-        problem = probe ? FieldError{col.name, "unknown_field", "is not a listing field"}
+        problem = probe ? FieldError{json_pointer(col.name), FieldCode::unknown_field,
+                                     "is not a listing field"}
                         : probe.error().fields.front();
       }
     }
@@ -158,9 +163,11 @@ Result<std::vector<ImportRow>> read_import_csv(std::string_view text) {
       continue;
     ImportRow row{r + 1, (*records)[r].line, {}, {}};
     if (cells.size() != columns->size()) {
-      row.problems.push_back({"", "wrong_cell_count",
-                              "has " + std::to_string(cells.size()) + " cells; the header has " +
-                                  std::to_string(columns->size())});
+      row.problems.push_back(
+          {"",
+           cells.size() < columns->size() ? FieldCode::too_few_values : FieldCode::too_many_values,
+           "has " + std::to_string(cells.size()) + " cells; the header has " +
+               std::to_string(columns->size())});
     } else {
       for (std::size_t c = 0; c < cells.size(); ++c) {
         const Column& col = (*columns)[c];

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "http/problem.hpp"
+#include "core/validation.hpp"
 
 namespace griha::listings {
 namespace {
@@ -11,30 +11,26 @@ using http::bhttp::field;
 using http::bhttp::status;
 
 Result<ImportOptions> options_of(const http::Request& req) {
+  Problems problems(FieldIn::query);
+  QueryReader query(req.query_params(), problems);
+  static constexpr std::string_view k_modes[] = {"partial", "all_or_nothing"};
   ImportOptions o;
-  const auto mode = req.query_param("mode").value_or("partial");
-  if (mode != "partial" && mode != "all_or_nothing")
-    return Error::field("mode", "invalid_value", "must be partial or all_or_nothing");
-  o.all_or_nothing = mode == "all_or_nothing";
-  const auto submit = req.query_param("submit").value_or("false");
-  if (submit != "true" && submit != "false")
-    return Error::field("submit", "invalid_value", "must be true or false");
-  o.submit = submit == "true";
+  o.all_or_nothing = query.choice("mode", "partial", k_modes) == "all_or_nothing";
+  o.submit = query.boolean("submit", false);
+  if (!problems.empty()) return problems.error();
   return o;
 }
 
 }  // namespace
 
 http::Handler import_listings(ListingService& service, WorkerPool& workers) {
-  return [&service, &workers](http::Request& req) -> boost::asio::awaitable<http::Response> {
+  return [&service, &workers](http::Request& req) -> http::Reply {
     const std::string_view type = req.raw[field::content_type];
     if (!type.starts_with("text/csv"))
-      co_return http::problem_response(
-          Error::make(ErrorKind::unsupported, "unsupported_media_type",
-                      "Send the file as text/csv (UTF-8, the first row naming the columns)."),
-          req.path);
+      co_return Error::make(ErrorKind::unsupported, "unsupported_media_type",
+                            "Send the file as text/csv (UTF-8, the first row naming the columns).");
     auto options = options_of(req);
-    if (!options) co_return http::problem_response(options.error(), req.path);
+    if (!options) co_return options.error();
     const Principal actor = req.caller();
     // Reading 5 MiB of CSV is CPU work: it runs on the pool with the database writes.
     auto report = co_await workers.run([&]() -> Result<ImportReport> {
@@ -42,7 +38,7 @@ http::Handler import_listings(ListingService& service, WorkerPool& workers) {
       if (!rows) return rows.error();
       return service.import(actor, *rows, *options);
     });
-    if (!report) co_return http::problem_response(report.error(), req.path);
+    if (!report) co_return report.error();
     // 422: every row was read, but all_or_nothing met a bad one and stored nothing.
     const status code = report->written ? status::ok : status::unprocessable_entity;
     if (req.raw[field::accept].find("text/csv") != std::string_view::npos)

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "core/text.hpp"
+#include "core/validation.hpp"
 #include "listings/gazetteer.hpp"
 #include "listings/vocabulary.hpp"
 
@@ -140,62 +141,45 @@ bool valid_month(const std::string& s) {
   return std::regex_match(s, k_month);
 }
 
-std::string choices_text(std::span<const std::string_view> choices) {
-  std::string out;
-  for (auto c : choices) out += (out.empty() ? "" : ", ") + std::string(c);
-  return out;
-}
-
-// Reads one JSON value into `value` per its spec; returns an error message or "".
+// Reads one JSON value into `out` per its spec, with the checks every body gets
+// (core/validation.hpp) plus the field's own rules; records a problem at `at` otherwise.
 template <class T>
-std::string read_value(const FieldSpec& f, const boost::json::value& v, std::optional<T>& out) {
+void read_value(const FieldSpec& f, const boost::json::value& v, std::optional<T>& out, Problems& p,
+                const std::string& at) {
   if (v.is_null()) {
     out.reset();
-    return {};
+    return;
   }
+  std::optional<T> read;
   if constexpr (std::is_same_v<T, std::int64_t>) {
-    if (!v.is_int64() && !v.is_uint64()) return "must be a whole number";
-    if (v.is_uint64() && v.as_uint64() > static_cast<std::uint64_t>(f.max))
-      return "must be at most " + std::to_string(f.max);
-    const std::int64_t n = v.is_int64() ? v.as_int64() : static_cast<std::int64_t>(v.as_uint64());
-    if (n < f.min || n > f.max)
-      return "must be from " + std::to_string(f.min) + " to " + std::to_string(f.max);
-    out = n;
+    read = read_integer(v, f.min, f.max, p, at);
   } else if constexpr (std::is_same_v<T, double>) {
-    if (!v.is_number()) return "must be a number";
-    const double d = v.to_number<double>();
-    if (!std::isfinite(d) || d < double(f.min) || d > double(f.max))
-      return "must be from " + std::to_string(f.min) + " to " + std::to_string(f.max) +
-             " (inside India)";
-    out = d;
+    read = read_number(v, double(f.min), double(f.max), p, at, "inside India");
   } else if constexpr (std::is_same_v<T, bool>) {
-    if (!v.is_bool()) return "must be true or false";
-    out = v.as_bool();
+    read = read_boolean(v, p, at);
+  } else if (f.kind == Kind::choice) {
+    read = read_choice(v, f.choices, p, at);
   } else {
-    if (!v.is_string()) return "must be a string";
-    std::string s(v.as_string());
-    if (f.kind == Kind::choice) {
-      if (!contains(f.choices, s)) return "must be one of " + choices_text(f.choices);
-    } else {
-      // Trim, and refuse control characters (newlines are fine in descriptions).
-      s = std::string(trim(s));
-      for (unsigned char c : s)
-        if (c < 0x20 && c != '\n' && c != '\t') return "must not contain control characters";
-      if (s.size() < std::size_t(f.min) || s.size() > std::size_t(f.max))
-        return f.min == f.max ? "must be " + std::to_string(f.min) + " characters"
-                              : "must be " + std::to_string(f.min) + " to " +
-                                    std::to_string(f.max) + " characters";
-      if (f.kind == Kind::url && !allowed_media_url(s))
-        return "must be an https link on an allowed host (YouTube, Matterport, Vimeo, Kuula, ...)";
-      if (f.name == "pincode" && s.find_first_not_of("0123456789") != std::string::npos)
-        return "must be 6 digits";
-      if (f.name == "possession_date" && !valid_month(s)) return "must be a month, YYYY-MM";
-      if (f.name == "rera_number" && !valid_rera(s))
-        return "must be a RERA registration number such as P51800012345";
+    // Descriptions may hold line breaks; every other text is one line.
+    read = read_text(v, TextRule{std::size_t(f.min), std::size_t(f.max), f.name == "description"},
+                     p, at);
+    if (!read) return;
+    const std::string& s = *read;
+    const char* problem = nullptr;
+    if (f.kind == Kind::url && !allowed_media_url(s))
+      problem = "must be an https link on an allowed host (YouTube, Matterport, Vimeo, Kuula, ...)";
+    else if (f.name == "pincode" && s.find_first_not_of("0123456789") != std::string::npos)
+      problem = "must be 6 digits";
+    else if (f.name == "possession_date" && !valid_month(s))
+      problem = "must be a month, YYYY-MM";
+    else if (f.name == "rera_number" && !valid_rera(s))
+      problem = "must be a RERA registration number such as P51800012345";
+    if (problem) {
+      p.add(at, FieldCode::invalid_value, problem);
+      return;
     }
-    out = std::move(s);
   }
-  return {};
+  if (read) out = std::move(read);
 }
 
 }  // namespace
@@ -234,27 +218,29 @@ std::optional<std::int64_t> Listing::price_per_sqft() const {
 
 Result<void> apply_patch(Listing& listing, const boost::json::object& patch,
                          bool* material_changed) {
-  Error errors =
-      Error::make(ErrorKind::invalid, "validation_failed", "The listing has invalid fields.");
+  Problems problems;
   Listing next = listing;
   bool material = false;
   for (const auto& [key, value] : patch) {
     const std::string name(key);
+    const std::string at = json_pointer(name);
     if (name == "amenities") {
       if (!value.is_array()) {
-        errors.fields.push_back({name, "invalid_type", "must be an array of amenity names"});
+        problems.add(at, FieldCode::invalid_type, "must be an array of amenity names");
         continue;
       }
       std::uint64_t bits = 0;
-      for (const auto& a : value.as_array()) {
+      const auto& names = value.as_array();
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        const auto& a = names[i];
         const auto it = a.is_string() ? std::find(std::begin(k_amenities), std::end(k_amenities),
                                                   std::string_view(a.as_string()))
                                       : std::end(k_amenities);
         if (it == std::end(k_amenities)) {
-          errors.fields.push_back(
-              {name, "invalid_value",
-               "must contain only known amenities: " + choices_text(k_amenities)});
-          break;
+          problems.add(at + json_pointer(i),
+                       a.is_string() ? FieldCode::invalid_value : FieldCode::invalid_type,
+                       "must be a known amenity: " + choices_text(k_amenities));
+          continue;
         }
         bits |= 1ULL << (it - std::begin(k_amenities));
       }
@@ -262,62 +248,58 @@ Result<void> apply_patch(Listing& listing, const boost::json::object& patch,
       continue;
     }
     if (contains(k_protected, name)) {
-      errors.fields.push_back({name, "field_not_writable",
-                               "is set by Griha or an administrator and cannot be changed here"});
+      problems.add(at, FieldCode::not_writable,
+                   "is set by Griha or an administrator and cannot be changed here");
       continue;
     }
     const FieldSpec* spec = nullptr;
     for (const auto& f : k_fields)
       if (f.name == name) spec = &f;
     if (!spec) {
-      errors.fields.push_back({name, "unknown_field", "is not a listing field"});
+      problems.add(at, FieldCode::unknown_field, "is not a listing field");
       continue;
     }
-    const std::string problem = std::visit(
+    std::visit(
         [&](auto member) {
           auto& slot = next.*member;
-          auto before = slot;
-          std::string p = read_value(*spec, value, slot);
-          if (p.empty() && spec->material && slot != before) material = true;
-          return p;
+          const auto before = slot;
+          read_value(*spec, value, slot, problems, at);
+          if (spec->material && slot != before) material = true;
         },
         spec->member);
-    if (!problem.empty()) errors.fields.push_back({name, "invalid_value", problem});
   }
-  if (!errors.fields.empty()) return errors;
+  if (!problems.empty()) return problems.error("The listing has invalid fields.");
   listing = std::move(next);
   if (material_changed) *material_changed = material;
   return {};
 }
 
 Result<void> validate(const Listing& l, const Gazetteer& gazetteer, bool complete) {
-  Error errors = Error::make(
-      ErrorKind::invalid, "validation_failed",
-      complete ? "The listing is not ready for review." : "The listing has invalid fields.");
-  auto add = [&](std::string field, std::string code, std::string message) {
-    errors.fields.push_back({std::move(field), std::move(code), std::move(message)});
+  Problems problems;
+  auto add = [&](std::string_view field, FieldCode code, std::string message) {
+    problems.add(json_pointer(field), code, std::move(message));
   };
   if (l.floor && l.total_floors && *l.floor > *l.total_floors)
-    add("floor", "invalid_value", "must not be above total_floors");
+    add("floor", FieldCode::inconsistent, "must not be above total_floors");
   if (l.city_id && !gazetteer.city(*l.city_id))
-    add("city_id", "unknown_city", "is not a known city");
+    add("city_id", FieldCode::not_found, "is not a known city");
   if (l.locality_id) {
     const auto* loc = gazetteer.locality(*l.locality_id);
     if (!loc)
-      add("locality_id", "unknown_locality", "is not a known locality");
+      add("locality_id", FieldCode::not_found, "is not a known locality");
     else if (l.city_id && loc->city_id != *l.city_id)
-      add("locality_id", "locality_not_in_city", "is not in the given city");
+      add("locality_id", FieldCode::inconsistent, "is not in the given city");
   }
   if (l.possession == "under_construction" && !l.possession_date)
-    add("possession_date", "required", "is required for a property under construction");
+    add("possession_date", FieldCode::required, "is required for a property under construction");
   const bool residential =
       l.property_type &&
       !contains(k_non_residential_types, *l.property_type);
   if (l.property_type == "studio" && l.bhk && *l.bhk != 0)
-    add("bhk", "invalid_value", "must be 0 (1 RK) for a studio");
+    add("bhk", FieldCode::inconsistent, "must be 0 (1 RK) for a studio");
   const bool renting = l.transaction == "rent" || l.transaction == "lease";
   if (!renting && (l.security_deposit || l.tenant_preference))
-    add(l.security_deposit ? "security_deposit" : "tenant_preference", "not_for_sale",
+    add(l.security_deposit ? "security_deposit" : "tenant_preference", FieldCode::inconsistent,
         "applies to rent and lease only");
   if (complete) {
     for (const auto& [field, present] : std::initializer_list<std::pair<const char*, bool>>{
@@ -328,17 +310,17 @@ Result<void> validate(const Listing& l, const Gazetteer& gazetteer, bool complet
              {"price", bool(l.price)},
              {"city_id", bool(l.city_id)},
              {"locality_id", bool(l.locality_id)}})
-      if (!present) add(field, "required", "is required before review");
-    if (residential && !l.bhk) add("bhk", "required", "is required for a home");
+      if (!present) add(field, FieldCode::required, "is required before review");
+    if (residential && !l.bhk) add("bhk", FieldCode::required, "is required for a home");
     if (!l.reference_area_sqft())
-      add("carpet_area_sqft", "required",
+      add("carpet_area_sqft", FieldCode::required,
           "an area (carpet, built-up, super built-up or plot) is required");
     // New projects must be registered with the state's RERA before they are advertised.
     if (l.transaction == "sale_new" && l.possession == "under_construction" && !l.rera_number)
-      add("rera_number", "required", "is required for a project under construction");
+      add("rera_number", FieldCode::required, "is required for a project under construction");
   }
-  if (!errors.fields.empty()) return errors;
-  return {};
+  return problems.result(complete ? "The listing is not ready for review."
+                                  : "The listing has invalid fields.");
 }
 
 void place_from_gazetteer(Listing& l, const Gazetteer& gazetteer) {

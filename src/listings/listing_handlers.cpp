@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
-#include "http/problem.hpp"
+#include "core/validation.hpp"
 
 namespace griha::listings {
 namespace {
@@ -42,40 +42,40 @@ http::Response listing_response(const http::Request& req, const Listing& l,
   return res;
 }
 
-template <class T>
-http::Response problem(const Result<T>& r, const http::Request& req) {
-  return http::problem_response(r.error(), req.path);
-}
-
-// The shape of every "do X to listing {id}" action.
-template <class Fn>
-http::Handler action(WorkerPool& workers, Fn fn) {
-  return [&workers, fn](http::Request& req) -> asio::awaitable<http::Response> {
+// The shape of every "do X to listing {id}" action: `read` checks the body (every action
+// refuses members it does not take) and `fn` acts on what it read.
+template <class Read, class Fn>
+http::Handler action(WorkerPool& workers, Read read, Fn fn) {
+  return [&workers, read, fn](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return problem(body, req);
+    if (!body) co_return body.error();
+    Problems problems;
+    JsonReader in(*body, problems, read.known);
+    auto input = read(in);
+    if (!problems.empty()) co_return problems.error();
     const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
-    auto r = co_await workers.run([&] { return fn(actor, id, *body); });
-    if (!r) co_return problem(r, req);
+    auto r = co_await workers.run([&] { return fn(actor, id, input); });
+    if (!r) co_return r.error();
     co_return listing_response(req, *r);
   };
 }
 
-std::string string_field(const boost::json::object& body, std::string_view key) {
-  const auto* v = body.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
+// An action whose body is empty ({} or nothing).
+struct NoBody {
+  std::span<const std::string_view> known;
+  bool operator()(JsonReader&) const { return true; }
+};
 
 }  // namespace
 
 http::Handler ListingHandlers::create() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return problem(body, req);
+    if (!body) co_return body.error();
     const Principal actor = req.caller();
     auto r = co_await workers.run([&] { return service.create(actor, *body); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     http::Response res = listing_response(req, *r, status::created);
     res.set(field::location, "/api/v1/listings/" + std::to_string(r->id));
     co_return res;
@@ -83,46 +83,44 @@ http::Handler ListingHandlers::create() const {
 }
 
 http::Handler ListingHandlers::get() const {
-  return [&service = service, &workers = workers,
-          &views = views](http::Request& req) -> asio::awaitable<http::Response> {
-    const auto actor = req.principal;
-    const std::int64_t id = req.int_param("id");
-    auto r = co_await workers.run([&] { return service.get(actor, id); });
-    if (!r) co_return problem(r, req);
-    // A view is someone other than the lister (or a moderator) reading the live listing.
-    if (view_for(actor, *r) == View::public_view) views.record(id);
-    const std::string tag = etag(*r, view_for(actor, *r));
-    if (req.raw[field::if_none_match] == tag) {
-      http::Response res{status::not_modified, 11};
-      res.set(field::etag, tag);
-      co_return res;
-    }
-    co_return listing_response(req, *r);
-  };
-}
-
-http::Handler ListingHandlers::my_views() const {
   return
-      [&views = views, &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-        const auto owner = req.principal->user_id;
-        auto r = co_await workers.run([&] { return views.views_of_owner(owner); });
-        if (!r) co_return problem(r, req);
-        boost::json::array items;
-        for (const auto& [id, n] : *r) items.push_back({{"listing_id", id}, {"views", n}});
-        co_return http::json_response(boost::json::object{{"items", std::move(items)}});
+      [&service = service, &workers = workers, &views = views](http::Request& req) -> http::Reply {
+        const auto actor = req.principal;
+        const std::int64_t id = req.int_param("id");
+        auto r = co_await workers.run([&] { return service.get(actor, id); });
+        if (!r) co_return r.error();
+        // A view is someone other than the lister (or a moderator) reading the live listing.
+        if (view_for(actor, *r) == View::public_view) views.record(id);
+        const std::string tag = etag(*r, view_for(actor, *r));
+        if (req.raw[field::if_none_match] == tag) {
+          http::Response res{status::not_modified, 11};
+          res.set(field::etag, tag);
+          co_return res;
+        }
+        co_return listing_response(req, *r);
       };
 }
 
+http::Handler ListingHandlers::my_views() const {
+  return [&views = views, &workers = workers](http::Request& req) -> http::Reply {
+    const auto owner = req.principal->user_id;
+    auto r = co_await workers.run([&] { return views.views_of_owner(owner); });
+    if (!r) co_return r.error();
+    boost::json::array items;
+    for (const auto& [id, n] : *r) items.push_back({{"listing_id", id}, {"views", n}});
+    co_return http::json_response(boost::json::object{{"items", std::move(items)}});
+  };
+}
+
 http::Handler ListingHandlers::update() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return problem(body, req);
+    if (!body) co_return body.error();
     const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     const auto expected = if_match_version(req);
     auto r = co_await workers.run([&] { return service.update(actor, id, *body, expected); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     http::Response res =
         listing_response(req, r->listing, r->pending_review ? status::accepted : status::ok);
     if (r->pending_review) {
@@ -134,43 +132,41 @@ http::Handler ListingHandlers::update() const {
 }
 
 http::Handler ListingHandlers::remove() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.remove(actor, id); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     co_return http::Response{status::no_content, 11};
   };
 }
 
 http::Handler ListingHandlers::mine() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
-    auto limit = http::int_query_param(req, "limit", 20, 1, 100);
-    if (!limit) co_return problem(limit, req);
-    auto before = http::int_query_param(req, "before", 0, 0, INT64_MAX);
-    if (!before) co_return problem(before, req);
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
+    Problems problems(FieldIn::query);
+    QueryReader query(req.query_params(), problems);
+    const std::int64_t limit = query.integer("limit", 20, 1, 100);
+    const std::int64_t before = query.integer("before", 0, 0, INT64_MAX);
+    if (!problems.empty()) co_return problems.error();
     const Principal actor = req.caller();
-    auto r = co_await workers.run(
-        [&] { return service.mine(actor, *before, static_cast<int>(*limit)); });
-    if (!r) co_return problem(r, req);
+    auto r =
+        co_await workers.run([&] { return service.mine(actor, before, static_cast<int>(limit)); });
+    if (!r) co_return r.error();
     boost::json::array items;
     for (const auto& l : *r) items.push_back(to_json(l, View::owner_view));
     boost::json::object body{{"listings", std::move(items)}};
     // Cursor: the id to continue before; absent on the last page.
-    if (static_cast<std::int64_t>(r->size()) == *limit) body["next_before"] = r->back().id;
+    if (static_cast<std::int64_t>(r->size()) == limit) body["next_before"] = r->back().id;
     co_return http::json_response(body);
   };
 }
 
 http::Handler ListingHandlers::history() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.history(actor, id); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     boost::json::array events;
     for (const auto& e : *r)
       events.push_back({{"at", e.at},
@@ -184,77 +180,79 @@ http::Handler ListingHandlers::history() const {
 }
 
 http::Handler ListingHandlers::submit() const {
-  return action(workers, [&s = service](const Principal& a, std::int64_t id, const auto&) {
-    return s.submit(a, id);
-  });
+  return action(workers, NoBody{},
+                [&s = service](const Principal& a, std::int64_t id, bool) { return s.submit(a, id); });
 }
 
 http::Handler ListingHandlers::renew() const {
-  return action(workers, [&s = service](const Principal& a, std::int64_t id, const auto&) {
-    return s.renew(a, id);
-  });
+  return action(workers, NoBody{},
+                [&s = service](const Principal& a, std::int64_t id, bool) { return s.renew(a, id); });
 }
 
 http::Handler ListingHandlers::withdraw() const {
-  return action(workers, [&s = service](const Principal& a, std::int64_t id, const auto&) {
+  return action(workers, NoBody{}, [&s = service](const Principal& a, std::int64_t id, bool) {
     return s.withdraw(a, id);
   });
 }
 
 http::Handler ListingHandlers::close() const {
-  return action(workers,
-                [&s = service](const Principal& a, std::int64_t id,
-                               const boost::json::object& body) -> Result<Listing> {
-                  const std::string outcome = string_field(body, "outcome");
-                  const auto st = status_from_string(outcome);
-                  if (!st || (*st != Status::sold && *st != Status::rented))
-                    return Error::field("outcome", "invalid_value", "must be sold or rented");
-                  return s.close(a, id, *st);
-                });
-}
-
-http::Handler ListingHandlers::approve() const {
-  return action(workers, [&s = service](const Principal& a, std::int64_t id, const auto&) {
-    return s.approve(a, id);
-  });
-}
-
-http::Handler ListingHandlers::reject() const {
-  return action(workers, [&s = service](const Principal& a, std::int64_t id,
-                                        const boost::json::object& body) {
-    return s.reject(a, id, string_field(body, "reason"));
-  });
-}
-
-http::Handler ListingHandlers::set_flags() const {
+  static constexpr std::string_view k_known[] = {"outcome"};
+  static constexpr std::string_view k_outcomes[] = {"sold", "rented"};
+  struct Read {
+    std::span<const std::string_view> known = k_known;
+    std::optional<std::string> operator()(JsonReader& in) const {
+      return in.choice("outcome", Need::required, k_outcomes);
+    }
+  };
   return action(
-      workers,
-      [&s = service](const Principal& a, std::int64_t id,
-                     const boost::json::object& body) -> Result<Listing> {
-        std::optional<bool> featured, verified;
-        for (const auto& [key, value] : body) {
-          if (!value.is_bool())
-            return Error::field(std::string(key), "invalid_value", "must be true or false");
-          if (key == "featured")
-            featured = value.as_bool();
-          else if (key == "verified")
-            verified = value.as_bool();
-          else
-            return Error::field(std::string(key), "unknown_field", "only featured and verified");
-        }
-        return s.set_flags(a, id, featured, verified);
+      workers, Read{},
+      [&s = service](const Principal& a, std::int64_t id, const std::optional<std::string>& outcome) {
+        return s.close(a, id, *status_from_string(*outcome));
       });
 }
 
+http::Handler ListingHandlers::approve() const {
+  return action(workers, NoBody{},
+                [&s = service](const Principal& a, std::int64_t id, bool) { return s.approve(a, id); });
+}
+
+http::Handler ListingHandlers::reject() const {
+  static constexpr std::string_view k_known[] = {"reason"};
+  struct Read {
+    std::span<const std::string_view> known = k_known;
+    // The service checks the reason's length (ListingService::reject).
+    std::string operator()(JsonReader& in) const { return in.string("reason").value_or(""); }
+  };
+  return action(workers, Read{},
+                [&s = service](const Principal& a, std::int64_t id, const std::string& reason) {
+                  return s.reject(a, id, reason);
+                });
+}
+
+http::Handler ListingHandlers::set_flags() const {
+  struct Flags {
+    std::optional<bool> featured, verified;
+  };
+  static constexpr std::string_view k_known[] = {"featured", "verified"};
+  struct Read {
+    std::span<const std::string_view> known = k_known;
+    Flags operator()(JsonReader& in) const {
+      return {in.boolean("featured", Need::optional), in.boolean("verified", Need::optional)};
+    }
+  };
+  return action(workers, Read{}, [&s = service](const Principal& a, std::int64_t id, const Flags& f) {
+    return s.set_flags(a, id, f.featured, f.verified);
+  });
+}
+
 http::Handler ListingHandlers::moderation_queue() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto limit = http::int_query_param(req, "limit", 50, 1, 100);
-    if (!limit) co_return problem(limit, req);
+    if (!limit) co_return limit.error();
     const Principal actor = req.caller();
     auto r = co_await workers.run(
         [&] { return service.moderation_queue(actor, static_cast<int>(*limit)); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     boost::json::array items;
     for (const auto& item : *r) {
       boost::json::object o{{"listing", to_json(item.listing, View::owner_view)},

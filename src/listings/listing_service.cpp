@@ -2,10 +2,28 @@
 
 #include <boost/json.hpp>
 
+#include "core/validation.hpp"
 #include "listings/gazetteer.hpp"
 
 namespace griha::listings {
 namespace {
+
+// The CSV column a field problem names: the first segment of its JSON Pointer ("/bhk" ->
+// "bhk", "/amenities/3" -> "amenities"); "" for a problem with the whole row.
+std::string column_of(std::string_view pointer) {
+  if (pointer.empty()) return {};
+  const auto segment = pointer.substr(1, pointer.find('/', 1) - 1);
+  std::string out;
+  for (std::size_t i = 0; i < segment.size(); ++i) {
+    if (segment[i] == '~' && i + 1 < segment.size()) {
+      out += segment[i + 1] == '1' ? '/' : '~';
+      ++i;
+    } else {
+      out += segment[i];
+    }
+  }
+  return out;
+}
 
 Error not_found() {
   return Error::make(ErrorKind::not_found, "listing_not_found", "No such listing.");
@@ -53,7 +71,7 @@ Result<Listing> ListingService::create(const Principal& actor, const boost::json
   return l;
 }
 
-Result<Listing> ListingService::get(const std::optional<Actor>& actor, std::int64_t id) {
+Result<Listing> ListingService::get(const std::optional<Principal>& actor, std::int64_t id) {
   auto found = repo::find(db_, id);
   if (!found) return found.error();
   if (!*found) return not_found();
@@ -221,7 +239,7 @@ Result<Listing> ListingService::close(const Principal& actor, std::int64_t id, S
     return conflict("invalid_transition", "Only an active listing can be marked sold or rented.");
   const bool renting = l->transaction == "rent" || l->transaction == "lease";
   if (outcome != (renting ? Status::rented : Status::sold))
-    return Error::field("outcome", "invalid_value",
+    return Error::field("/outcome", FieldCode::inconsistent,
                         renting ? "must be rented for a rental" : "must be sold for a sale");
   l->status = outcome;
   return save(*tx, std::move(*l), actor.user_id, from, std::string(to_string(outcome)));
@@ -255,10 +273,12 @@ Result<Listing> ListingService::approve(const Principal& admin, std::int64_t id)
 }
 
 Result<Listing> ListingService::reject(const Principal& admin, std::int64_t id,
-                                       const std::string& reason) {
+                                       const std::string& reason_in) {
   if (!admin.admin()) return Error::make(ErrorKind::forbidden, "forbidden", "Admins only.");
-  if (reason.size() < 5 || reason.size() > 500)
-    return Error::field("reason", "invalid_value", "must be 5 to 500 characters");
+  Problems problems;
+  const auto text = read_text(reason_in, TextRule{5, 500, true}, problems, "/reason");
+  if (!text) return problems.error();
+  const std::string& reason = *text;
   auto tx = db_.begin();
   if (!tx) return tx.error();
   auto l = load_owned(*tx, admin, id);
@@ -367,7 +387,8 @@ Result<ImportReport> ListingService::import(const Principal& actor,
     if (!problems.empty()) {
       ++report.failed;
       for (auto& p : problems)
-        report.errors.push_back({row.row, row.line, p.field, p.code, p.message});
+        report.errors.push_back(
+            {row.row, row.line, column_of(p.field), std::string(to_string(p.code)), p.message});
       continue;
     }
     place_from_gazetteer(l, gazetteer_);

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "http/problem.hpp"
+#include "core/validation.hpp"
 #include "listings/listing_handlers.hpp"
 #include "listings/media_multipart.hpp"
 
@@ -40,14 +40,15 @@ Result<UploadForm> read_form(const http::Request& req) {
     if (part.filename) {
       // What a browser sends for a file input left empty.
       if (part.filename->empty() && part.body.empty()) continue;
-      form.files.push_back({"files/" + std::to_string(form.files.size()), part.body});
+      form.files.push_back({"/files" + json_pointer(form.files.size()), part.body});
     } else if (part.name == "kind") {
       const auto kind = media_kind_from_string(part.body);
-      if (!kind) return Error::field("kind", "invalid_choice", "Use photo or floor_plan.");
+      if (!kind)
+        return Error::field("/kind", FieldCode::invalid_value, "must be photo or floor_plan");
       form.kind = *kind;
     } else {
-      return Error::field(part.name, "unknown_field",
-                          "Only image files and the field kind are accepted.");
+      return Error::field(json_pointer(part.name), FieldCode::unknown_field,
+                          "only image files and the field kind are accepted");
     }
   }
   return form;
@@ -60,29 +61,29 @@ struct Arrangement {
 };
 Result<Arrangement> read_arrangement(const boost::json::object& body) {
   Arrangement a;
-  for (const auto& [key, value] : body) {
-    if (key == "order") {
-      if (!value.is_array()) return Error::field("order", "invalid_type", "An array of ids.");
-      a.order.emplace();
-      for (const auto& id : value.as_array()) {
-        if (!id.is_int64()) return Error::field("order", "invalid_type", "An array of ids.");
-        a.order->push_back(id.as_int64());
-      }
-    } else if (key == "cover") {
-      if (!value.is_int64()) return Error::field("cover", "invalid_type", "A photo id.");
-      a.cover = value.as_int64();
+  Problems problems;
+  JsonReader in(body, problems, {"order", "cover"});
+  if (const auto* order = in.get("order")) {
+    if (!order->is_array()) {
+      in.fail("order", FieldCode::invalid_type, "must be an array of ids");
     } else {
-      return Error::field(std::string(key), "unknown_field", "Only order and cover.");
+      a.order.emplace();
+      const auto& ids = order->as_array();
+      for (std::size_t i = 0; i < ids.size(); ++i)
+        if (auto id =
+                read_integer(ids[i], 1, INT64_MAX, problems, in.at("order") + json_pointer(i)))
+          a.order->push_back(*id);
     }
   }
+  a.cover = in.integer("cover", Need::optional, 1, INT64_MAX);
+  if (!problems.empty()) return problems.error();
   return a;
 }
 
 }  // namespace
 
 http::Handler MediaHandlers::upload() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     // Parsing scans up to 11 MiB: worker-pool work like the decoding that follows.
@@ -91,60 +92,54 @@ http::Handler MediaHandlers::upload() const {
       if (!form) return form.error();
       return service.upload(actor, id, form->kind, form->files);
     });
-    if (!r) co_return http::problem_response(r.error(), req.path);
+    if (!r) co_return r.error();
     co_return media_list(*r, status::created);
   };
 }
 
 http::Handler MediaHandlers::list() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const auto actor = req.principal;
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run([&] { return service.list(actor, id); });
-    if (!r) co_return http::problem_response(r.error(), req.path);
+    if (!r) co_return r.error();
     co_return media_list(*r);
   };
 }
 
 http::Handler MediaHandlers::arrange() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return http::problem_response(body.error(), req.path);
+    if (!body) co_return body.error();
     auto arrangement = read_arrangement(*body);
-    if (!arrangement) co_return http::problem_response(arrangement.error(), req.path);
+    if (!arrangement) co_return arrangement.error();
     const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     auto r = co_await workers.run(
         [&] { return service.arrange(actor, id, arrangement->order, arrangement->cover); });
-    if (!r) co_return http::problem_response(r.error(), req.path);
+    if (!r) co_return r.error();
     co_return media_list(*r);
   };
 }
 
 http::Handler MediaHandlers::remove() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const Principal actor = req.caller();
     const std::int64_t id = req.int_param("id");
     const std::int64_t photo_id = req.int_param("photo_id");
     auto r = co_await workers.run([&] { return service.remove(actor, id, photo_id); });
-    if (!r) co_return http::problem_response(r.error(), req.path);
+    if (!r) co_return r.error();
     co_return http::Response{status::no_content, 11};
   };
 }
 
 http::Handler MediaHandlers::serve_file() const {
-  return [&service = service,
-          &workers = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&service = service, &workers = workers](http::Request& req) -> http::Reply {
     const std::string name = req.param("path")->value;
     auto r = co_await workers.run([&] { return service.file(name); });
-    if (!r) co_return http::problem_response(r.error(), req.path);
+    if (!r) co_return r.error();
     if (!*r)
-      co_return http::problem_response(
-          Error::make(ErrorKind::not_found, "file_not_found", "No file lives at this path."),
-          req.path);
+      co_return Error::make(ErrorKind::not_found, "file_not_found", "No file lives at this path.");
     http::Response res = http::text_response(std::move(**r), "image/jpeg");
     // A stored file never changes: a new upload gets a new random name.
     res.set(field::cache_control, "public, max-age=31536000, immutable");

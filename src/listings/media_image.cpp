@@ -21,11 +21,13 @@ std::string vips_error_text() {
   return out;
 }
 
-Error field_error(ErrorKind kind, const std::string& field, std::string code, std::string message,
-                  std::string detail = {}) {
-  Error e = Error::make(kind, kind == ErrorKind::invalid ? "validation_failed" : code, message,
-                        std::move(detail));
-  e.fields.push_back({field, std::move(code), std::move(message)});
+// `code` is the problem's code unless the kind is `invalid` (then validation_failed); the
+// file's own problem is `field_code`.
+Error field_error(ErrorKind kind, const std::string& field, std::string code, FieldCode field_code,
+                  std::string message, std::string detail = {}) {
+  Error e = Error::make(kind, kind == ErrorKind::invalid ? "validation_failed" : std::move(code),
+                        message, std::move(detail));
+  e.fields.push_back({field, field_code, std::move(message)});
   return e;
 }
 
@@ -87,7 +89,7 @@ Result<ProcessedImage> ImageProcessor::process(std::string_view bytes,
   const auto type = sniff_image_type(bytes);
   if (!type)
     return field_error(ErrorKind::unsupported, field, "unsupported_image_type",
-                       "Upload a JPEG, PNG or WebP image.");
+                       FieldCode::invalid_value, "Upload a JPEG, PNG or WebP image.");
 
   decodes_.acquire();
   struct Release {
@@ -98,12 +100,12 @@ Result<ProcessedImage> ImageProcessor::process(std::string_view bytes,
   {
     ImagePtr header = open_header(*type, bytes);
     if (!header)
-      return field_error(ErrorKind::invalid, field, "image_unreadable",
+      return field_error(ErrorKind::invalid, field, "image_unreadable", FieldCode::invalid_value,
                          "The file is not a readable image.", vips_error_text());
     const std::int64_t w = vips_image_get_width(header.get());
     const std::int64_t h = vips_image_get_height(header.get());
     if (w * h > limits_.max_pixels)
-      return field_error(ErrorKind::too_large, field, "image_too_large",
+      return field_error(ErrorKind::too_large, field, "image_too_large", FieldCode::out_of_range,
                          "The image has " + std::to_string(w) + " x " + std::to_string(h) +
                              " pixels; at most " + std::to_string(limits_.max_pixels / 1'000'000) +
                              " megapixels are accepted.");
@@ -119,7 +121,7 @@ Result<ProcessedImage> ImageProcessor::process(std::string_view bytes,
     if (vips_thumbnail_buffer(buf, bytes.size(), &raw, k_media_widths[i], "height", VIPS_MAX_COORD,
                               "size", VIPS_SIZE_DOWN, "export_profile", "srgb", "option_string",
                               "fail_on=truncated", nullptr) != 0)
-      return field_error(ErrorKind::invalid, field, "image_unreadable",
+      return field_error(ErrorKind::invalid, field, "image_unreadable", FieldCode::invalid_value,
                          "The file is not a readable image.", vips_error_text());
     ImagePtr thumb(raw);
     // JPEG has no transparency: a floor plan drawn on a transparent PNG goes onto white.
@@ -130,7 +132,7 @@ Result<ProcessedImage> ImageProcessor::process(std::string_view bytes,
       const int failed = vips_flatten(thumb.get(), &flat, "background", background, nullptr);
       vips_area_unref(VIPS_AREA(background));
       if (failed)
-        return field_error(ErrorKind::invalid, field, "image_unreadable",
+        return field_error(ErrorKind::invalid, field, "image_unreadable", FieldCode::invalid_value,
                            "The file is not a readable image.", vips_error_text());
       thumb.reset(flat);
     }
@@ -148,7 +150,7 @@ Result<ProcessedImage> ImageProcessor::process(std::string_view bytes,
     std::size_t size = 0;
     if (vips_jpegsave_buffer(bare.get(), &encoded, &size, "Q", 82, "optimize_coding", TRUE, "strip",
                              TRUE, nullptr) != 0)
-      return field_error(ErrorKind::invalid, field, "image_unreadable",
+      return field_error(ErrorKind::invalid, field, "image_unreadable", FieldCode::invalid_value,
                          "The file is not a readable image.", vips_error_text());
     out.jpeg[i].assign(static_cast<const char*>(encoded), size);
     g_free(encoded);

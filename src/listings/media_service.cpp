@@ -75,13 +75,14 @@ void MediaService::remove_files(const std::vector<std::string>& keys) {
 Result<std::vector<Media>> MediaService::upload(const Principal& actor, std::int64_t listing_id,
                                                 MediaKind kind,
                                                 std::span<const UploadedFile> files) {
-  if (files.empty()) return Error::field("files", "required", "Attach at least one image file.");
+  if (files.empty())
+    return Error::field("/files", FieldCode::required, "attach at least one image file");
   for (const auto& f : files)
     if (f.bytes.size() > options_.max_file_bytes) {
       Error e = Error::make(ErrorKind::too_large, "file_too_large", "A file is too large.");
       e.fields.push_back(
-          {f.field, "file_too_large",
-           "At most " + std::to_string(options_.max_file_bytes >> 20) + " MiB per file."});
+          {f.field, FieldCode::out_of_range,
+           "at most " + std::to_string(options_.max_file_bytes >> 20) + " MiB per file"});
       return e;
     }
   // Refuse what the listing cannot take before the expensive part.
@@ -167,8 +168,8 @@ Result<std::vector<Media>> MediaService::arrange(
     std::set<std::int64_t> have, want(order->begin(), order->end());
     for (const auto& m : *items) have.insert(m.id);
     if (want != have || order->size() != items->size())
-      return Error::field("order", "not_a_permutation",
-                          "List the id of every photo and floor plan of the listing once.");
+      return Error::field("/order", FieldCode::inconsistent,
+                          "must list the id of every photo and floor plan of the listing once");
     std::vector<Media> sorted;
     for (std::int64_t id : *order)
       sorted.push_back(
@@ -178,7 +179,7 @@ Result<std::vector<Media>> MediaService::arrange(
   if (cover && std::none_of(items->begin(), items->end(), [&](const Media& m) {
         return m.id == *cover && m.kind == MediaKind::photo;
       }))
-    return Error::field("cover", "not_a_photo", "The cover must be one of the listing's photos.");
+    return Error::field("/cover", FieldCode::not_found, "must be one of the listing's photos");
 
   if (auto r = place_all(*tx, *items, cover); !r) return r.error();
   if (auto r = tx->commit(); !r) return r.error();

@@ -4,7 +4,7 @@
 #include <charconv>
 
 #include "core/text.hpp"
-#include "http/problem.hpp"
+#include "core/validation.hpp"
 
 namespace griha::listings {
 namespace {
@@ -31,28 +31,20 @@ struct PlacesQuery {
 // Every problem with the query at once, so a client fixes them in one round trip.
 Result<PlacesQuery> parse_query(const http::Request& req, const Gazetteer& gazetteer) {
   PlacesQuery out;
-  Error error =
-      Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
-  const auto add = [&error](const Error& e) {
-    error.fields.insert(error.fields.end(), e.fields.begin(), e.fields.end());
-  };
+  Problems problems(FieldIn::query);
+  QueryReader query(req.query_params(), problems);
 
-  const std::string q = req.query_param("q").value_or("");
+  const std::string q = query.text("q").value_or("");
   const std::string_view text = trim(q, " ");
   if (text.empty())
-    add(Error::field("q", "required", "is required"));
+    query.fail("q", FieldCode::required, "is required");
   else if (utf8_length(text) > k_max_query_chars)
-    add(Error::field("q", "too_long", "must be at most 64 characters"));
+    query.fail("q", FieldCode::too_long, "must be at most 64 characters");
   out.q = text;
 
-  if (const auto limit = req.query_param("limit")) {
-    const auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), out.limit);
-    if (ec != std::errc{} || end != limit->data() + limit->size() || out.limit < 1 ||
-        out.limit > k_max_limit)
-      add(Error::field("limit", "invalid_value", "must be a whole number from 1 to 20"));
-  }
+  out.limit = static_cast<std::size_t>(query.integer("limit", k_default_limit, 1, k_max_limit));
 
-  if (const auto city = req.query_param("city")) {
+  if (const auto city = query.text("city")) {
     const City* found = gazetteer.city_by_name_or_slug(*city);
     std::int64_t id = 0;
     const auto [end, ec] = std::from_chars(city->data(), city->data() + city->size(), id);
@@ -61,10 +53,10 @@ Result<PlacesQuery> parse_query(const http::Request& req, const Gazetteer& gazet
     if (found)
       out.city_id = found->id;
     else
-      add(Error::field("city", "unknown_city", "is not a city Griha knows"));
+      query.fail("city", FieldCode::not_found, "is not a city Griha knows");
   }
 
-  if (!error.fields.empty()) return error;
+  if (!problems.empty()) return problems.error();
   return out;
 }
 
@@ -84,9 +76,9 @@ json::object to_json(const Place& p) {
 }  // namespace
 
 http::Handler places(const Gazetteer& gazetteer) {
-  return [&gazetteer](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&gazetteer](http::Request& req) -> http::Reply {
     auto query = parse_query(req, gazetteer);
-    if (!query) co_return http::problem_response(query.error(), req.path);
+    if (!query) co_return query.error();
     json::array out;
     for (const auto& p : gazetteer.autocomplete(query->q, query->limit, query->city_id))
       out.push_back(to_json(p));

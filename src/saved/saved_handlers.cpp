@@ -12,11 +12,6 @@ namespace json = boost::json;
 using http::bhttp::field;
 using http::bhttp::status;
 
-template <class T>
-http::Response problem(const Result<T>& r, const http::Request& req) {
-  return http::problem_response(r.error(), req.path);
-}
-
 // Only called on routes whose Access requires a principal.
 std::int64_t user_of(const http::Request& req) {
   return req.principal->user_id;
@@ -34,30 +29,30 @@ json::object search_json(const SavedSearch& s) {
 }  // namespace
 
 http::Handler SavedHandlers::shortlist_add() const {
-  return [&s = shortlist, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&s = shortlist, &w = workers](http::Request& req) -> http::Reply {
     const auto user = user_of(req);
     const auto listing = req.int_param("listing_id");
     auto r = co_await w.run([&] { return s.add(user, listing); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     co_return http::no_content();
   };
 }
 
 http::Handler SavedHandlers::shortlist_remove() const {
-  return [&s = shortlist, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&s = shortlist, &w = workers](http::Request& req) -> http::Reply {
     const auto user = user_of(req);
     const auto listing = req.int_param("listing_id");
     auto r = co_await w.run([&] { return s.remove(user, listing); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     co_return http::no_content();
   };
 }
 
 http::Handler SavedHandlers::shortlist_list() const {
-  return [&s = shortlist, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&s = shortlist, &w = workers](http::Request& req) -> http::Reply {
     const auto user = user_of(req);
     auto r = co_await w.run([&] { return s.list(user); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     json::array items;
     for (const auto& e : *r) {
       json::object o{{"listing_id", e.listing_id},
@@ -76,23 +71,22 @@ http::Handler SavedHandlers::shortlist_list() const {
 }
 
 http::Handler SavedHandlers::compare() const {
-  return [&s = shortlist, &g = gazetteer,
-          &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&s = shortlist, &g = gazetteer, &w = workers](http::Request& req) -> http::Reply {
     auto ids = parse_compare_ids(req.query_param("ids").value_or(""));
-    if (!ids) co_return problem(ids, req);
+    if (!ids) co_return ids.error();
     auto r = co_await w.run([&] { return s.compare(*ids); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     co_return http::json_response(compare_json(*r, g));
   };
 }
 
 http::Handler SavedHandlers::search_create() const {
-  return [&s = searches, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&s = searches, &w = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return problem(body, req);
+    if (!body) co_return body.error();
     const auto user = user_of(req);
     auto r = co_await w.run([&] { return s.create(user, *body); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     auto res = http::json_response(search_json(*r), status::created);
     res.set(field::location, "/api/v1/me/saved-searches/" + std::to_string(r->id));
     co_return res;
@@ -100,10 +94,10 @@ http::Handler SavedHandlers::search_create() const {
 }
 
 http::Handler SavedHandlers::search_list() const {
-  return [&s = searches, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&s = searches, &w = workers](http::Request& req) -> http::Reply {
     const auto user = user_of(req);
     auto r = co_await w.run([&] { return s.list(user); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     json::array items;
     for (const auto& one : *r) items.push_back(search_json(one));
     co_return http::json_response({{"saved_searches", std::move(items)}});
@@ -111,29 +105,29 @@ http::Handler SavedHandlers::search_list() const {
 }
 
 http::Handler SavedHandlers::search_update() const {
-  return [&s = searches, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&s = searches, &w = workers](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return problem(body, req);
+    if (!body) co_return body.error();
     const auto user = user_of(req);
     const auto id = req.int_param("id");
     auto r = co_await w.run([&] { return s.update(user, id, *body); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     co_return http::json_response(search_json(*r));
   };
 }
 
 http::Handler SavedHandlers::search_delete() const {
-  return [&s = searches, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&s = searches, &w = workers](http::Request& req) -> http::Reply {
     const auto user = user_of(req);
     const auto id = req.int_param("id");
     auto r = co_await w.run([&] { return s.remove(user, id); });
-    if (!r) co_return problem(r, req);
+    if (!r) co_return r.error();
     co_return http::no_content();
   };
 }
 
 http::Handler SavedHandlers::unsubscribe_page() const {
-  return [&s = searches, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&s = searches, &w = workers](http::Request& req) -> http::Reply {
     const auto token = req.query_param("token").value_or("");
     auto r = co_await w.run([&] { return s.by_token(token); });
     if (!r) co_return bad_link(r.error());
@@ -158,7 +152,7 @@ http::Handler SavedHandlers::unsubscribe_page() const {
 }
 
 http::Handler SavedHandlers::unsubscribe() const {
-  return [&s = searches, &w = workers](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&s = searches, &w = workers](http::Request& req) -> http::Reply {
     const auto token = req.query_param("token").value_or("");
     auto r = co_await w.run([&] { return s.unsubscribe(token); });
     if (!r) co_return bad_link(r.error());

@@ -6,6 +6,7 @@
 
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "core/validation.hpp"
 
 namespace griha::saved {
 namespace {
@@ -22,6 +23,10 @@ const search::CursorCodec& private_codec() {
 
 std::string_view to_string(Frequency f) {
   return k_frequencies[static_cast<int>(f)];
+}
+
+std::span<const std::string_view> frequency_names() {
+  return k_frequencies;
 }
 
 std::optional<Frequency> frequency_from_string(std::string_view s) {
@@ -45,18 +50,14 @@ boost::json::object to_json(const SavedSearch& s) {
 }
 
 Result<std::string> clean_name(const boost::json::value& v) {
-  if (!v.is_string()) return Error::field("name", "invalid_type", "must be a string");
-  std::string s(trim(v.as_string()));
-  for (unsigned char c : s)
-    if (c < 0x20 || c == 0x7f)
-      return Error::field("name", "invalid_value", "must not contain control characters");
-  // Code points: every byte that does not continue a UTF-8 sequence starts one.
-  const auto chars = static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-  if (chars < 1 || chars > k_name_max_chars)
-    return Error::field("name", "invalid_value",
-                        "must be 1 to " + std::to_string(k_name_max_chars) + " characters");
-  return s;
+  Problems problems;
+  auto name =
+      v.is_null() ? std::nullopt : read_text(v, TextRule{1, k_name_max_chars}, problems, "/name");
+  if (!name) {
+    if (problems.empty()) problems.add("/name", FieldCode::required, "is required");
+    return problems.error();
+  }
+  return std::move(*name);
 }
 
 search::Params split_query(std::string_view text) {
@@ -66,18 +67,19 @@ search::Params split_query(std::string_view text) {
 
 Result<search::Query> parse_saved_query(std::string_view text, std::int64_t now) {
   if (text.size() > k_query_max_bytes)
-    return Error::field("query", "too_long",
+    return Error::field("/query", FieldCode::too_long,
                         "must be at most " + std::to_string(k_query_max_bytes) + " characters");
   const auto params = split_query(text);
   for (const auto& [key, value] : params)
     if (key == "cursor")
-      return Error::field("query/cursor", "not_allowed",
+      return Error::field("/query/cursor", FieldCode::unknown_field,
                           "a saved search cannot hold a page cursor; save the search itself");
   auto q = search::parse_query(params, private_codec(), now);
   if (q) return q;
-  Error e = q.error();
-  for (auto& f : e.fields) f.field = "query/" + f.field;
-  return e;
+  // The query string's parameters, addressed inside the body's `query` member.
+  Problems problems(FieldIn::body, "/query");
+  problems.merge(q.error());
+  return problems.error();
 }
 
 bool is_due(Frequency f, std::int64_t checked_at, std::int64_t now) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <ctime>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,7 @@ namespace griha::saved {
 enum class Frequency { instant, daily, weekly, off };
 std::string_view to_string(Frequency f);
 std::optional<Frequency> frequency_from_string(std::string_view s);
+std::span<const std::string_view> frequency_names();
 
 struct SavedSearch {
   std::int64_t id = 0;

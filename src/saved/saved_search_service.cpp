@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/validation.hpp"
 #include "notify/outbox.hpp"
 
 namespace griha::saved {
@@ -17,12 +18,21 @@ Error invalid_token() {
                      "turn alerts off from your saved searches.");
 }
 
-Result<Frequency> read_frequency(const boost::json::value& v) {
-  const auto f =
-      v.is_string() ? frequency_from_string(std::string_view(v.as_string())) : std::nullopt;
-  if (!f)
-    return Error::field("frequency", "invalid_value", "must be instant, daily, weekly or off");
-  return *f;
+// Reads `frequency` if present; a problem otherwise.
+std::optional<Frequency> read_frequency(JsonReader& in) {
+  const auto name = in.choice("frequency", Need::optional, frequency_names());
+  return name ? frequency_from_string(*name) : std::nullopt;
+}
+
+// Reads `name` if present (null is no name); a problem otherwise.
+std::optional<std::string> read_name(JsonReader& in) {
+  if (!in.has("name")) return std::nullopt;
+  auto name = clean_name(in.get("name") ? *in.get("name") : boost::json::value());
+  if (!name) {
+    in.problems().merge(name.error());
+    return std::nullopt;
+  }
+  return std::move(*name);
 }
 
 }  // namespace
@@ -38,42 +48,27 @@ SavedSearchService::SavedSearchService(storage::Database& db, const UnsubscribeT
 Result<SavedSearch> SavedSearchService::create(std::int64_t user_id,
                                                const boost::json::object& body) {
   const std::time_t now = clock_();
-  Error errors =
-      Error::make(ErrorKind::invalid, "validation_failed", "The saved search has invalid fields.");
+  Problems problems;
+  JsonReader in(body, problems, {"name", "query", "frequency"});
   SavedSearch s;
   s.user_id = user_id;
-  s.frequency = Frequency::daily;
-  bool has_name = false, has_query = false;
-  for (const auto& [key, value] : body) {
-    if (key == "name") {
-      has_name = true;
-      if (auto n = clean_name(value))
-        s.name = std::move(*n);
-      else
-        errors.fields.push_back(n.error().fields.at(0));
-    } else if (key == "query") {
-      has_query = true;
-      if (!value.is_string()) {
-        errors.fields.push_back({"query", "invalid_type", "must be a search query string"});
-        continue;
-      }
-      s.query = std::string(value.as_string());
-      if (s.query.starts_with('?')) s.query.erase(0, 1);
-      if (auto q = parse_saved_query(s.query, now); !q)
-        for (auto& f : q.error().fields) errors.fields.push_back(std::move(f));
-    } else if (key == "frequency") {
-      if (auto f = read_frequency(value))
-        s.frequency = *f;
-      else
-        errors.fields.push_back(f.error().fields.at(0));
+  s.name = read_name(in).value_or("");
+  if (!in.has("name")) in.fail("name", FieldCode::required, "is required");
+  s.frequency = read_frequency(in).value_or(Frequency::daily);
+  if (in.has("query")) {
+    const auto* query = in.get("query");
+    if (!query || !query->is_string()) {
+      in.fail("query", query ? FieldCode::invalid_type : FieldCode::required,
+              "must be a search query string");
     } else {
-      errors.fields.push_back({std::string(key), "unknown_field",
-                               "is not a saved search field (name, query, frequency)"});
+      s.query = std::string(query->as_string());
+      if (s.query.starts_with('?')) s.query.erase(0, 1);
+      if (auto q = parse_saved_query(s.query, now); !q) problems.merge(q.error());
     }
+  } else {
+    in.fail("query", FieldCode::required, "is required");
   }
-  if (!has_name) errors.fields.push_back({"name", "required", "is required"});
-  if (!has_query) errors.fields.push_back({"query", "required", "is required"});
-  if (!errors.fields.empty()) return errors;
+  if (!problems.empty()) return problems.error("The saved search has invalid fields.");
 
   s.created_at = s.updated_at = s.checked_at = s.alerts_since = iso_utc(now);
   auto tx = db_.begin();
@@ -107,27 +102,18 @@ Result<SavedSearch> SavedSearchService::owned(storage::Transaction& tx, std::int
 
 Result<SavedSearch> SavedSearchService::update(std::int64_t user_id, std::int64_t id,
                                                const boost::json::object& patch) {
-  Error errors =
-      Error::make(ErrorKind::invalid, "validation_failed", "The saved search has invalid fields.");
-  std::optional<std::string> name;
-  std::optional<Frequency> frequency;
-  for (const auto& [key, value] : patch) {
-    if (key == "name") {
-      if (auto n = clean_name(value))
-        name = std::move(*n);
-      else
-        errors.fields.push_back(n.error().fields.at(0));
-    } else if (key == "frequency") {
-      if (auto f = read_frequency(value))
-        frequency = *f;
-      else
-        errors.fields.push_back(f.error().fields.at(0));
-    } else {
-      errors.fields.push_back(
-          {std::string(key), "field_not_writable", "only name and frequency can be changed"});
-    }
-  }
-  if (!errors.fields.empty()) return errors;
+  Problems problems;
+  for (const auto& [key, value] : patch)
+    if (key != "name" && key != "frequency")
+      problems.add(json_pointer(key), FieldCode::not_writable,
+                   "only name and frequency can be changed");
+  // Every other member was refused above, as not writable.
+  std::vector<std::string_view> members;
+  for (const auto& member : patch) members.push_back(member.key());
+  JsonReader in(patch, problems, members);
+  const auto name = read_name(in);
+  const auto frequency = read_frequency(in);
+  if (!problems.empty()) return problems.error("The saved search has invalid fields.");
   auto tx = db_.begin();
   if (!tx) return tx.error();
   auto s = owned(*tx, user_id, id);

@@ -46,7 +46,8 @@ constexpr std::pair<std::string_view, std::string_view> k_compare_fields[] = {
 Error not_public(std::int64_t id) {
   Error e = Error::make(ErrorKind::not_found, "listing_not_found",
                         "Listing " + std::to_string(id) + " is not on the market.");
-  e.fields.push_back({"ids", "listing_not_found", "listing " + std::to_string(id) + " not found"});
+  e.fields.push_back({"/ids", FieldCode::not_found, "listing " + std::to_string(id) + " not found",
+                      FieldIn::query});
   return e;
 }
 
@@ -57,9 +58,9 @@ std::span<const std::pair<std::string_view, std::string_view>> compare_fields() 
 }
 
 Result<std::vector<std::int64_t>> parse_compare_ids(std::string_view text) {
-  const auto bad = [] {
-    return Error::field("ids", "invalid_value",
-                        "must be 2 to 4 different listing ids separated by commas");
+  const auto bad = [](FieldCode code) {
+    return Error::field("/ids", code, "must be 2 to 4 different listing ids separated by commas",
+                        FieldIn::query);
   };
   std::vector<std::int64_t> ids;
   while (true) {
@@ -68,14 +69,14 @@ Result<std::vector<std::int64_t>> parse_compare_ids(std::string_view text) {
     std::int64_t id = 0;
     const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
     if (item.empty() || ec != std::errc{} || end != item.data() + item.size() || id <= 0)
-      return bad();
-    if (std::find(ids.begin(), ids.end(), id) != ids.end()) return bad();
+      return bad(text.empty() && ids.empty() ? FieldCode::required : FieldCode::invalid_value);
+    if (std::find(ids.begin(), ids.end(), id) != ids.end()) return bad(FieldCode::duplicate_value);
     ids.push_back(id);
-    if (ids.size() > k_compare_max) return bad();
+    if (ids.size() > k_compare_max) return bad(FieldCode::too_many_values);
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }
-  if (ids.size() < k_compare_min) return bad();
+  if (ids.size() < k_compare_min) return bad(FieldCode::too_few_values);
   return ids;
 }
 

@@ -19,8 +19,8 @@ std::uint64_t get_u64(const unsigned char* p) {
 }
 
 Error bad_cursor(std::string detail) {
-  Error e = Error::field("cursor", "invalid_cursor",
-                         "The cursor is not one this server issued for this sort.");
+  Error e = Error::field("/cursor", FieldCode::invalid_value,
+                         "The cursor is not one this server issued for this sort.", FieldIn::query);
   e.detail = std::move(detail);
   return e;
 }

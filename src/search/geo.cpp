@@ -37,13 +37,17 @@ bool segments_intersect(const LatLng& p1, const LatLng& p2, const LatLng& p3, co
 
 Result<void> validate_polygon(std::span<const LatLng> poly, const std::string& field) {
   const std::size_t n = poly.size();
-  if (n < 3) return Error::field(field, "too_few_points", "A polygon needs at least 3 points.");
+  if (n < 3)
+    return Error::field(field, FieldCode::too_few_values, "A polygon needs at least 3 points.",
+                        FieldIn::query);
   if (n > static_cast<std::size_t>(k_max_polygon_points)) {
-    return Error::field(field, "too_many_points", "A polygon has at most 200 points.");
+    return Error::field(field, FieldCode::too_many_values, "A polygon has at most 200 points.",
+                        FieldIn::query);
   }
   for (const auto& p : poly) {
     if (!(p.lat >= -90 && p.lat <= 90 && p.lng >= -180 && p.lng <= 180)) {
-      return Error::field(field, "out_of_range", "Polygon coordinates are out of range.");
+      return Error::field(field, FieldCode::out_of_range, "Polygon coordinates are out of range.",
+                          FieldIn::query);
     }
   }
   // Edge i joins point i to point i+1 (mod n). Neighbouring edges share a point by design.
@@ -52,7 +56,8 @@ Result<void> validate_polygon(std::span<const LatLng> poly, const std::string& f
       const bool adjacent = j == i + 1 || (i == 0 && j == n - 1);
       if (adjacent) continue;
       if (segments_intersect(poly[i], poly[(i + 1) % n], poly[j], poly[(j + 1) % n])) {
-        return Error::field(field, "self_intersecting", "The polygon's edges cross each other.");
+        return Error::field(field, FieldCode::invalid_value,
+                            "The polygon's edges cross each other.", FieldIn::query);
       }
     }
   }

@@ -12,7 +12,8 @@ using detail::Word;
 
 Result<MapResult> Index::map(const Query& query, const BBox& viewport, int zoom) const {
   using namespace detail;
-  if (zoom < 0 || zoom > 22) return Error::field("zoom", "out_of_range", "zoom is 0 to 22.");
+  if (zoom < 0 || zoom > 22)
+    return Error::field("/zoom", FieldCode::out_of_range, "zoom is 0 to 22.", FieldIn::query);
   Query q = query;
   q.bbox = viewport;
   q.facets.clear();

@@ -19,7 +19,7 @@ class Parser {
 
   void add(const std::string& key, const std::string& value) {
     if (!seen_.insert(key).second && !is_list(key)) {
-      return bad(key, "repeated", key + " may be given once.");
+      return bad(key, FieldCode::too_many_values, key + " may be given once.");
     }
     values_[key].push_back(value);
   }
@@ -28,7 +28,7 @@ class Parser {
     for (const auto& [key, values] : values_) apply(key, values);
     if (circle_lat_ || circle_lng_ || radius_) {
       if (!circle_lat_ || !circle_lng_) {
-        bad(circle_lat_ ? "lng" : "lat", "required", "lat and lng go together.");
+        bad(circle_lat_ ? "lng" : "lat", FieldCode::required, "lat and lng go together.");
       } else if (radius_) {
         q_.circle = Circle{{*circle_lat_, *circle_lng_}, *radius_};
       } else {
@@ -54,7 +54,7 @@ class Parser {
     auto all = split(values, ',');
     const std::size_t cap = *list_cap(field);
     if (all.size() > cap) {
-      bad(field, "too_many_values", field + " takes at most " + std::to_string(cap) + " values.");
+      bad(field, FieldCode::too_many_values, field + " takes at most " + std::to_string(cap) + " values.");
       return std::nullopt;
     }
     return all;
@@ -69,11 +69,13 @@ class Parser {
     v = std::move(out);
   }
 
-  void bad(const std::string& field, std::string code, std::string message) {
+  // Problems name query parameters: "/price_max", in the query.
+  void bad(const std::string& field, FieldCode code, std::string message) {
+    const std::string at = json_pointer(field);
     for (const auto& f : errors_.fields) {
-      if (f.field == field) return;  // the first problem with a field is enough
+      if (f.field == at) return;  // the first problem with a field is enough
     }
-    errors_.fields.push_back({field, std::move(code), std::move(message)});
+    errors_.fields.push_back({at, code, std::move(message), FieldIn::query});
   }
 
   static std::vector<std::string> split(const std::vector<std::string>& values, char sep) {
@@ -94,11 +96,11 @@ class Parser {
     std::int64_t n = 0;
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || end != v.data() + v.size()) {
-      bad(field, "not_a_number", field + " must be a whole number.");
+      bad(field, FieldCode::invalid_type, field + " must be a whole number.");
       return std::nullopt;
     }
     if (n < lo || n > hi) {
-      bad(field, "out_of_range",
+      bad(field, FieldCode::out_of_range,
           field + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ".");
       return std::nullopt;
     }
@@ -110,11 +112,11 @@ class Parser {
     double d = 0;
     const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
     if (ec != std::errc() || end != v.data() + v.size() || !std::isfinite(d)) {
-      bad(field, "not_a_number", field + " must be a number.");
+      bad(field, FieldCode::invalid_type, field + " must be a number.");
       return std::nullopt;
     }
     if (d < lo || d > hi) {
-      bad(field, "out_of_range", field + " is out of range.");
+      bad(field, FieldCode::out_of_range, field + " is out of range.");
       return std::nullopt;
     }
     return d;
@@ -123,7 +125,7 @@ class Parser {
   std::optional<bool> boolean(const std::string& field, const std::string& v) {
     if (v == "true" || v == "1") return true;
     if (v == "false" || v == "0") return false;
-    bad(field, "not_a_boolean", field + " must be true or false.");
+    bad(field, FieldCode::invalid_type, field + " must be true or false.");
     return std::nullopt;
   }
 
@@ -134,7 +136,7 @@ class Parser {
     if (!list) return;
     for (const auto& v : *list) {
       const auto i = enum_index(known, v);
-      if (!i) return bad(field, "unknown_value", "Unknown " + field + " '" + v + "'.");
+      if (!i) return bad(field, FieldCode::invalid_value, "Unknown " + field + " '" + v + "'.");
       out.push_back(static_cast<E>(*i));
     }
     dedupe(out);
@@ -154,7 +156,7 @@ class Parser {
         std::from_chars(v.data() + 5, v.data() + 7, m).ptr != v.data() + 7 ||
         std::from_chars(v.data() + 8, v.data() + 10, d).ptr != v.data() + 10 || m < 1 || m > 12 ||
         d < 1 || d > 31) {
-      bad(field, "not_a_date", field + " must be a date, YYYY-MM-DD.");
+      bad(field, FieldCode::invalid_value, field + " must be a date, YYYY-MM-DD.");
       return std::nullopt;
     }
     y -= m <= 2;
@@ -221,7 +223,7 @@ class Parser {
       if (auto n = integer(key, v, 0, 20)) q_.bathrooms_min = static_cast<std::uint8_t>(*n);
     } else if (key == "tenant") {
       const auto i = enum_index(names_of_tenant_preference(), v);
-      if (!i) return bad(key, "unknown_value", "Unknown tenant '" + v + "'.");
+      if (!i) return bad(key, FieldCode::invalid_value, "Unknown tenant '" + v + "'.");
       q_.tenant_preference = static_cast<TenantPreference>(*i);
     } else if (key == "pets_allowed") {
       if (auto b = boolean(key, v)) q_.pets_allowed_only = *b;
@@ -230,7 +232,7 @@ class Parser {
     } else if (key == "rera") {
       if (auto b = boolean(key, v)) q_.rera_only = *b;
     } else if (key == "q") {
-      if (v.size() > 200) return bad(key, "too_long", "q is at most 200 characters.");
+      if (v.size() > 200) return bad(key, FieldCode::too_long, "q is at most 200 characters.");
       q_.text = v;
     } else if (key == "lat") {
       circle_lat_ = number(key, v, -90, 90);
@@ -241,38 +243,39 @@ class Parser {
     } else if (key == "bbox") {
       const auto parts = split(values, ',');
       if (parts.size() != 4)
-        return bad(key, "malformed", "bbox is min_lat,min_lng,max_lat,max_lng.");
+        return bad(key, FieldCode::invalid_value, "bbox is min_lat,min_lng,max_lat,max_lng.");
       const auto a = number(key, parts[0], -90, 90), b = number(key, parts[1], -180, 180),
                  c = number(key, parts[2], -90, 90), d = number(key, parts[3], -180, 180);
       if (a && b && c && d) q_.bbox = BBox{*a, *b, *c, *d};
     } else if (key == "polygon") {
       const auto points = split(values, ';');
       if (points.size() > static_cast<std::size_t>(k_max_polygon_points)) {
-        return bad(key, "too_many_points", "A polygon has at most 200 points.");
+        return bad(key, FieldCode::too_many_values, "A polygon has at most 200 points.");
       }
       for (const auto& p : points) {
         const auto ll = split({p}, ',');
-        if (ll.size() != 2) return bad(key, "malformed", "polygon is lat,lng;lat,lng;...");
+        if (ll.size() != 2)
+          return bad(key, FieldCode::invalid_value, "polygon is lat,lng;lat,lng;...");
         const auto a = number(key, ll[0], -90, 90), b = number(key, ll[1], -180, 180);
         if (!a || !b) return;
         q_.polygon.push_back({*a, *b});
       }
     } else if (key == "sort") {
       const auto i = enum_index(names_of_sort(), v);
-      if (!i) return bad(key, "unknown_value", "Unknown sort '" + v + "'.");
+      if (!i) return bad(key, FieldCode::invalid_value, "Unknown sort '" + v + "'.");
       q_.sort = static_cast<Sort>(*i);
     } else if (key == "page_size") {
       if (auto n = integer(key, v, 1, k_max_page_size)) q_.page_size = static_cast<int>(*n);
     } else if (key == "cursor") {
       auto c = cursors_.decode(v);
-      if (!c) return bad(key, "invalid_cursor", c.error().fields.at(0).message);
+      if (!c) return bad(key, FieldCode::invalid_value, c.error().fields.at(0).message);
       q_.cursor = *c;
     } else if (key == "facets") {
       names(key, values, names_of_facet(), q_.facets);
     } else if (key == "locality_top_n") {
       if (auto n = integer(key, v, 1, 100)) q_.locality_top_n = static_cast<int>(*n);
     } else {
-      bad(key, "unknown_parameter", "Unknown parameter '" + key + "'.");
+      bad(key, FieldCode::unknown_field, "Unknown parameter '" + key + "'.");
     }
   }
 
@@ -329,7 +332,7 @@ Result<Query> parse_query_json(const boost::json::object& body, const CursorCode
       const auto cap =
           k == "polygon" ? std::optional<std::size_t>(k_max_polygon_points) : list_cap(k);
       if (cap && arr.size() > *cap) {
-        malformed.fields.push_back({k, k == "polygon" ? "too_many_points" : "too_many_values",
+        malformed.fields.push_back({json_pointer(k), FieldCode::too_many_values,
                                     k + " takes at most " + std::to_string(*cap) + " values."});
         continue;
       }
@@ -352,21 +355,24 @@ Result<Query> parse_query_json(const boost::json::object& body, const CursorCode
         joined += (i ? std::string(1, sep) : "") + item;
       }
       if (!ok) {
-        malformed.fields.push_back({k, "malformed", k + " has a value of the wrong type."});
+        malformed.fields.push_back(
+            {json_pointer(k), FieldCode::invalid_type, k + " has a value of the wrong type."});
         continue;
       }
       params.emplace_back(k, joined);
     } else if (auto s = scalar(value)) {
       params.emplace_back(k, *s);
     } else {
-      malformed.fields.push_back({k, "malformed", k + " has a value of the wrong type."});
+      malformed.fields.push_back(
+          {json_pointer(k), FieldCode::invalid_type, k + " has a value of the wrong type."});
     }
   }
   auto q = parse_query(params, cursors, now);
-  if (malformed.fields.empty()) return q;
-  if (!q) {
+  if (!q)
     for (auto& f : q.error().fields) malformed.fields.push_back(f);
-  }
+  if (malformed.fields.empty()) return q;
+  // The same names, but members of the JSON body.
+  for (auto& f : malformed.fields) f.in = FieldIn::body;
   return malformed;
 }
 

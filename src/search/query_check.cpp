@@ -92,11 +92,12 @@ std::uint64_t filters_hash(const Query& q) {
 
 Result<void> validate(const Query& q) {
   Error e = Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
-  auto bad = [&](std::string field, std::string code, std::string message) {
-    e.fields.push_back({std::move(field), std::move(code), std::move(message)});
+  // Problems name query parameters ("/price_min", in the query).
+  auto bad = [&](std::string_view field, FieldCode code, std::string message) {
+    e.fields.push_back({json_pointer(field), code, std::move(message), FieldIn::query});
   };
   if (q.page_size < 1 || q.page_size > k_max_page_size) {
-    bad("page_size", "out_of_range", "page_size must be between 1 and 100.");
+    bad("page_size", FieldCode::out_of_range, "page_size must be between 1 and 100.");
   }
   const std::pair<const Range*, const char*> ranges[] = {{&q.price, "price"},
                                                          {&q.area_sqft, "area"},
@@ -104,37 +105,39 @@ Result<void> validate(const Query& q) {
                                                          {&q.floor, "floor"}};
   for (auto [r, name] : ranges) {
     if (r->min && r->max && *r->min > *r->max) {
-      bad(std::string(name) + "_min", "inverted_range",
+      bad(std::string(name) + "_min", FieldCode::inconsistent,
           std::string(name) + "_min is greater than " + name + "_max.");
     }
   }
   for (auto b : q.bhk) {
-    if (b >= k_bhk_count) bad("bhk", "out_of_range", "bhk is 0 (1 RK) to 5 (5+).");
+    if (b >= k_bhk_count) bad("bhk", FieldCode::out_of_range, "bhk is 0 (1 RK) to 5 (5+).");
   }
   if (q.circle && !(q.circle->radius_m > 0 && q.circle->radius_m <= 100'000)) {
-    bad("radius_m", "out_of_range", "radius_m must be more than 0 and at most 100 km.");
+    bad("radius_m", FieldCode::out_of_range, "radius_m must be more than 0 and at most 100 km.");
   }
   if (q.bbox && (q.bbox->min_lat > q.bbox->max_lat || q.bbox->min_lng > q.bbox->max_lng)) {
-    bad("bbox", "inverted_range", "bbox is min_lat,min_lng,max_lat,max_lng.");
+    bad("bbox", FieldCode::inconsistent, "bbox is min_lat,min_lng,max_lat,max_lng.");
   }
   if (!q.polygon.empty()) {
-    if (auto r = validate_polygon(q.polygon, "polygon"); !r) {
+    if (auto r = validate_polygon(q.polygon, "/polygon"); !r) {
       for (auto& f : r.error().fields) e.fields.push_back(f);
     }
   }
   if (q.sort == Sort::distance && !q.circle && !q.origin) {
-    bad("sort", "needs_point", "Sorting by distance needs a point: lat and lng.");
+    bad("sort", FieldCode::inconsistent, "Sorting by distance needs a point: lat and lng.");
   }
   if (q.cursor && q.cursor->sort != q.sort) {
-    bad("cursor", "invalid_cursor", "The cursor is not one this server issued for this sort.");
+    bad("cursor", FieldCode::invalid_value,
+        "The cursor is not one this server issued for this sort.");
   } else if (q.cursor && q.cursor->filters != filters_hash(q)) {
-    bad("cursor", "invalid_cursor", "The cursor was issued for a search with other filters.");
+    bad("cursor", FieldCode::invalid_value,
+        "The cursor was issued for a search with other filters.");
   }
   if (q.locality_top_n < 1 || q.locality_top_n > 100) {
-    bad("locality_top_n", "out_of_range", "locality_top_n must be between 1 and 100.");
+    bad("locality_top_n", FieldCode::out_of_range, "locality_top_n must be between 1 and 100.");
   }
   if (q.posted_within_days && *q.posted_within_days < 0) {
-    bad("posted_within_days", "out_of_range", "posted_within_days cannot be negative.");
+    bad("posted_within_days", FieldCode::out_of_range, "posted_within_days cannot be negative.");
   }
   if (!e.fields.empty()) return e;
   return {};

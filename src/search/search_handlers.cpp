@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cmath>
 
-#include "http/problem.hpp"
 #include "listings/media.hpp"
 #include "search/json_writer.hpp"
 #include "search/parse.hpp"
@@ -117,34 +116,32 @@ http::Response page_json(const SearchResult& r, const ListingSearch& search,
   return json_text(w.take());
 }
 
-http::Response run(const Result<Query>& q, const http::Request& req, const ListingSearch& search,
-                   const listings::Gazetteer& gazetteer) {
-  if (!q) return http::problem_response(q.error(), req.path);
+Result<http::Response> run(const Result<Query>& q, const ListingSearch& search,
+                           const listings::Gazetteer& gazetteer) {
+  if (!q) return q.error();
   auto r = search.index().search(*q);
-  if (!r) return http::problem_response(r.error(), req.path);
+  if (!r) return r.error();
   return page_json(*r, search, gazetteer);
 }
 
 }  // namespace
 
 http::Handler SearchHandlers::get() const {
-  return [&s = search, &g = gazetteer,
-          clock = clock](http::Request& req) -> asio::awaitable<http::Response> {
-    co_return run(parse_query(req.query_params(), s.index().cursors(), clock()), req, s, g);
+  return [&s = search, &g = gazetteer, clock = clock](http::Request& req) -> http::Reply {
+    co_return run(parse_query(req.query_params(), s.index().cursors(), clock()), s, g);
   };
 }
 
 http::Handler SearchHandlers::post() const {
-  return [&s = search, &g = gazetteer,
-          clock = clock](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&s = search, &g = gazetteer, clock = clock](http::Request& req) -> http::Reply {
     auto body = http::json_object_body(req);
-    if (!body) co_return http::problem_response(body.error(), req.path);
-    co_return run(parse_query_json(*body, s.index().cursors(), clock()), req, s, g);
+    if (!body) co_return body.error();
+    co_return run(parse_query_json(*body, s.index().cursors(), clock()), s, g);
   };
 }
 
 http::Handler SearchHandlers::map() const {
-  return [&s = search, clock = clock](http::Request& req) -> asio::awaitable<http::Response> {
+  return [&s = search, clock = clock](http::Request& req) -> http::Reply {
     auto params = req.query_params();
     // zoom is the map's own parameter; the rest are the search's filters.
     std::optional<std::string> zoom_text;
@@ -156,16 +153,15 @@ http::Handler SearchHandlers::map() const {
     int zoom = -1;
     if (zoom_text) std::from_chars(zoom_text->data(), zoom_text->data() + zoom_text->size(), zoom);
     if (zoom < 1 || zoom > 22)
-      co_return http::problem_response(
-          Error::field("zoom", "invalid_value", "must be a whole number from 1 to 22"), req.path);
+      co_return Error::field("/zoom", zoom_text ? FieldCode::out_of_range : FieldCode::required,
+                             "must be a whole number from 1 to 22", FieldIn::query);
     auto q = parse_query(params, s.index().cursors(), clock());
-    if (!q) co_return http::problem_response(q.error(), req.path);
+    if (!q) co_return q.error();
     if (!q->bbox)
-      co_return http::problem_response(
-          Error::field("bbox", "required", "the map's viewport: min_lat,min_lng,max_lat,max_lng"),
-          req.path);
+      co_return Error::field("/bbox", FieldCode::required,
+                             "the map's viewport: min_lat,min_lng,max_lat,max_lng", FieldIn::query);
     auto r = s.index().map(*q, *q->bbox, zoom);
-    if (!r) co_return http::problem_response(r.error(), req.path);
+    if (!r) co_return r.error();
     JsonWriter w;
     w.begin_object().key("type").str("FeatureCollection").key("features").begin_array();
     for (const auto& c : r->cells) {

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "core/time.hpp"
+#include "core/validation.hpp"
 
 namespace griha::visits {
 namespace {
@@ -18,32 +19,9 @@ using namespace std::chrono;
 constexpr std::array<std::string_view, 7> k_days = {"mon", "tue", "wed", "thu",
                                                     "fri", "sat", "sun"};
 
-struct Problems {
-  std::vector<FieldError> fields;
-  void add(std::string field, std::string code, std::string message) {
-    fields.push_back({std::move(field), std::move(code), std::move(message)});
-  }
-};
-
-std::optional<int> integer_in(const json::object& body, std::string_view key, int lo, int hi,
-                              Problems& p) {
-  const auto* v = body.if_contains(key);
-  if (!v) {
-    p.add(std::string(key), "required", "is required");
-    return std::nullopt;
-  }
-  const std::string range =
-      "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
-  if (!v->is_int64() && !v->is_uint64()) {
-    p.add(std::string(key), "invalid_type", range);
-    return std::nullopt;
-  }
-  const auto n = v->is_int64() ? v->as_int64() : static_cast<std::int64_t>(v->as_uint64());
-  if (n < lo || n > hi) {
-    p.add(std::string(key), "out_of_range", range);
-    return std::nullopt;
-  }
-  return static_cast<int>(n);
+std::optional<int> integer_in(JsonReader& in, std::string_view key, int lo, int hi) {
+  const auto n = in.integer(key, Need::required, lo, hi);
+  return n ? std::optional<int>(static_cast<int>(*n)) : std::nullopt;
 }
 
 void sort_windows(std::vector<Window>& w) {
@@ -74,53 +52,48 @@ bool Availability::is_blackout(LocalDate date) const {
 }
 
 Result<Availability> parse_availability(const json::object& body) {
-  Problems p;
   Availability a;
-  for (const auto& [key, value] : body) {
-    if (key != "timezone" && key != "slot_minutes" && key != "visitors_per_slot" &&
-        key != "windows" && key != "blackout_dates")
-      p.add(std::string(key), "unknown_field",
-            "is not an availability field (timezone, slot_minutes, visitors_per_slot, windows, "
-            "blackout_dates)");
+  Problems p;
+  JsonReader in(body, p,
+                {"timezone", "slot_minutes", "visitors_per_slot", "windows", "blackout_dates"});
+  if (in.has("timezone")) {
+    const auto* tz = in.get("timezone");
+    if (!tz || !tz->is_string() || tz->as_string() != k_timezone)
+      in.fail("timezone", FieldCode::invalid_value,
+              "only Asia/Kolkata is supported for now (India Standard Time, UTC+05:30)");
   }
-  if (const auto* tz = body.if_contains("timezone")) {
-    if (!tz->is_string() || tz->as_string() != k_timezone)
-      p.add("timezone", "unsupported_timezone",
-            "only Asia/Kolkata is supported for now (India Standard Time, UTC+05:30)");
-  }
-  const auto slot = integer_in(body, "slot_minutes", k_min_slot_minutes, k_max_slot_minutes, p);
+  const auto slot = integer_in(in, "slot_minutes", k_min_slot_minutes, k_max_slot_minutes);
   if (slot) a.slot_minutes = *slot;
-  if (auto v = integer_in(body, "visitors_per_slot", k_min_visitors, k_max_visitors, p))
+  if (auto v = integer_in(in, "visitors_per_slot", k_min_visitors, k_max_visitors))
     a.visitors_per_slot = *v;
 
   const auto* windows = body.if_contains("windows");
   if (!windows) {
-    p.add("windows", "required", "is required (an empty list takes no bookings)");
+    p.add("/windows", FieldCode::required, "is required (an empty list takes no bookings)");
   } else if (!windows->is_array()) {
-    p.add("windows", "invalid_type", "must be a list of {day, start, end}");
+    p.add("/windows", FieldCode::invalid_type, "must be a list of {day, start, end}");
   } else if (windows->as_array().size() > k_max_windows) {
-    p.add("windows", "too_many", "at most " + std::to_string(k_max_windows) + " windows");
+    p.add("/windows", FieldCode::too_many_values,
+          "at most " + std::to_string(k_max_windows) + " windows");
   } else {
     std::vector<std::pair<Window, std::size_t>> parsed;  // with the index the client sent
     const auto& arr = windows->as_array();
     for (std::size_t i = 0; i < arr.size(); ++i) {
-      const std::string at = "windows[" + std::to_string(i) + "]";
+      const std::string at = "/windows" + json_pointer(i);
       if (!arr[i].is_object()) {
-        p.add(at, "invalid_type", "must be an object {day, start, end}");
+        p.add(at, FieldCode::invalid_type, "must be an object {day, start, end}");
         continue;
       }
       const auto& w = arr[i].as_object();
-      for (const auto& [key, value] : w)
-        if (key != "day" && key != "start" && key != "end")
-          p.add(at + "." + std::string(key), "unknown_field", "a window has day, start and end");
+      JsonReader window(w, p, {"day", "start", "end"}, at);
       Window out;
       bool ok = true;
       const auto* day = w.if_contains("day");
       std::optional<int> d;
       if (day && day->is_string()) d = day_from_name(day->as_string());
       if (!d) {
-        p.add(at + ".day", day ? "invalid_day" : "required",
-              "must be one of mon, tue, wed, thu, fri, sat, sun");
+        window.fail("day", day ? FieldCode::invalid_value : FieldCode::required,
+                    "must be one of mon, tue, wed, thu, fri, sat or sun");
         ok = false;
       } else {
         out.day = *d;
@@ -131,21 +104,21 @@ Result<Availability> parse_availability(const json::object& body) {
         std::optional<int> t;
         if (v && v->is_string()) t = parse_hhmm(v->as_string(), std::string_view(key) == "end");
         if (!t) {
-          p.add(at + "." + key, v ? "invalid_time" : "required",
-                std::string_view(key) == "end"
-                    ? "must be a time HH:MM from 00:01 to 24:00 (India time)"
-                    : "must be a time HH:MM from 00:00 to 23:59 (India time)");
+          window.fail(key, v ? FieldCode::invalid_value : FieldCode::required,
+                      std::string_view(key) == "end"
+                          ? "must be a time HH:MM from 00:01 to 24:00 (India time)"
+                          : "must be a time HH:MM from 00:00 to 23:59 (India time)");
           ok = false;
         }
         (std::string_view(key) == "start" ? start : end) = t;
       }
       if (start && end) {
         if (*end <= *start) {
-          p.add(at + ".end", "end_not_after_start", "must be later than start");
+          window.fail("end", FieldCode::inconsistent, "must be later than start");
           ok = false;
         } else if (slot && *end - *start < *slot) {
-          p.add(
-              at + ".end", "shorter_than_slot",
+          window.fail(
+              "end", FieldCode::inconsistent,
               "the window must be at least one slot (" + std::to_string(*slot) + " minutes) long");
           ok = false;
         }
@@ -163,8 +136,8 @@ Result<Availability> parse_availability(const json::object& body) {
       const auto& [prev, pi] = parsed[k - 1];
       const auto& [cur, ci] = parsed[k];
       if (cur.day == prev.day && cur.start_minute < prev.end_minute)
-        p.add("windows[" + std::to_string(std::max(pi, ci)) + "]", "overlapping_window",
-              "overlaps windows[" + std::to_string(std::min(pi, ci)) + "] on " +
+        p.add("/windows" + json_pointer(std::max(pi, ci)), FieldCode::inconsistent,
+              "overlaps /windows/" + std::to_string(std::min(pi, ci)) + " on " +
                   std::string(day_name(cur.day)));
     }
     for (const auto& [w, i] : parsed) a.windows.push_back(w);
@@ -172,9 +145,9 @@ Result<Availability> parse_availability(const json::object& body) {
 
   if (const auto* dates = body.if_contains("blackout_dates")) {
     if (!dates->is_array()) {
-      p.add("blackout_dates", "invalid_type", "must be a list of dates YYYY-MM-DD");
+      p.add("/blackout_dates", FieldCode::invalid_type, "must be a list of dates YYYY-MM-DD");
     } else if (dates->as_array().size() > k_max_blackout_dates) {
-      p.add("blackout_dates", "too_many",
+      p.add("/blackout_dates", FieldCode::too_many_values,
             "at most " + std::to_string(k_max_blackout_dates) + " dates");
     } else {
       const auto& arr = dates->as_array();
@@ -182,7 +155,8 @@ Result<Availability> parse_availability(const json::object& body) {
         std::optional<LocalDate> d;
         if (arr[i].is_string()) d = parse_date(arr[i].as_string());
         if (!d)
-          p.add("blackout_dates[" + std::to_string(i) + "]", "invalid_date",
+          p.add("/blackout_dates" + json_pointer(i),
+                arr[i].is_string() ? FieldCode::invalid_value : FieldCode::invalid_type,
                 "must be a date YYYY-MM-DD");
         else
           a.blackout.push_back(*d);
@@ -191,12 +165,7 @@ Result<Availability> parse_availability(const json::object& body) {
       a.blackout.erase(std::unique(a.blackout.begin(), a.blackout.end()), a.blackout.end());
     }
   }
-  if (!p.fields.empty()) {
-    Error e =
-        Error::make(ErrorKind::invalid, "validation_failed", "The request has invalid fields.");
-    e.fields = std::move(p.fields);
-    return e;
-  }
+  if (!p.empty()) return p.error();
   sort_windows(a.windows);
   return a;
 }

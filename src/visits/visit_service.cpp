@@ -31,10 +31,10 @@ Error visit_not_found() {
 Error conflict(std::string code, std::string message) {
   return Error::make(ErrorKind::conflict, std::move(code), std::move(message));
 }
-// Answered 422 by the handlers: the request is well-formed, but its start names no slot.
+// 422: the request is well-formed, but its start names no slot.
 Error slot_unavailable(std::string message) {
-  Error e = Error::make(ErrorKind::invalid, "slot_unavailable", std::move(message));
-  e.fields.push_back({"start", "slot_unavailable", e.message});
+  Error e = Error::make(ErrorKind::unprocessable, "slot_unavailable", std::move(message));
+  e.fields.push_back({"/start", FieldCode::invalid_value, e.message});
   return e;
 }
 
@@ -369,7 +369,8 @@ Result<std::vector<notify::Outgoing>> VisitService::reminders(const VisitRecord&
 
 Result<VisitRecord> VisitService::book(const Principal& actor, std::int64_t listing_id,
                                        std::time_t start, const std::string& note,
-                                       const std::string& ip) {
+                                       const std::string& ip,
+                                       const BeforeCommit<VisitRecord>& before_commit) {
   if (auto r = check_rate(actor, ip); !r) return r.error();
   auto l = listings_.get(actor, listing_id);
   if (!l) return l.error();
@@ -483,6 +484,8 @@ Result<VisitRecord> VisitService::book(const Principal& actor, std::int64_t list
     return r.error();
   if (auto r = leads::advance_for_visit(*tx, v.listing_id, v.seeker_id, "visit_scheduled", now); !r)
     return r.error();
+  if (before_commit)
+    if (auto r = before_commit(*tx, v); !r) return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   if (wake_) wake_();
   return v;
@@ -517,7 +520,8 @@ Result<std::pair<VisitRecord, Party>> VisitService::reschedule(const Principal& 
     return conflict("visit_started", "The visit has already started; record its outcome instead.");
   if (v.listing_status != "active")
     return conflict("listing_not_active", "The listing is no longer on the market.");
-  if (start == old_start) return Error::field("start", "unchanged", "is the visit's current time");
+  if (start == old_start)
+    return Error::field("/start", FieldCode::inconsistent, "is the visit's current time");
 
   auto a = repo::availability(*tx, v.listing_id);
   if (!a) return a.error();
@@ -658,10 +662,12 @@ Result<std::pair<std::string, std::string>> VisitService::list_range(
     std::optional<LocalDate> from, std::optional<LocalDate> to) const {
   const LocalDate first = from.value_or(local_date(clock_()));
   const LocalDate last = to.value_or(first + std::chrono::days(k_default_list_days));
-  if (last < first) return Error::field("to", "before_from", "must not be before from");
+  if (last < first)
+    return Error::field("/to", FieldCode::inconsistent, "must not be before from", FieldIn::query);
   if (last - first > std::chrono::days(k_max_list_days))
-    return Error::field("to", "out_of_range",
-                        "at most " + std::to_string(k_max_list_days) + " days after from");
+    return Error::field("/to", FieldCode::out_of_range,
+                        "at most " + std::to_string(k_max_list_days) + " days after from",
+                        FieldIn::query);
   return std::pair{iso_utc(local_to_utc(first, 0)),
                    iso_utc(local_to_utc(last + std::chrono::days(1), 0))};
 }

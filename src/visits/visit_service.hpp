@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "auth/rate_limiter.hpp"
+#include "core/before_commit.hpp"
 #include "core/time.hpp"
 #include "listings/listing_service.hpp"
 #include "notify/outbox.hpp"
@@ -63,9 +64,11 @@ class VisitService {
 
   // At most options.max_per_listing live visits of one listing per seeker and
   // options.max_active in all; book and reschedule are rate-limited per account and per `ip`
-  // (none when empty).
+  // (none when empty). `before_commit` runs in the booking's transaction with the visit (the
+  // idempotency layer stores its answer there).
   Result<VisitRecord> book(const Principal& actor, std::int64_t listing_id, std::time_t start,
-                           const std::string& note, const std::string& ip = {});
+                           const std::string& note, const std::string& ip = {},
+                           const BeforeCommit<VisitRecord>& before_commit = {});
   // The seeker or the lister of the visit; anyone else gets visit_not_found.
   Result<std::pair<VisitRecord, Party>> get(const Principal& actor, std::int64_t visit_id);
   Result<std::pair<VisitRecord, Party>> reschedule(const Principal& actor, std::int64_t visit_id,

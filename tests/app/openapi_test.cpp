@@ -43,5 +43,33 @@ TEST(OpenApi, DocumentAndRouteTableAgree) {
     EXPECT_TRUE(from_routes.count(d)) << "documented, not routed: " << d;
 }
 
+// The field error codes are a closed list: the code's enum and the description's must agree.
+TEST(OpenApi, FieldErrorCodesAreTheClosedList) {
+  const auto doc = boost::json::parse(*resources::find("api/openapi.json"));
+  const auto& field_error = doc.at("components").at("schemas").at("FieldError");
+  std::set<std::string> documented;
+  for (const auto& c : field_error.at("properties").at("code").at("enum").as_array())
+    documented.insert(std::string(c.as_string()));
+  std::set<std::string> in_code;
+  for (const auto code : all_field_codes()) in_code.insert(std::string(to_string(code)));
+  EXPECT_EQ(documented, in_code);
+  std::set<std::string> places;
+  for (const auto& c : field_error.at("properties").at("in").at("enum").as_array())
+    places.insert(std::string(c.as_string()));
+  EXPECT_EQ(places, (std::set<std::string>{std::string(to_string(FieldIn::body)),
+                                           std::string(to_string(FieldIn::query)),
+                                           std::string(to_string(FieldIn::header))}));
+  // Every problem's field errors are FieldErrors.
+  EXPECT_EQ(doc.at("components")
+                .at("schemas")
+                .at("Problem")
+                .at("properties")
+                .at("errors")
+                .at("items")
+                .at("$ref")
+                .as_string(),
+            "#/components/schemas/FieldError");
+}
+
 }  // namespace
 }  // namespace griha::app

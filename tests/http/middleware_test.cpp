@@ -78,17 +78,26 @@ TEST(Problem, EveryKindHasItsStatus) {
   EXPECT_EQ(status_for(ErrorKind::rate_limited), bhttp::status::too_many_requests);
   EXPECT_EQ(status_for(ErrorKind::unavailable), bhttp::status::service_unavailable);
   EXPECT_EQ(status_for(ErrorKind::internal), bhttp::status::internal_server_error);
+  EXPECT_EQ(status_for(ErrorKind::unprocessable), bhttp::status::unprocessable_entity);
 }
 
 TEST(Problem, BodyNamesFieldsAndHidesDetail) {
-  Error e = Error::field("price", "out_of_range", "Price must be positive.");
+  Error e = Error::field("/price", FieldCode::out_of_range, "Price must be positive.");
+  e.fields.push_back(
+      {"/price_max", FieldCode::invalid_type, "must be a whole number", FieldIn::query});
   e.detail = "SELECT secret FROM internals";
   Response r = problem_response(e, "/api/v1/listings");
   EXPECT_EQ(r[bhttp::field::content_type], "application/problem+json");
   auto body = boost::json::parse(r.body()).as_object();
   EXPECT_EQ(body.at("code").as_string(), "validation_failed");
   EXPECT_EQ(body.at("status").as_int64(), 400);
-  EXPECT_EQ(body.at("errors").as_array()[0].at("field").as_string(), "price");
+  const auto& errors = body.at("errors").as_array();
+  EXPECT_EQ(errors[0].at("field").as_string(), "/price");
+  EXPECT_EQ(errors[0].at("in").as_string(), "body");
+  EXPECT_EQ(errors[0].at("code").as_string(), "out_of_range");
+  EXPECT_EQ(errors[1].at("field").as_string(), "/price_max");
+  EXPECT_EQ(errors[1].at("in").as_string(), "query");
+  EXPECT_EQ(errors[1].at("code").as_string(), "invalid_type");
   EXPECT_EQ(r.body().find("secret"), std::string::npos);
 }
 

@@ -6,9 +6,7 @@ namespace griha::http {
 namespace {
 
 Handler named(std::string name) {
-  return [name](Request&) -> boost::asio::awaitable<Response> {
-    co_return text_response(name, "text/plain");
-  };
+  return [name](Request&) -> Reply { co_return text_response(name, "text/plain"); };
 }
 
 Router sample() {

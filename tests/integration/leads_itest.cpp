@@ -344,7 +344,7 @@ TEST_F(Leads, TheHoneypotRejectsBotsAndStoresNothing) {
     auto r = call(verb::post, inquiries_path(listing), &seeker, body);
     EXPECT_EQ(r.result_int(), 400) << filled;
     EXPECT_EQ(code_of(r), "rejected_as_spam");
-    EXPECT_EQ(json_body(r).at("errors").at(0).at("field"), "website");
+    EXPECT_EQ(json_body(r).at("errors").at(0).at("field"), "/website");
   }
   EXPECT_TRUE(all_leads_of_listing(listing).empty());
   auto empty = call(verb::post, inquiries_path(listing), &seeker,
@@ -392,7 +392,7 @@ TEST_F(Leads, OnlyAllowlistedFieldsCanBePatched) {
     auto r = call(verb::patch, lead_path(id), &owner_, body);
     EXPECT_EQ(r.result_int(), 400) << body;
     EXPECT_EQ(code_of(r), "field_not_writable");
-    EXPECT_EQ(json_body(r).at("errors").at(0).at("field"), json::value(field));
+    EXPECT_EQ(json_body(r).at("errors").at(0).at("field"), json::value("/" + field));
   }
   auto lead = json_body(call(verb::get, lead_path(id), &owner_));
   EXPECT_EQ(lead.at("stage"), "new") << "nothing changed, not even the allowed part";
@@ -425,7 +425,7 @@ TEST_F(Leads, TheListerWorksTheLeadThroughThePipeline) {
             400);
   auto no_reason = call(verb::patch, lead_path(id), &owner_, R"({"stage":"lost"})");
   EXPECT_EQ(no_reason.result_int(), 400);
-  EXPECT_EQ(json_body(no_reason).at("errors").at(0).at("field"), "lost_reason");
+  EXPECT_EQ(json_body(no_reason).at("errors").at(0).at("field"), "/lost_reason");
   auto lost = call(verb::patch, lead_path(id), &owner_,
                    R"({"stage":"lost","lost_reason":"Budget too low"})");
   ASSERT_EQ(lost.result_int(), 200) << lost.body();

@@ -177,9 +177,9 @@ TEST_F(ListingsApi, ProtectedFieldsChangeNothingAndSaySo) {
   EXPECT_EQ(problem.at("code").as_string(), "validation_failed");
   std::set<std::string> named;
   for (const auto& e : problem.at("errors").as_array())
-    if (e.at("code").as_string() == "field_not_writable")
+    if (e.at("code").as_string() == "not_writable")
       named.insert(std::string(e.at("field").as_string()));
-  EXPECT_EQ(named, (std::set<std::string>{"status", "owner_id", "featured", "verified"}));
+  EXPECT_EQ(named, (std::set<std::string>{"/status", "/owner_id", "/featured", "/verified"}));
   EXPECT_EQ(json_body(call(verb::get, path, &owner_)), before);
 }
 
@@ -250,11 +250,11 @@ TEST_F(ListingsApi, BadInputIsAProblemNamingTheField) {
   };
   const auto not_json = [&](std::string body) { return refused(std::move(body), "invalid_json"); };
   api().run({
-      field_error(R"({"bhk":"two"})", "bhk"),
-      field_error(R"({"price":-5})", "price"),
-      field_error(R"({"video_url":"https://evil.example/x"})", "video_url"),
-      field_error(R"({"locality_id":99999999})", "locality_id"),
-      field_error(R"({"nonsense":1})", "nonsense"),
+      field_error(R"({"bhk":"two"})", "/bhk"),
+      field_error(R"({"price":-5})", "/price"),
+      field_error(R"({"video_url":"https://evil.example/x"})", "/video_url"),
+      field_error(R"({"locality_id":99999999})", "/locality_id"),
+      field_error(R"({"nonsense":1})", "/nonsense"),
       not_json("{not json"),
       not_json("[1,2]"),
       {.name = "a form",

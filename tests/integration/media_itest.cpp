@@ -185,7 +185,7 @@ TEST_F(MediaApi, ScriptAfterAJpegHeaderNeverComesBack) {
   }
   // Only a JPEG's first bytes, then the page: refused.
   auto fake = upload(id, &owner_, {{small_jpeg_.substr(0, 20) + html}});
-  expect_field_error(fake, 400, "files/0");
+  expect_field_error(fake, 400, "/files/0");
 }
 
 TEST_F(MediaApi, GpsExifIsStripped) {
@@ -212,8 +212,8 @@ TEST_F(MediaApi, BombsAndOversizedFilesAreRefusedWithoutTheServerGrowing) {
   const long before = proc_status_kb(server_->pid(), "VmHWM");
   ASSERT_GT(before, 0);
   auto bombed = upload(id, &owner_, {{small_jpeg_}, {bomb, "bomb.png", "image/png"}});
-  expect_field_error(bombed, 413, "files/1");
-  expect_field_error(upload(id, &owner_, {{oversized}}), 413, "files/0");
+  expect_field_error(bombed, 413, "/files/1");
+  expect_field_error(upload(id, &owner_, {{oversized}}), 413, "/files/0");
   // A request over the route's 11 MiB is refused from its Content-Length, before the body.
   RawConnection conn(server_->port());
   ASSERT_TRUE(
@@ -233,13 +233,13 @@ TEST_F(MediaApi, NonImagesNamedJpgAreRefused) {
   const auto id = listing_in("draft");
   const std::string pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
   const std::string html = "<!doctype html><html><script>alert(1)</script></html>";
-  expect_field_error(upload(id, &owner_, {{pdf, "scan.jpg"}}), 415, "files/0");
-  expect_field_error(upload(id, &owner_, {{small_jpeg_}, {html, "x.jpg"}}), 415, "files/1");
+  expect_field_error(upload(id, &owner_, {{pdf, "scan.jpg"}}), 415, "/files/0");
+  expect_field_error(upload(id, &owner_, {{small_jpeg_}, {html, "x.jpg"}}), 415, "/files/1");
   // Not multipart at all.
   EXPECT_EQ(call(verb::post, photos(id), &owner_, small_jpeg_, {{"Content-Type", "image/jpeg"}})
                 .result_int(),
             415);
-  expect_field_error(upload(id, &owner_, {{small_jpeg_}}, "panorama"), 400, "kind");
+  expect_field_error(upload(id, &owner_, {{small_jpeg_}}, "panorama"), 400, "/kind");
   EXPECT_EQ(photo_count(id), 0);
 }
 

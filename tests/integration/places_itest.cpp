@@ -91,14 +91,14 @@ TEST_F(PlacesTest, BadParametersAreProblemsNamingTheField) {
                        .expected_headers = {{"Content-Type", "application/problem+json"}}};
   };
   api().run({
-      names("no q", "/api/v1/places", "q"),
-      names("empty q", "/api/v1/places?q=", "q"),
-      names("blank q", "/api/v1/places?q=%20%20", "q"),
-      names("65-character q", query_of_length(65), "q"),
-      names("limit 0", "/api/v1/places?q=andh&limit=0", "limit"),
-      names("limit 21", "/api/v1/places?q=andh&limit=21", "limit"),
-      names("limit not a number", "/api/v1/places?q=andh&limit=abc", "limit"),
-      names("unknown city", "/api/v1/places?q=andh&city=atlantis", "city"),
+      names("no q", "/api/v1/places", "/q"),
+      names("empty q", "/api/v1/places?q=", "/q"),
+      names("blank q", "/api/v1/places?q=%20%20", "/q"),
+      names("65-character q", query_of_length(65), "/q"),
+      names("limit 0", "/api/v1/places?q=andh&limit=0", "/limit"),
+      names("limit 21", "/api/v1/places?q=andh&limit=21", "/limit"),
+      names("limit not a number", "/api/v1/places?q=andh&limit=abc", "/limit"),
+      names("unknown city", "/api/v1/places?q=andh&city=atlantis", "/city"),
   });
   // 64 characters is still a query, even one that matches nothing; so are 30 Devanagari
   // letters, 90 bytes of UTF-8.
@@ -114,7 +114,7 @@ TEST_F(PlacesTest, EveryBadFieldIsReportedAtOnce) {
   const auto body = json_body(res);
   std::vector<std::string> fields;
   for (const auto& e : body.at("errors").as_array()) fields.emplace_back(e.at("field").as_string());
-  EXPECT_EQ(fields, (std::vector<std::string>{"q", "limit", "city"}));
+  EXPECT_EQ(fields, (std::vector<std::string>{"/q", "/limit", "/city"}));
 }
 
 }  // namespace

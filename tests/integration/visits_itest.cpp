@@ -213,7 +213,7 @@ TEST_F(VisitsApi, CancellingFreesTheSlot) {
 
   auto no_reason = call(verb::post, visit_path(vid, "cancel"), &seeker(0), "{}");
   EXPECT_EQ(no_reason.result_int(), 400);
-  EXPECT_EQ(json_body(no_reason).at("errors").at(0).at("field").as_string(), "reason");
+  EXPECT_EQ(json_body(no_reason).at("errors").at(0).at("field").as_string(), "/reason");
   auto cancelled =
       call(verb::post, visit_path(vid, "cancel"), &seeker(0), R"({"reason":"Found a flat"})");
   ASSERT_EQ(cancelled.result_int(), 200) << cancelled.body();
@@ -410,13 +410,13 @@ TEST_F(VisitsApi, BadAvailabilityNamesEveryFieldAndOnlyTheListerSetsIt) {
   for (const auto& e : problem.at("errors").as_array())
     got.emplace(e.at("field").as_string(), e.at("code").as_string());
   EXPECT_EQ(
-      got, (std::set<std::pair<std::string, std::string>>{{"timezone", "unsupported_timezone"},
-                                                          {"slot_minutes", "out_of_range"},
-                                                          {"visitors_per_slot", "out_of_range"},
-                                                          {"windows[1]", "overlapping_window"},
-                                                          {"windows[2].day", "invalid_day"},
-                                                          {"windows[2].end", "end_not_after_start"},
-                                                          {"blackout_dates[0]", "invalid_date"}}));
+      got, (std::set<std::pair<std::string, std::string>>{{"/timezone", "invalid_value"},
+                                                          {"/slot_minutes", "out_of_range"},
+                                                          {"/visitors_per_slot", "out_of_range"},
+                                                          {"/windows/1", "inconsistent"},
+                                                          {"/windows/2/day", "invalid_value"},
+                                                          {"/windows/2/end", "inconsistent"},
+                                                          {"/blackout_dates/0", "invalid_value"}}));
   // The stored hours did not change.
   auto stored = call(verb::get, path, &owner_);
   ASSERT_EQ(stored.result_int(), 200);
@@ -455,7 +455,7 @@ TEST_F(VisitsApi, BookingATimeThatIsNoSlotIs422) {
   EXPECT_TRUE(slots(id, blackout).empty()) << "a blackout date offers no slots";
   auto offset = book(seeker(8), id, good.substr(0, 19) + "-05:00");
   EXPECT_EQ(offset.result_int(), 400);
-  EXPECT_EQ(json_body(offset).at("errors").at(0).at("code").as_string(), "invalid_time");
+  EXPECT_EQ(json_body(offset).at("errors").at(0).at("code").as_string(), "invalid_value");
   auto missing = call(verb::post, "/api/v1/listings/" + std::to_string(id) + "/visits", &seeker(8),
                       R"({"note":"hi","colour":"red"})");
   EXPECT_EQ(missing.result_int(), 400);

@@ -374,10 +374,11 @@ TEST_P(LeadServiceContract, StageMovesAreRecordedAndClosedLeadsStayClosed) {
   ASSERT_TRUE(patch(owner_, R"({"stage":"contacted"})")) << "an open lead may move back";
   auto no_reason = patch(owner_, R"({"stage":"lost"})");
   ASSERT_FALSE(no_reason);
-  EXPECT_EQ(no_reason.error().fields.at(0).field, "lost_reason");
+  EXPECT_EQ(no_reason.error().fields.at(0).field, "/lost_reason");
+  EXPECT_EQ(no_reason.error().fields.at(0).code, FieldCode::required);
   auto stray_reason = patch(owner_, R"({"stage":"negotiating","lost_reason":"x"})");
   ASSERT_FALSE(stray_reason);
-  EXPECT_EQ(stray_reason.error().fields.at(0).code, "only_when_lost");
+  EXPECT_EQ(stray_reason.error().fields.at(0).code, FieldCode::inconsistent);
   auto lost = patch(owner_, R"({"stage":"lost","lost_reason":"Bought elsewhere"})");
   ASSERT_TRUE(lost);
   EXPECT_EQ(lost->lead.lost_reason, "Bought elsewhere");

@@ -62,7 +62,7 @@ TEST(ReadImportCsv, ARaggedRowIsThatRowsProblem) {
   auto rows = read_import_csv("title,bhk\nA,1,extra\nB,2\n").value();
   ASSERT_EQ(rows.size(), 2u);
   ASSERT_EQ(rows[0].problems.size(), 1u);
-  EXPECT_EQ(rows[0].problems[0].code, "wrong_cell_count");
+  EXPECT_EQ(rows[0].problems[0].code, FieldCode::too_many_values);
   EXPECT_TRUE(rows[1].problems.empty());
 }
 
@@ -73,18 +73,19 @@ TEST(ReadImportCsv, ProtectedUnknownAndRepeatedColumnsRefuseTheFile) {
   EXPECT_EQ(r.error().code, "invalid_columns");
   EXPECT_NE(r.error().message.find("status"), std::string::npos);
   ASSERT_EQ(r.error().fields.size(), 4u);
-  EXPECT_EQ(r.error().fields[0].field, "status");
-  EXPECT_EQ(r.error().fields[0].code, "field_not_writable");
-  EXPECT_EQ(r.error().fields[1].code, "field_not_writable");
-  EXPECT_EQ(r.error().fields[2].code, "unknown_field");
-  EXPECT_EQ(r.error().fields[3].code, "duplicate_column");
+  EXPECT_EQ(r.error().fields[0].field, "/status");
+  EXPECT_EQ(r.error().fields[0].code, FieldCode::not_writable);
+  EXPECT_EQ(r.error().fields[1].code, FieldCode::not_writable);
+  EXPECT_EQ(r.error().fields[2].code, FieldCode::unknown_field);
+  EXPECT_EQ(r.error().fields[3].code, FieldCode::duplicate_value);
 }
 
 TEST(ReadImportCsv, AnUnnamedColumnIsIgnoredOnlyWhenEmpty) {
   EXPECT_TRUE(read_import_csv("title,,bhk\nA flat,,2\n"));
   auto r = read_import_csv("title,,bhk\nA flat,oops,2\n");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().fields.at(0).code, "unnamed_column");
+  EXPECT_EQ(r.error().fields.at(0).code, FieldCode::required);
+  EXPECT_EQ(r.error().fields.at(0).field, "/1");  // the second cell of a row
 }
 
 TEST(ReadImportCsv, TheRowLimitIsNamed) {
@@ -100,14 +101,13 @@ TEST(ReadImportCsv, TheRowLimitIsNamed) {
 
 TEST(ImportReport, ErrorsAsCsvOpenInASpreadsheet) {
   ImportReport report;
-  report.errors.push_back({3, 3, "bhk", "invalid_value", "must be from 0 to 5"});
-  report.errors.push_back({4, 5, "", "wrong_cell_count", "has 3 cells; the header has 2"});
+  report.errors.push_back({3, 3, "bhk", "out_of_range", "must be from 0 to 5"});
+  report.errors.push_back({4, 5, "", "too_many_values", "has 3 cells; the header has 2"});
   const std::string text = errors_csv(report);
   auto rows = fields_of(text);
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"row", "column", "code", "message"}));
-  EXPECT_EQ(rows[1],
-            (std::vector<std::string>{"3", "bhk", "invalid_value", "must be from 0 to 5"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"3", "bhk", "out_of_range", "must be from 0 to 5"}));
   EXPECT_EQ(rows[2][3], "has 3 cells; the header has 2");
   // A column name comes from the lister's file: a formula in it stays text.
   report.errors.push_back({5, 1, "=HYPERLINK(\"http://x\")", "unknown_column", "-"});
@@ -176,7 +176,7 @@ TEST_F(ImportRules, PartialWritesTheGoodRowsAndNamesTheBadOnes) {
   ASSERT_EQ(report.errors.size(), 2u);
   EXPECT_EQ(report.errors[0].row, 3u);
   EXPECT_EQ(report.errors[0].column, "bhk");
-  EXPECT_EQ(report.errors[0].code, "invalid_value");
+  EXPECT_EQ(report.errors[0].code, "out_of_range");
   EXPECT_EQ(report.errors[1].row, 5u);
   ASSERT_EQ(report.created.size(), 2u);
   EXPECT_EQ(report.created[1].first, 4u);

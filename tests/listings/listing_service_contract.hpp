@@ -100,7 +100,8 @@ TEST_P(ListingServiceContract, LocalityMustBelongToTheCity) {
   body["city_id"] = delhi->id;
   auto l = service_->create(owner_, body);
   ASSERT_FALSE(l);
-  EXPECT_EQ(l.error().fields.at(0).field, "locality_id");
+  EXPECT_EQ(l.error().fields.at(0).field, "/locality_id");
+  EXPECT_EQ(l.error().fields.at(0).code, FieldCode::inconsistent);
   body["city_id"] = 999999;
   EXPECT_FALSE(service_->create(owner_, body));
 }
@@ -167,8 +168,8 @@ TEST_P(ListingServiceContract, SubmitNeedsACompleteListing) {
   ASSERT_FALSE(r);
   std::set<std::string> fields;
   for (const auto& f : r.error().fields) fields.insert(f.field);
-  for (const char* f : {"transaction", "property_type", "description", "price", "city_id",
-                        "locality_id", "carpet_area_sqft"})
+  for (const char* f : {"/transaction", "/property_type", "/description", "/price", "/city_id",
+                        "/locality_id", "/carpet_area_sqft"})
     EXPECT_TRUE(fields.count(f)) << f;
   EXPECT_EQ(service_->get(owner_, l.id)->status, Status::draft);
 }
@@ -181,7 +182,7 @@ TEST_P(ListingServiceContract, NewProjectsNeedRera) {
   auto l = service_->create(owner_, body).value();
   auto r = service_->submit(owner_, l.id);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().fields.at(0).field, "rera_number");
+  EXPECT_EQ(r.error().fields.at(0).field, "/rera_number");
   ASSERT_TRUE(
       service_->update(owner_, l.id, obj(R"({"rera_number":"P51800012345"})"), std::nullopt));
   EXPECT_TRUE(service_->submit(owner_, l.id));
@@ -190,7 +191,7 @@ TEST_P(ListingServiceContract, NewProjectsNeedRera) {
 TEST_P(ListingServiceContract, RejectionNeedsAReasonAndTheListerCanResubmit) {
   auto l = service_->create(owner_, complete_body()).value();
   ASSERT_TRUE(service_->submit(owner_, l.id));
-  EXPECT_EQ(service_->reject(admin_, l.id, "").error().fields.at(0).field, "reason");
+  EXPECT_EQ(service_->reject(admin_, l.id, "").error().fields.at(0).field, "/reason");
   auto rejected = service_->reject(admin_, l.id, "Photos show a different flat");
   ASSERT_TRUE(rejected);
   EXPECT_EQ(rejected->status, Status::rejected);
@@ -275,7 +276,7 @@ TEST_P(ListingServiceContract, ListingsExpireAndCanBeRenewed) {
 
 TEST_P(ListingServiceContract, ClosingMatchesTheTransaction) {
   auto l = active_listing();
-  EXPECT_EQ(service_->close(owner_, l.id, Status::rented).error().fields.at(0).field, "outcome");
+  EXPECT_EQ(service_->close(owner_, l.id, Status::rented).error().fields.at(0).field, "/outcome");
   auto sold = service_->close(owner_, l.id, Status::sold);
   ASSERT_TRUE(sold);
   EXPECT_EQ(service_->update(owner_, l.id, obj(R"({"price":1000000})"), std::nullopt).error().code,

@@ -19,7 +19,8 @@ TEST(CompareIds, TwoToFourDifferentIds) {
                           "99999999999999999999,1"}) {
     auto r = parse_compare_ids(bad);
     ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().fields.at(0).field, "ids") << bad;
+    EXPECT_EQ(r.error().fields.at(0).field, "/ids") << bad;
+    EXPECT_EQ(r.error().fields.at(0).in, FieldIn::query) << bad;
   }
 }
 

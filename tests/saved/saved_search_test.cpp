@@ -35,14 +35,15 @@ TEST(SavedQuery, AValidSearchParses) {
 
 TEST(SavedQuery, TheParsersErrorsComeBackUnderQuery) {
   struct Case {
-    std::string query, field, code;
+    std::string query, field;
+    FieldCode code;
   };
   for (const auto& c : std::vector<Case>{
-           {"bhk=nine", "query/bhk", "not_a_number"},
-           {"price_min=20&price_max=10", "query/price_min", "inverted_range"},
-           {"colour=blue", "query/colour", "unknown_parameter"},
-           {"furnishing=palatial", "query/furnishing", "unknown_value"},
-           {"city=1&city=2", "query/city", "repeated"},
+           {"bhk=nine", "/query/bhk", FieldCode::invalid_type},
+           {"price_min=20&price_max=10", "/query/price_min", FieldCode::inconsistent},
+           {"colour=blue", "/query/colour", FieldCode::unknown_field},
+           {"furnishing=palatial", "/query/furnishing", FieldCode::invalid_value},
+           {"city=1&city=2", "/query/city", FieldCode::too_many_values},
        }) {
     auto q = parse_saved_query(c.query, k_now);
     ASSERT_FALSE(q) << c.query;
@@ -50,16 +51,17 @@ TEST(SavedQuery, TheParsersErrorsComeBackUnderQuery) {
     ASSERT_FALSE(q.error().fields.empty());
     EXPECT_EQ(q.error().fields[0].field, c.field) << c.query;
     EXPECT_EQ(q.error().fields[0].code, c.code) << c.query;
+    EXPECT_EQ(q.error().fields[0].in, FieldIn::body) << c.query;  // a member of the body
   }
 }
 
 TEST(SavedQuery, ACursorOrAnOverlongQueryIsRefused) {
   auto cursor = parse_saved_query("city=1&cursor=abc", k_now);
   ASSERT_FALSE(cursor);
-  EXPECT_EQ(cursor.error().fields.at(0).field, "query/cursor");
+  EXPECT_EQ(cursor.error().fields.at(0).field, "/query/cursor");
   auto longer = parse_saved_query("q=" + std::string(k_query_max_bytes, 'a'), k_now);
   ASSERT_FALSE(longer);
-  EXPECT_EQ(longer.error().fields.at(0).field, "query");
+  EXPECT_EQ(longer.error().fields.at(0).field, "/query");
 }
 
 TEST(SavedSearchName, IsTrimmedAndBounded) {
@@ -75,7 +77,7 @@ TEST(SavedSearchName, IsTrimmedAndBounded) {
   for (int i = 0; i < 100; ++i) hindi += "घ";
   EXPECT_TRUE(clean_name(boost::json::value(hindi)));
   EXPECT_FALSE(clean_name(boost::json::value(hindi + "घ")));
-  EXPECT_EQ(clean_name(boost::json::value("")).error().fields.at(0).field, "name");
+  EXPECT_EQ(clean_name(boost::json::value("")).error().fields.at(0).field, "/name");
 }
 
 TEST(SavedSearchFrequency, NamesRoundTrip) {

@@ -219,10 +219,10 @@ TEST_P(SavedServiceContract, SavedSearchesAreValidatedCappedAndPrivate) {
   ASSERT_FALSE(bad);
   std::set<std::string> fields;
   for (const auto& f : bad.error().fields) fields.insert(f.field);
-  EXPECT_EQ(fields, (std::set<std::string>{"name", "query/bhk", "colour"}));
+  EXPECT_EQ(fields, (std::set<std::string>{"/name", "/query/bhk", "/colour"}));
   auto freq = searches_->create(seeker_, {{"name", "x"}, {"query", ""}, {"frequency", "hourly"}});
   ASSERT_FALSE(freq);
-  EXPECT_EQ(freq.error().fields.at(0).field, "frequency");
+  EXPECT_EQ(freq.error().fields.at(0).field, "/frequency");
 
   const auto one = save(seeker_, "city=1&bhk=2", "daily");
   EXPECT_EQ(one.frequency, Frequency::daily);
@@ -250,8 +250,8 @@ TEST_P(SavedServiceContract, OnlyNameAndFrequencyCanChange) {
   for (const char* key : {"query", "user_id", "id", "checked_at", "last_sent_at"}) {
     auto r = searches_->update(seeker_, s.id, {{key, "x"}});
     ASSERT_FALSE(r) << key;
-    EXPECT_EQ(r.error().fields.at(0).field, key);
-    EXPECT_EQ(r.error().fields.at(0).code, "field_not_writable");
+    EXPECT_EQ(r.error().fields.at(0).field, json_pointer(key));
+    EXPECT_EQ(r.error().fields.at(0).code, FieldCode::not_writable);
   }
   EXPECT_EQ(searches_->list(seeker_).value().at(0).query, "bhk=2");
   searches_->remove(seeker_, s.id).value();

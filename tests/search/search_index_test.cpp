@@ -247,20 +247,20 @@ TEST_F(SearchIndex, TamperedCursorIsRejected) {
   c[5] = c[5] == 'A' ? 'B' : 'A';
   auto bad = index_.cursors().decode(c);
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().fields.at(0).field, "cursor");
+  EXPECT_EQ(bad.error().fields.at(0).field, "/cursor");
   EXPECT_FALSE(index_.cursors().decode("not a cursor"));
   // A genuine cursor from another sort is refused too.
   q.sort = Sort::price_asc;
   q.cursor = index_.cursors().decode(r->next_cursor).value();
   auto mixed = index_.search(q);
   ASSERT_FALSE(mixed);
-  EXPECT_EQ(mixed.error().fields.at(0).field, "cursor");
+  EXPECT_EQ(mixed.error().fields.at(0).field, "/cursor");
   // And one from a search with other filters, or other text, under the same sort.
   q.sort = Sort::newest;
   q.bhk = {2};
   auto filtered = index_.search(q);
   ASSERT_FALSE(filtered);
-  EXPECT_EQ(filtered.error().fields.at(0).field, "cursor");
+  EXPECT_EQ(filtered.error().fields.at(0).field, "/cursor");
   q.bhk.clear();
   q.text = "sunny";
   EXPECT_FALSE(index_.search(q));
@@ -573,18 +573,19 @@ TEST_F(SearchIndex, TextMatchesExactlyPerCity) {
 
 TEST(SearchGeo, PolygonValidation) {
   std::vector<LatLng> bow_tie{{0, 0}, {1, 1}, {1, 0}, {0, 1}};
-  auto r = validate_polygon(bow_tie, "polygon");
+  auto r = validate_polygon(bow_tie, "/polygon");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().fields.at(0).code, "self_intersecting");
+  EXPECT_EQ(r.error().fields.at(0).code, FieldCode::invalid_value);
   EXPECT_EQ(
-      validate_polygon(std::vector<LatLng>{{0, 0}, {1, 1}}, "polygon").error().fields.at(0).code,
-      "too_few_points");
+      validate_polygon(std::vector<LatLng>{{0, 0}, {1, 1}}, "/polygon").error().fields.at(0).code,
+      FieldCode::too_few_values);
   std::vector<LatLng> big;
   for (int i = 0; i < 201; ++i) {
     const double a = i * 2 * 3.14159265 / 201;
     big.push_back({std::sin(a), std::cos(a)});
   }
-  EXPECT_EQ(validate_polygon(big, "polygon").error().fields.at(0).code, "too_many_points");
+  EXPECT_EQ(validate_polygon(big, "/polygon").error().fields.at(0).code,
+            FieldCode::too_many_values);
   big.pop_back();
   EXPECT_TRUE(validate_polygon(big, "polygon"));
 }
@@ -621,7 +622,7 @@ TEST_F(SearchIndex, InvalidQueriesNameTheirFields) {
   ASSERT_FALSE(r);
   std::set<std::string> fields;
   for (const auto& f : r.error().fields) fields.insert(f.field);
-  EXPECT_EQ(fields, (std::set<std::string>{"page_size", "price_min", "sort"}));
+  EXPECT_EQ(fields, (std::set<std::string>{"/page_size", "/price_min", "/sort"}));
 }
 
 }  // namespace

@@ -18,7 +18,11 @@ const CursorCodec& codec() {
 std::set<std::string> bad_fields(const Result<Query>& r) {
   std::set<std::string> out;
   if (!r) {
-    for (const auto& f : r.error().fields) out.insert(f.field);
+    // Problems are JSON Pointers: "/price_max".
+    for (const auto& f : r.error().fields) {
+      EXPECT_TRUE(f.field.starts_with("/")) << f.field;
+      out.insert(f.field.substr(1));
+    }
   }
   return out;
 }
@@ -110,9 +114,10 @@ TEST(SearchParse, JsonBodyMeansTheSameAsTheUrl) {
   EXPECT_EQ(j->sort, u->sort);
   EXPECT_EQ(j->bbox->max_lng, u->bbox->max_lng);
   EXPECT_EQ(j->polygon.size(), 3u);
-  EXPECT_EQ(bad_fields(parse_query_json(boost::json::parse(R"({"city": {"id": 3}})").as_object(),
-                                        codec(), 0)),
-            std::set<std::string>{"city"});
+  const auto in_body =
+      parse_query_json(boost::json::parse(R"({"city": {"id": 3}})").as_object(), codec(), 0);
+  EXPECT_EQ(bad_fields(in_body), std::set<std::string>{"city"});
+  EXPECT_EQ(in_body.error().fields.at(0).in, FieldIn::body);
 }
 
 TEST(SearchParse, EachBadParameterIsNamed) {
@@ -196,11 +201,12 @@ TEST(SearchParse, PolygonsTooBigOrCrossingAreRefused) {
   for (int i = 0; i < 201; ++i) big += (i ? ";" : "") + std::to_string(i * 0.001) + ",1";
   auto r = parse_query({{"polygon", big}}, codec(), 0);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().fields.at(0).code, "too_many_points");
+  EXPECT_EQ(r.error().fields.at(0).code, FieldCode::too_many_values);
+  EXPECT_EQ(r.error().fields.at(0).in, FieldIn::query);
   r = parse_query({{"polygon", "0,0;1,1;1,0;0,1"}}, codec(), 0);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().fields.at(0).field, "polygon");
-  EXPECT_EQ(r.error().fields.at(0).code, "self_intersecting");
+  EXPECT_EQ(r.error().fields.at(0).field, "/polygon");
+  EXPECT_EQ(r.error().fields.at(0).code, FieldCode::invalid_value);
 }
 
 TEST(SearchParse, CursorMustVerify) {

@@ -291,6 +291,9 @@ TEST_P(VisitServiceContract, SlotsRespectTheMinimumNoticeAndTheHorizon) {
     auto r = service_->book(seeker_, id, at(t), "");
     ASSERT_FALSE(r) << t;
     EXPECT_EQ(r.error().code, "slot_unavailable");
+    // Well-formed but not doable: 422 by its kind, not by its code's spelling.
+    EXPECT_EQ(r.error().kind, ErrorKind::unprocessable);
+    EXPECT_EQ(r.error().fields.at(0).field, "/start");
   }
   auto slots = service_->slots(id, std::nullopt, 1).value();
   ASSERT_FALSE(slots.empty());

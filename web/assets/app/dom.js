@@ -67,11 +67,14 @@ export function toast(message, kind = 'info') {
   toastTimer = setTimeout(() => el.classList.remove('show'), 4000);
 }
 
-// An inline error box for a failed API call; field errors listed by name.
+// An inline error box for a failed API call; field errors listed by name. A field is a JSON
+// Pointer ("/windows/2/start"): shown as "windows 2 start", without the RFC 6901 escapes.
 export function errorBox(err) {
   const box = h('div', { class: 'error', role: 'alert' }, err.message || String(err));
+  const name = (pointer) => String(pointer || '').split('/').filter(Boolean)
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~')).join(' ');
   if (err.fields?.length)
-    box.append(h('ul', {}, err.fields.map((f) => h('li', {}, `${f.field}: ${f.message}`))));
+    box.append(h('ul', {}, err.fields.map((f) => h('li', {}, `${name(f.field)}: ${f.message}`))));
   return box;
 }
 
