@@ -142,7 +142,7 @@ namespace {
 TEST(ListingModel, OpenApiDescribesEveryFieldWithItsResoName) {
   const auto doc = boost::json::parse(*resources::find("api/openapi.json"));
   const auto& props =
-      doc.at("components").at("schemas").at("ListingInput").at("properties").as_object();
+      doc.at("components").at("schemas").at("ListingFields").at("properties").as_object();
   for (const auto& f : listing_fields()) {
     ASSERT_TRUE(props.contains(f.name)) << f.name;
     const auto& p = props.at(f.name).as_object();
